@@ -1,0 +1,1 @@
+"""Boundary sources, their registry, and the demo/national boundary build."""

@@ -1,0 +1,3 @@
+from geoaid.cli import main
+
+raise SystemExit(main())

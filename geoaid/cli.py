@@ -1,0 +1,74 @@
+"""The ``geoaid`` command line (also ``python -m geoaid``).
+
+Each subcommand lives in its own module under ``geoaid/commands`` and
+registers itself through a ``register(subparsers)`` function; this file only
+wires them together and applies the one workspace rule of geoaid.config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from geoaid import __version__
+from geoaid.config import ENV_VAR, resolve_workspace
+from geoaid.problems import ImportFailed
+from geoaid.workspace import Workspace, WorkspaceError
+
+COMMAND_MODULES = [
+    "geoaid.commands.demo",
+    "geoaid.commands.info",
+    "geoaid.commands.imports",
+    "geoaid.commands.analysis",
+    "geoaid.commands.maps",
+    "geoaid.commands.exports",
+    "geoaid.commands.settings",
+    "geoaid.commands.serve",
+    "geoaid.commands.users",
+]
+
+
+def add_workspace_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workspace", metavar="PATH",
+        help=f"workspace GeoPackage (default: ${ENV_VAR}, else workspace/demo.gpkg)",
+    )
+
+
+def workspace_from(args: argparse.Namespace) -> Workspace:
+    return Workspace(resolve_workspace(getattr(args, "workspace", None)))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geoaid",
+        description="Where aid should go and where it already goes: Vietnamese communes, "
+                    "priority classifications and aid projects.",
+    )
+    parser.add_argument("--version", action="version", version=f"geoaid {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # a command family not built yet
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ImportFailed as exc:
+        for problem in exc.report.problems:
+            print(problem, file=sys.stderr)
+        print(exc.report.summary(), file=sys.stderr)
+        return 2
+    except (WorkspaceError, FileNotFoundError, ValueError) as exc:
+        print(f"geoaid: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,216 @@
+"""The workspace: one GeoPackage holding communes, classifications, projects.
+
+Why one GeoPackage: GIS users open it in QGIS as it is, and a single file can
+be replaced atomically. Every change goes through :meth:`Workspace.transaction`,
+which writes into a copy next to the file and swaps it in with ``os.replace``
+only when the whole change succeeded. Readers therefore see either the old or
+the new workspace, never a half-written one, and a failed import leaves the
+file byte-for-byte as it was. A lock file serialises writers (two planners
+importing at once), while readers never wait.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geoaid import schema
+
+_EMPTY_COLUMNS = {
+    schema.SCHEMES: schema.SCHEME_COLUMNS,
+    schema.CLASSIFICATIONS: schema.CLASSIFICATION_COLUMNS,
+    schema.PROJECTS: schema.PROJECT_COLUMNS,
+    schema.PROJECT_LOCATIONS: schema.PROJECT_LOCATION_COLUMNS,
+    schema.MATCH_REPORT: schema.MATCH_REPORT_COLUMNS,
+    schema.METADATA: ["key", "value"],
+    schema.SETTINGS: ["key", "value"],
+    schema.AUDIT_LOG: ["at", "user", "action", "file", "details"],
+}
+
+
+class WorkspaceError(RuntimeError):
+    """The workspace is missing, unreadable or cannot be written."""
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class Workspace:
+    """A GeoPackage workspace at ``path``.
+
+    Reads are cached per file version (inode, mtime, size), so a server that
+    reads the communes on every request pays for parsing only once per
+    change; the atomic swap gives every new version a new inode.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._cache: dict[tuple, Any] = {}
+        self._cache_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r})"
+
+    # -- reading -----------------------------------------------------------
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def require(self) -> "Workspace":
+        """Raise a clear error when there is no workspace file yet."""
+        if not self.exists():
+            raise WorkspaceError(
+                f"No workspace at {self.path}. Build the demo with `geoaid demo`, "
+                "or point --workspace / GEOAID_WORKSPACE at an existing .gpkg."
+            )
+        return self
+
+    def version(self) -> tuple[int, int, int]:
+        """An identifier of the current file version (changes on every write)."""
+        return _stamp(self.require().path)
+
+    def layers(self) -> list[str]:
+        self.require()
+        return [str(name) for name, _ in pyogrio.list_layers(self.path)]
+
+    def read(self, layer: str) -> pd.DataFrame | gpd.GeoDataFrame:
+        """Read a layer; a table that was never written reads as empty.
+
+        The returned frame is a copy: callers may modify it freely.
+        """
+        key = (layer, self.version())
+        with self._cache_lock:
+            cached = self._cache.get(key)
+        if cached is None:
+            cached = self._read_uncached(layer)
+            with self._cache_lock:
+                # Keep only the current file version's layers.
+                self._cache = {k: v for k, v in self._cache.items() if k[1] == key[1]}
+                self._cache[key] = cached
+        return cached.copy()
+
+    def _read_uncached(self, layer: str):
+        if layer not in self.layers():
+            columns = _EMPTY_COLUMNS.get(layer)
+            if columns is None and layer in (schema.COMMUNES, schema.UNMATCHED_POLYGONS):
+                return gpd.GeoDataFrame(columns=schema.COMMUNE_COLUMNS, geometry=[], crs=schema.CRS)
+            return pd.DataFrame(columns=columns or [])
+        frame = pyogrio.read_dataframe(self.path, layer=layer)
+        if "code" in frame.columns:
+            frame["code"] = frame["code"].astype("string")
+        return frame
+
+    def metadata(self) -> dict[str, str]:
+        table = self.read(schema.METADATA)
+        return dict(zip(table["key"].astype(str), table["value"].astype(str)))
+
+    def settings(self) -> dict[str, Any]:
+        """User-editable settings (JSON values), over the documented defaults."""
+        from geoaid.settings import DEFAULTS  # local: settings imports nothing of ours
+
+        table = self.read(schema.SETTINGS)
+        values = dict(DEFAULTS)
+        for key, raw in zip(table["key"], table["value"]):
+            values[str(key)] = json.loads(raw)
+        return values
+
+    # -- writing -----------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self, create: bool = False) -> Iterator["Transaction"]:
+        """Apply a set of layer writes all together, or not at all.
+
+        ``create=True`` starts from an empty file (a build); otherwise from a
+        copy of the current workspace. Raises inside the block discard the copy.
+        """
+        if not create:
+            self.require()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a+") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{self.path.stem}.", suffix=".tmp.gpkg", dir=self.path.parent
+            )
+            os.close(fd)
+            tmp = Path(tmp_name)
+            try:
+                if create:
+                    tmp.unlink()
+                else:
+                    shutil.copy2(self.path, tmp)
+                tx = Transaction(tmp)
+                yield tx
+                tx.flush()
+                with open(tmp, "rb+") as handle:
+                    os.fsync(handle.fileno())
+                os.replace(tmp, self.path)
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+@dataclass
+class Transaction:
+    """Pending writes to a temporary copy of the workspace."""
+
+    path: Path
+    _metadata: dict[str, str] = field(default_factory=dict)
+    _settings: dict[str, Any] = field(default_factory=dict)
+
+    def write(self, layer: str, frame: pd.DataFrame) -> None:
+        """Replace ``layer`` with ``frame`` (a GeoDataFrame for spatial layers)."""
+        frame = frame.reset_index(drop=True)
+        if isinstance(frame, gpd.GeoDataFrame):
+            frame = frame.to_crs(schema.CRS) if frame.crs else frame.set_crs(schema.CRS)
+            pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG",
+                                    promote_to_multi=True)
+        else:
+            pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG")
+
+    def read(self, layer: str):
+        """Read a layer as it stands in this transaction's copy."""
+        return Workspace(self.path).read(layer)
+
+    def set_metadata(self, **values: str) -> None:
+        self._metadata.update({k: str(v) for k, v in values.items()})
+
+    def set_settings(self, **values: Any) -> None:
+        self._settings.update(values)
+
+    def audit(self, user: str, action: str, file: str | None, details: dict) -> None:
+        """Append an audit-log row: who changed what, from which file, with counts."""
+        log = self.read(schema.AUDIT_LOG)
+        row = pd.DataFrame([{
+            "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "user": user, "action": action, "file": file or "",
+            "details": json.dumps(details, ensure_ascii=False, sort_keys=True),
+        }])
+        self.write(schema.AUDIT_LOG, pd.concat([log, row], ignore_index=True))
+
+    def _merge_kv(self, layer: str, updates: dict[str, str]) -> None:
+        current = self.read(layer)
+        merged = dict(zip(current["key"].astype(str), current["value"].astype(str)))
+        merged.update(updates)
+        self.write(layer, pd.DataFrame({"key": list(merged), "value": list(merged.values())}))
+
+    def flush(self) -> None:
+        if self._metadata:
+            self._merge_kv(schema.METADATA, self._metadata)
+        if self._settings:
+            self._merge_kv(schema.SETTINGS, {k: json.dumps(v, ensure_ascii=False)
+                                             for k, v in self._settings.items()})
