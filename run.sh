@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# geoaid's two set-up commands (see README):
+#   ./run.sh demo   install everything, build the demo workspace, serve it on http://127.0.0.1:5000
+#   ./run.sh test   install everything (test tools and Debian's chromium too), run the whole test suite
+# Only package registries are used: PyPI (pip), npm (npm ci), Debian (apt-get).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+pick_python() {
+    for candidate in python3.11 python3; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+           "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+            echo "$candidate"; return 0
+        fi
+    done
+    echo "geoaid needs Python 3.11 or newer" >&2; return 1
+}
+
+setup_python() {  # $1: extra requirements file (optional)
+    if [ ! -x .venv/bin/python ]; then
+        "$(pick_python)" -m venv .venv
+    fi
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt ${1:+-r "$1"}
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+}
+
+setup_node() {  # Leaflet, jQuery, Bootstrap… served by the app itself, never from a CDN
+    npm ci --no-audit --no-fund --loglevel=error
+}
+
+setup_chromium() {  # the real browser for browser tests: Debian's chromium
+    if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi dejavu; then
+        local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+            chromium fonts-dejavu-core fontconfig >/dev/null
+    fi
+}
+
+case "${1:-}" in
+    demo)
+        setup_python
+        setup_node
+        .venv/bin/geoaid demo --if-missing
+        exec .venv/bin/geoaid serve --host 127.0.0.1 --port 5000
+        ;;
+    test)
+        setup_python requirements-dev.txt
+        setup_node
+        setup_chromium
+        shift
+        exec .venv/bin/python -m pytest "$@"
+        ;;
+    *)
+        echo "usage: ./run.sh demo | ./run.sh test [pytest args]" >&2
+        exit 64
+        ;;
+esac
