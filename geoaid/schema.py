@@ -30,6 +30,7 @@ COMMUNE_COLUMNS = [
     "code_source",       # e.g. "vietnamadminunits 1.0.4 admin_units_legacy"
     "match_method",      # exact | alias | variant | fuzzy | merged | imported
 ]
+COMMUNES_2025 = "communes_2025"  # same columns, boundary_version "2025", no districts
 UNMATCHED_POLYGONS = "unmatched_polygons"  # source polygons no code could be given
 
 # --- attribute tables -----------------------------------------------------

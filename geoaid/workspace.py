@@ -106,7 +106,8 @@ class Workspace:
     def _read_uncached(self, layer: str):
         if layer not in self.layers():
             columns = _EMPTY_COLUMNS.get(layer)
-            if columns is None and layer in (schema.COMMUNES, schema.UNMATCHED_POLYGONS):
+            if columns is None and layer in (schema.COMMUNES, schema.COMMUNES_2025,
+                                            schema.UNMATCHED_POLYGONS):
                 return gpd.GeoDataFrame(columns=schema.COMMUNE_COLUMNS, geometry=[], crs=schema.CRS)
             return pd.DataFrame(columns=columns or [])
         frame = pyogrio.read_dataframe(self.path, layer=layer)
