@@ -1,0 +1,35 @@
+"""``geoaid serve``: run the web app on the chosen workspace."""
+
+from __future__ import annotations
+
+from geoaid.cli import add_workspace_option, workspace_from
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "serve", help="serve the web app (maps, donor and planner views, API)",
+        description="Serve the geoaid web app. Development server by default; --production uses "
+                    "waitress. Another WSGI server works too: gunicorn 'web:create_app()' with "
+                    "GEOAID_WORKSPACE set.")
+    add_workspace_option(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    parser.add_argument("--production", action="store_true",
+                        help="serve with waitress (multi-threaded WSGI server) instead of Flask's")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads (default 8)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from web import create_app  # Flask stays out of geoaid's import path
+
+    workspace = workspace_from(args).require()
+    app = create_app(workspace.path)
+    print(f"geoaid: serving {workspace.path} on http://{args.host}:{args.port}/")
+    if args.production:
+        from waitress import serve
+
+        serve(app, host=args.host, port=args.port, threads=args.threads)
+    else:
+        app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
+    return 0

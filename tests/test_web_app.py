@@ -1,0 +1,107 @@
+"""Flask test-client checks of every route and error path of the app."""
+
+import json
+
+import pytest
+
+from web import create_app
+
+
+@pytest.fixture(scope="module")
+def client(demo_workspace_path):
+    app = create_app(demo_workspace_path)
+    return app.test_client()
+
+
+def test_home_page_uses_only_local_assets(client):
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'charset="utf-8"' in html
+    assert "cdn." not in html and "cdnjs" not in html and "code.jquery.com" not in html
+    for asset in ("/vendor/leaflet.js", "/vendor/leaflet.css", "/vendor/jquery.js", "/vendor/bootstrap.js"):
+        assert asset in html
+        assert client.get(asset).status_code == 200
+
+
+def test_vendor_route_serves_only_the_allow_list(client):
+    assert client.get("/vendor/../package.json").status_code == 404
+    assert client.get("/vendor/leaflet/dist/leaflet.js").status_code == 404
+    assert client.get("/vendor/%2e%2e/%2e%2e/etc/passwd").status_code == 404
+
+
+def test_communes_geojson_is_cached_and_complete(client):
+    response = client.get("/api/v1/communes.geojson?province=96")
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    data = json.loads(response.data)
+    assert len(data["features"]) == 100
+    names = {f["properties"]["name"] for f in data["features"]}
+    assert "Phường 2" in names and "Xã Tân Thành" in names
+    assert data["legend"] == [{"colour": data["features"][0]["properties"]["fill"], "label": "Tỉnh Cà Mau"}]
+    assert "max-age=300" in response.headers["Cache-Control"]
+    again = client.get("/api/v1/communes.geojson?province=96",
+                       headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("url, message", [
+    ("/api/v1/communes.geojson?province=77", "unknown province"),
+    ("/api/v1/communes.geojson?province=<script>", "unknown province"),
+    ("/api/v1/communes.geojson?detail=max", "detail must be one of"),
+    ("/api/v1/communes?province=abc", "unknown province"),
+])
+def test_bad_api_parameters_are_400_json(client, url, message):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert message in response.json["error"]
+
+
+def test_bad_page_parameter_is_a_400_page_with_the_message_escaped(client):
+    response = client.get("/?province=<b>x</b>")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+
+
+def test_unknown_route_is_404_without_traceback(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404 and "Traceback" not in response.get_data(as_text=True)
+    api = client.get("/api/v1/nothing")
+    assert api.status_code == 404 and set(api.json) == {"error"}
+
+
+def test_unexpected_errors_show_no_stack_trace(demo_workspace_path):
+    app = create_app(demo_workspace_path)
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internals" not in text and "Traceback" not in text
+
+
+def test_language_choice(client):
+    fresh = client.application.test_client
+    browser = fresh()
+    assert 'lang="en"' in browser.get("/?lang=en").get_data(as_text=True)
+    assert 'lang="en"' in browser.get("/").get_data(as_text=True)          # remembered in a cookie
+    assert 'lang="vi"' in fresh().get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    english = fresh().get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="en"' in english and "Basemap offline" in english
+    vietnamese = fresh().get("/").get_data(as_text=True)
+    assert "Bản đồ nền ngoại tuyến" in vietnamese
+
+
+def test_communes_attributes_and_openapi(client):
+    records = client.get("/api/v1/communes?province=95").json["communes"]
+    assert len(records) == 64 and {"code", "name", "district_name"} <= set(records[0])
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["openapi"].startswith("3.") and "/api/v1/communes.geojson" in spec["paths"]
+    assert "/api/v1/communes.geojson" in client.get("/api").get_data(as_text=True)
+
+
+def test_missing_workspace_is_a_clear_503(tmp_path):
+    response = create_app(tmp_path / "none.gpkg").test_client().get("/")
+    assert response.status_code == 503 and "geoaid demo" in response.get_data(as_text=True)

@@ -1,0 +1,51 @@
+"""Error pages and JSON errors: clear messages, never a stack trace.
+
+API routes (``/api/…``) answer ``{"error": message}``; pages render the
+error template. Unexpected exceptions are logged server-side with their
+traceback and shown to the user as a plain 500 message.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from geoaid.workspace import WorkspaceError
+
+log = logging.getLogger(__name__)
+
+
+class BadParameter(ValueError):
+    """A query parameter the user got wrong; becomes a 400 with this message."""
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _respond(status: int, message: str):
+    if _wants_json():
+        return jsonify(error=message), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def register(app) -> None:
+    @app.errorhandler(BadParameter)
+    def bad_parameter(exc):
+        return _respond(400, str(exc))
+
+    @app.errorhandler(WorkspaceError)
+    def no_workspace(exc):
+        log.error("workspace unavailable: %s", exc)
+        return _respond(503, str(exc))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        return _respond(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        log.exception("unhandled error on %s", request.path)
+        return _respond(500, "Internal server error. It has been logged.")

@@ -1,0 +1,92 @@
+"""Vietnamese and English UI text.
+
+The language comes from ``?lang=vi|en`` (remembered in a cookie), else the
+cookie, else the browser's Accept-Language, else Vietnamese: the planners
+who use geoaid most work in Vietnamese. Templates call ``t("key")``.
+"""
+
+from __future__ import annotations
+
+from flask import g, request
+
+LANGUAGES = ("vi", "en")
+DEFAULT = "vi"
+
+MESSAGES = {
+    "app_title": {"vi": "geoaid – Bản đồ viện trợ", "en": "geoaid – Aid map"},
+    "nav_map": {"vi": "Bản đồ", "en": "Map"},
+    "nav_api": {"vi": "API", "en": "API"},
+    "switch_language": {"vi": "English", "en": "Tiếng Việt"},
+    "communes": {"vi": "Xã/phường", "en": "Communes"},
+    "province": {"vi": "Tỉnh", "en": "Province"},
+    "district": {"vi": "Huyện", "en": "District"},
+    "area_km2": {"vi": "Diện tích (km²)", "en": "Area (km²)"},
+    "all_provinces": {"vi": "Tất cả các tỉnh", "en": "All provinces"},
+    "show": {"vi": "Hiển thị", "en": "Show"},
+    "basemap_offline": {"vi": "Bản đồ nền ngoại tuyến – không tải được ô bản đồ. Lớp xã vẫn hiển thị.",
+                        "en": "Basemap offline – tiles could not be loaded. The commune layers still work."},
+    "loading": {"vi": "Đang tải dữ liệu…", "en": "Loading data…"},
+    "load_failed": {"vi": "Không tải được dữ liệu bản đồ.", "en": "Could not load the map data."},
+    "legend_communes": {"vi": "Xã theo tỉnh", "en": "Communes by province"},
+    "sources": {"vi": "Nguồn", "en": "Sources"},
+    "sample_notice": {"vi": "DỮ LIỆU MẪU – không phải số liệu chính thức",
+                      "en": "SAMPLE DATA – not official figures"},
+    "boundary_disclaimer": {
+        "vi": "Ranh giới chỉ mang tính minh hoạ, không thể hiện quan điểm chính thức.",
+        "en": "Boundaries are indicative and imply no official endorsement."},
+    "error_title": {"vi": "Lỗi", "en": "Error"},
+    "not_found": {"vi": "Không tìm thấy", "en": "Not found"},
+    "bad_request": {"vi": "Yêu cầu không hợp lệ", "en": "Bad request"},
+    "server_error": {"vi": "Lỗi máy chủ – đã ghi nhận, vui lòng thử lại.",
+                     "en": "Server error – it has been logged; please try again."},
+    "back_home": {"vi": "Về trang bản đồ", "en": "Back to the map"},
+    "no_workspace": {"vi": "Chưa có không gian làm việc", "en": "No workspace yet"},
+}
+
+
+def current_language() -> str:
+    return getattr(g, "lang", DEFAULT)
+
+
+def t(key: str) -> str:
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    return entry.get(current_language(), entry[DEFAULT])
+
+
+def _choose_language() -> None:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        g.lang, g.remember_lang = asked, True
+        return
+    cookie = request.cookies.get("lang")
+    if cookie in LANGUAGES:
+        g.lang = cookie
+        return
+    best = request.accept_languages.best_match(LANGUAGES)
+    g.lang = best or DEFAULT
+
+
+def _remember(response):
+    if getattr(g, "remember_lang", False):
+        response.set_cookie("lang", g.lang, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def lang_switch_url() -> str:
+    """The current page in the other language (query string kept, properly encoded)."""
+    from flask import url_for
+
+    other = "en" if current_language() == "vi" else "vi"
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    if request.endpoint is None:
+        return f"?lang={other}"
+    return url_for(request.endpoint, **(request.view_args or {}), **args, lang=other)
+
+
+def register(app) -> None:
+    app.before_request(_choose_language)
+    app.after_request(_remember)
+    app.jinja_env.globals.update(t=t, current_language=current_language, LANGUAGES=LANGUAGES,
+                                 lang_switch_url=lang_switch_url)

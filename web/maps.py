@@ -1,0 +1,38 @@
+"""Folium map frames whose data layers are loaded by our own script.
+
+Folium builds the Leaflet map, the basemap and the page's asset tags (all
+pointed at the app's own /vendor URLs). The commune layers are NOT inlined:
+``static/geoaid-map.js`` fetches them from the API, so a page stays small
+and the browser caches the data. Folium's output is library-generated
+markup that never contains user text (names arrive later as JSON and are
+inserted with textContent), which is why the template may include it as is.
+"""
+
+from __future__ import annotations
+
+import folium
+from markupsafe import Markup
+
+from web.vendor import localise_folium
+
+VIETNAM_CENTRE = (16.0, 106.0)
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+
+def map_frame(bounds=None) -> dict[str, Markup]:
+    """Render a folium map frame; return its head, body and script parts."""
+    fmap = folium.Map(location=VIETNAM_CENTRE, zoom_start=6, tiles=None, control_scale=True,
+                      prefer_canvas=True)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION).add_to(fmap)
+    if bounds is not None:
+        minx, miny, maxx, maxy = bounds
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    localise_folium(fmap)
+    figure = fmap.get_root()
+    figure.render()
+    return {
+        "map_name": fmap.get_name(),
+        "head": Markup(figure.header.render()),
+        "body": Markup(figure.html.render()),
+        "script": Markup(figure.script.render()),
+    }
