@@ -25,3 +25,26 @@ DEFAULTS = {
     # Rule for carrying a classification from legacy communes to a 2025 commune.
     "reform_class_rule": "any",
 }
+
+
+def validate(key: str, value):
+    """Check a new setting value; return it (normalised) or raise ValueError."""
+    if key not in DEFAULTS:
+        raise ValueError(f"unknown setting {key!r}; settings are {', '.join(sorted(DEFAULTS))}")
+    if key == "exchange_rates_vnd":
+        if not isinstance(value, dict) or value.get("VND") != 1:
+            raise ValueError("exchange_rates_vnd is an object of currency: VND per unit, with VND: 1")
+        for code, rate in value.items():
+            if not (isinstance(code, str) and code.isalpha() and len(code) == 3 and code.isupper()):
+                raise ValueError(f"currency code {code!r}: use three capital letters (USD)")
+            if not isinstance(rate, (int, float)) or rate <= 0:
+                raise ValueError(f"rate for {code} must be a positive number")
+    elif key == "priority_weights":
+        if not isinstance(value, dict) or not all(
+                isinstance(w, (int, float)) and w >= 0 for w in value.values()):
+            raise ValueError("priority_weights maps scheme keys to non-negative numbers")
+    elif key == "area_allocation_rule" and value not in ("even", "area"):
+        raise ValueError("area_allocation_rule is 'even' or 'area'")
+    elif key == "reform_class_rule" and value not in ("any", "majority_area"):
+        raise ValueError("reform_class_rule is 'any' or 'majority_area'")
+    return value

@@ -123,3 +123,21 @@ def type_label(type_key: str | None) -> str | None:
 def same_name(a: str, b: str) -> bool:
     """True when two unit names are the same once normalised."""
     return name_key(a) == name_key(b)
+
+
+def accent_key(name: str) -> str:
+    """Like :func:`name_key` but keeping diacritics (lower-case NFC, no type word).
+
+    Used to prefer "Tân Thành" over "Tân Thạnh" when the user wrote the
+    diacritics; without them both stay candidates (and are reported).
+    """
+    type_key, rest = split_unit_type(name)
+    text = nfc(name).lower()
+    if type_key and not rest.startswith(type_key + " "):  # "Phường 2" keeps its type word
+        written = [w for w, k in _ACCENTED_PREFIXES.items() if k == type_key and text.startswith(w)]
+        text = text[len(max(written, key=len)):] if written else text[len(type_key):]
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def has_diacritics(text: str) -> bool:
+    return not nfc(text).isascii()

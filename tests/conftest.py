@@ -21,8 +21,7 @@ def demo_workspace_path(tmp_path_factory):
     from boundaries.registry import DEMO_PROVINCES
 
     path = tmp_path_factory.mktemp("demo") / "demo.gpkg"
-    build_workspace(Workspace(path), list(DEMO_PROVINCES), samples=_samples_available(),
-                    log=lambda _msg: None)
+    build_workspace(Workspace(path), list(DEMO_PROVINCES), samples=True, log=lambda _msg: None)
     return path
 
 
@@ -38,11 +37,3 @@ def writable_workspace(demo_workspace_path, tmp_path):
     path = tmp_path / "workspace.gpkg"
     shutil.copy2(demo_workspace_path, path)
     return Workspace(path)
-
-
-def _samples_available() -> bool:
-    try:
-        import geoaid.samples  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
