@@ -126,3 +126,16 @@ def gap_ranking(frames: Frames, filters: Filters = Filters()) -> pd.DataFrame:
 def describe_gap_formula() -> str:
     return ("gap = priority × R / (R + F); F = commune-targeted VND + ½ × area-wide VND; "
             f"R = {GAP_REFERENCE_VND:,} VND")
+
+
+def commune_projects(frames: Frames, filters: Filters = Filters(),
+                     allocations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each filtered project's allocation to each commune, with the project's details."""
+    projects = active_projects(frames, filters)
+    allocations = allocate(frames) if allocations is None else allocations
+    rows = allocations.merge(projects[["project_id", "title", "donor", "sector", "start_date", "end_date",
+                                       "budget_vnd", "sample"]], on="project_id")
+    if filters.provinces:
+        codes = frames.communes.loc[frames.communes["province_code"].isin(filters.provinces), "code"]
+        rows = rows[rows["commune_code"].isin(codes)]
+    return rows.sort_values(["commune_code", "amount_vnd"], ascending=[True, False]).reset_index(drop=True)

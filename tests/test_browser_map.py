@@ -1,9 +1,10 @@
-"""The map in a real headless Chromium, served by the running app, offline."""
+"""The gap map in a real headless Chromium, served by the running app, offline."""
 
 from pathlib import Path
 
 import pytest
 
+from geoaid.samples import HOSTILE_TITLE
 from tests.browser import chromium_page, serve
 from web import create_app
 
@@ -17,30 +18,71 @@ def base_url(demo_workspace_path):
         yield url
 
 
-def test_map_draws_offline_with_local_assets(base_url, tmp_path):
+def wait_ready(page):
+    page.wait_for_function("document.body.dataset.mapReady === 'yes'", timeout=30000)
+
+
+def test_gap_map_draws_offline_filters_and_exports(base_url, tmp_path):
     with chromium_page(tmp_path) as page:
         external, errors = [], []
         page.on("request", lambda r: external.append(r.url)
                 if not r.url.startswith(base_url) and not r.url.startswith("data:") else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(base_url + "/?province=02", wait_until="load")
-        page.wait_for_function("document.body.dataset.mapReady === 'yes'", timeout=30000)
+        page.goto(base_url + "/", wait_until="load")
+        wait_ready(page)
         assert errors == []                                   # no "L is not defined"
-        # Only basemap tiles may try the internet; scripts and styles are all local.
         assert all("tile.openstreetmap.org" in url for url in external), external
-        paths = page.locator(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas")
-        assert paths.count() > 0
-        assert page.locator("#geoaid-legend").is_visible()
-        assert "Hà Giang" in page.locator("#geoaid-legend").inner_text()
-        assert "193" in page.locator("#map-status").inner_text()
-        # Offline: the tiles fail, the page says so, the communes are still there.
+        # Polygons are drawn (canvas renderer) and the legend shows classes and the sample notice.
+        assert page.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane path").count() > 0
+        legend = page.locator("#geoaid-legend")
+        assert legend.is_visible() and "–" in legend.inner_text() and "DỮ LIỆU MẪU" in legend.inner_text()
+        assert "500" in page.locator("#map-status").inner_text()
+        assert page.locator(".leaflet-control-layers").is_visible()
         page.wait_for_function("document.body.dataset.basemap === 'offline'", timeout=30000)
         assert page.locator("#basemap-offline").is_visible()
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "map_ha_giang.png"))
+        page.screenshot(path=str(ARTIFACTS / "gap_map.png"))
+        # Apply a filter: one province, one sector.
+        page.select_option("#province", "95")
+        page.select_option("#sector", "health")
+        page.click("#apply")
+        wait_ready(page)
+        assert "province=95" in page.url and "sector=health" in page.url
+        assert "64" in page.locator("#map-status").inner_text()
+        assert "province=95" in page.locator("#export-xlsx").get_attribute("href")
+        page.screenshot(path=str(ARTIFACTS / "gap_map_bac_lieu_health.png"))
 
 
-def test_language_switch_keeps_vietnamese_text(base_url, tmp_path):
+def test_popup_shows_a_hostile_title_as_text_and_runs_nothing(base_url, tmp_path):
+    with chromium_page(tmp_path) as page:
+        page.goto(base_url + "/", wait_until="load")
+        wait_ready(page)
+        # Find the hostile project's marker, zoom to it, and click it like a user.
+        point = page.evaluate("""(title) => new Promise(resolve => {
+            const map = geoaidMap.map, cluster = geoaidMap.layers.projects;
+            const marker = cluster.getLayers().find(layer => {
+                const content = layer.getPopup()._content;
+                return (typeof content === 'function' ? content(layer) : content).textContent.includes(title);
+            });
+            if (!marker) return resolve(null);
+            cluster.zoomToShowLayer(marker, () => {
+                const p = map.latLngToContainerPoint(marker.getLatLng());
+                const rect = map.getContainer().getBoundingClientRect();
+                resolve([rect.left + p.x, rect.top + p.y]);
+            });
+        })""", HOSTILE_TITLE)
+        assert point is not None
+        page.wait_for_timeout(500)
+        page.mouse.click(*point)
+        popup = page.locator(".leaflet-popup-content .project-popup")
+        popup.wait_for(timeout=10000)
+        assert HOSTILE_TITLE in popup.inner_text()        # shown as text, tags and all
+        assert popup.locator("script, img").count() == 0
+        assert page.evaluate("window.__xss") is None       # nothing ran
+        page.screenshot(path=str(ARTIFACTS / "hostile_popup.png"))
+
+
+def test_language_switch_keeps_filters_and_vietnamese_text(base_url, tmp_path):
     with chromium_page(tmp_path) as page:
         page.goto(base_url + "/?lang=en&province=96")
         assert page.locator("html").get_attribute("lang") == "en"
@@ -48,3 +90,13 @@ def test_language_switch_keeps_vietnamese_text(base_url, tmp_path):
         assert page.locator("html").get_attribute("lang") == "vi"
         assert "Tỉnh Cà Mau (96)" in page.locator("#province").inner_text()
         assert "province=96" in page.url
+
+
+def test_donor_and_commune_pages_draw_their_maps(base_url, tmp_path):
+    with chromium_page(tmp_path) as page:
+        for path in ("/donors/Sample Donor B (fictitious)", "/communes/32026"):
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(base_url + path)
+            wait_ready(page)
+            assert errors == [] and page.locator("#geoaid-legend").is_visible()

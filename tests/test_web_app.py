@@ -37,6 +37,7 @@ def test_communes_geojson_is_cached_and_complete(client):
     names = {f["properties"]["name"] for f in data["features"]}
     assert "Phường 2" in names and "Xã Tân Thành" in names
     assert data["legend"] == [{"colour": data["features"][0]["properties"]["fill"], "label": "Tỉnh Cà Mau"}]
+    assert data["boundary_version"] == "2019"
     assert "max-age=300" in response.headers["Cache-Control"]
     again = client.get("/api/v1/communes.geojson?province=96",
                        headers={"If-None-Match": response.headers["ETag"]})
@@ -48,11 +49,31 @@ def test_communes_geojson_is_cached_and_complete(client):
     ("/api/v1/communes.geojson?province=<script>", "unknown province"),
     ("/api/v1/communes.geojson?detail=max", "detail must be one of"),
     ("/api/v1/communes?province=abc", "unknown province"),
+    ("/api/v1/gaps?year=abc", "four-digit year"),
+    ("/api/v1/gaps.geojson?sector=space", "unknown sector"),
+    ("/api/v1/gaps.geojson?view=rainbow", "view must be one of"),
+    ("/api/v1/gaps?zone=mountain", "unknown zone"),
+    ("/api/v1/projects?from=2024-02-30", "must be a date"),
+    ("/api/v1/overlaps?year=2024&from=2024-01-01", "either year"),
 ])
 def test_bad_api_parameters_are_400_json(client, url, message):
     response = client.get(url)
     assert response.status_code == 400
     assert message in response.json["error"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/donors/Nobody", "/api/v1/communes/99999",
+                                 "/api/v1/donors/Nobody.geojson"])
+def test_unknown_api_things_are_404_json(client, url):
+    response = client.get(url)
+    assert response.status_code == 404 and "unknown" in response.json["error"]
+
+
+@pytest.mark.parametrize("url", ["/donors/Nobody", "/communes/99999", "/export/secrets.csv",
+                                 "/map.gif"])
+def test_unknown_pages_are_404_or_400_without_traceback(client, url):
+    response = client.get(url)
+    assert response.status_code in (400, 404) and "Traceback" not in response.get_data(as_text=True)
 
 
 def test_bad_page_parameter_is_a_400_page_with_the_message_escaped(client):
@@ -98,7 +119,10 @@ def test_communes_attributes_and_openapi(client):
     records = client.get("/api/v1/communes?province=95").json["communes"]
     assert len(records) == 64 and {"code", "name", "district_name"} <= set(records[0])
     spec = client.get("/api/v1/openapi.json").json
-    assert spec["openapi"].startswith("3.") and "/api/v1/communes.geojson" in spec["paths"]
+    assert spec["openapi"].startswith("3.")
+    for path in ("/api/v1/communes.geojson", "/api/v1/gaps", "/api/v1/gaps.geojson", "/api/v1/projects",
+                 "/api/v1/donors", "/api/v1/donors/{donor}", "/api/v1/overlaps"):
+        assert path in spec["paths"], path
     assert "/api/v1/communes.geojson" in client.get("/api").get_data(as_text=True)
 
 

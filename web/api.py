@@ -1,105 +1,231 @@
-"""JSON/GeoJSON API (``/api/v1``) with an OpenAPI description.
+"""JSON/GeoJSON API (``/api/v1``) with an OpenAPI description (web/openapi.py).
 
-Responses carry an ETag derived from the workspace file version and the
-query, plus Cache-Control, so browsers and proxies re-use map data until
-the workspace changes.
+Map pages load their data from here. Responses carry an ETag derived from
+their content and Cache-Control, so browsers re-use map data until the
+workspace or the filters change. Geometry is simplified once per workspace
+version (topology-preserving) and shared by every filter combination.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 
-from flask import Blueprint, current_app, jsonify, request, Response
+import pandas as pd
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from geoaid import schema
-from geoaid.simplify import TOLERANCE, simplify_for_web
-from web import workspace
+from geoaid.classify import classify
+from geoaid.coverage import commune_projects, coverage, gap_ranking
+from geoaid.donors import UnknownDonor, donor_reach, list_donors
+from geoaid.neighbours import neighbours
+from geoaid.overlaps import find_overlaps
+from geoaid.sectors import BY_KEY
+from web import data
 from web.errors import BadParameter
 
 bp = Blueprint("api", __name__)
 
-# Colour-blind-safe qualitative palette (ColorBrewer "Dark2", 8 classes) for provinces.
+# Colour-blind-safe qualitative palette (ColorBrewer "Dark2") for the plain province view.
 PROVINCE_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
+VIEWS = {  # view → (column, palette, unit)
+    "gap": ("gap_score", "YlOrRd", " pts"),
+    "priority": ("priority_score", "Purples", " pts"),
+    "coverage": ("funding_usd", "YlGnBu", " USD"),
+}
 
 
-def _province_codes(communes) -> list[str]:
-    return sorted(communes["province_code"].dropna().unique())
+def records(frame: pd.DataFrame) -> list[dict]:
+    """JSON-safe records: NaN → null, numpy scalars → Python."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    return json.loads(json.dumps(clean.to_dict("records"), ensure_ascii=False, default=_plain))
 
 
-def parse_province(value: str | None, communes) -> str | None:
-    """A province filter: GSO code ("96") or None; a clear 400 otherwise."""
-    if not value:
-        return None
-    code = value.strip().zfill(2)
-    if not code.isdigit() or code not in _province_codes(communes):
-        raise BadParameter(f"unknown province {value!r}; use a GSO province code present in the "
-                           f"workspace: {', '.join(_province_codes(communes))}")
-    return code
+def _plain(value):
+    return value.item() if hasattr(value, "item") else str(value)
 
 
-@lru_cache(maxsize=32)
-def _communes_geojson(path: str, version: tuple, province: str | None, detail: str) -> bytes:
-    ws = workspace()
-    communes = ws.read(schema.COMMUNES)
-    if province:
-        communes = communes[communes["province_code"] == province]
-    light = simplify_for_web(communes, TOLERANCE[detail])
-    provinces = _province_codes(ws.read(schema.COMMUNES))
-    colour = {code: PROVINCE_COLOURS[i % len(PROVINCE_COLOURS)] for i, code in enumerate(provinces)}
-    features = []
-    for row in light.itertuples():
-        features.append({
-            "type": "Feature",
-            "id": row.code,
-            "properties": {
-                "code": row.code, "name": row.name, "district": row.district_name,
-                "province": row.province_name, "province_code": row.province_code,
-                "area_km2": None if row.area_km2 != row.area_km2 else round(float(row.area_km2), 2),
-                "fill": colour.get(row.province_code, "#999999"),
-            },
-            "geometry": row.geometry.__geo_interface__,
-        })
-    names = light.drop_duplicates("province_code").set_index("province_code")["province_name"]
-    legend = [{"colour": colour[c], "label": str(names[c])} for c in provinces if c in names.index]
-    collection = {"type": "FeatureCollection", "features": features, "legend": legend,
-                  "boundary_version": "2019"}
-    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def cached_json(body: bytes, mimetype: str = "application/json") -> Response:
-    etag = hashlib.sha256(body).hexdigest()[:32]
+def cached_json(payload, mimetype: str = "application/json") -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_plain).encode()
     response = Response(body, mimetype=mimetype)
-    response.set_etag(etag)
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["API_MAX_AGE"]
     return response.make_conditional(request)
 
 
+def _detail() -> str:
+    return request.args.get("detail") or data.default_detail()
+
+
+def feature_collection(rows: pd.DataFrame, properties: list[str], detail: str, **extra) -> dict:
+    geometry = data.light_geometry(detail)
+    features = []
+    for record, code in zip(records(rows[properties]), rows["commune_code"]):
+        features.append({"type": "Feature", "id": code, "properties": record,
+                         "geometry": geometry[code].__geo_interface__})
+    return {"type": "FeatureCollection", "features": features, **extra}
+
+
+# -- communes -----------------------------------------------------------------
 @bp.route("/communes.geojson")
 def communes_geojson():
-    """Commune polygons, simplified without slivers, with names and province colours."""
-    ws = workspace()
-    communes = ws.read(schema.COMMUNES)
-    province = parse_province(request.args.get("province"), communes)
-    detail = request.args.get("detail", "province")
-    if detail not in TOLERANCE:
-        raise BadParameter(f"detail must be one of {', '.join(TOLERANCE)}")
-    body = _communes_geojson(str(ws.path), ws.version(), province, detail)
-    return cached_json(body, "application/geo+json")
+    """Commune polygons with names, coloured by province."""
+    filters = data.filters_from_request()
+    communes = data.frames().communes
+    if filters.provinces:
+        communes = communes[communes["province_code"].isin(filters.provinces)]
+    codes = sorted(data.province_names())
+    colour = {c: PROVINCE_COLOURS[i % len(PROVINCE_COLOURS)] for i, c in enumerate(codes)}
+    rows = pd.DataFrame({"commune_code": communes["code"], "name": communes["name"],
+                         "district": communes["district_name"], "province": communes["province_name"],
+                         "area_km2": communes["area_km2"].round(2),
+                         "fill": communes["province_code"].map(colour)})
+    names = data.province_names()
+    legend = [{"colour": colour[c], "label": names[c]} for c in codes
+              if not filters.provinces or c in filters.provinces]
+    return cached_json(feature_collection(rows, list(rows.columns), _detail(), legend=legend,
+                                          boundary_version="2019"), "application/geo+json")
 
 
 @bp.route("/communes")
 def communes_json():
-    """Commune attributes (no geometry) as JSON records."""
-    ws = workspace()
-    communes = ws.read(schema.COMMUNES)
-    province = parse_province(request.args.get("province"), communes)
-    if province:
-        communes = communes[communes["province_code"] == province]
-    records = communes.drop(columns="geometry").astype(object).where(communes.notna(), None)
-    return jsonify(communes=records.drop(columns="geometry", errors="ignore").to_dict("records"))
+    filters = data.filters_from_request()
+    communes = data.frames().communes
+    if filters.provinces:
+        communes = communes[communes["province_code"].isin(filters.provinces)]
+    return cached_json({"communes": records(pd.DataFrame(communes.drop(columns="geometry")))})
+
+
+@bp.route("/communes/<code>")
+def commune_json(code: str):
+    frames = data.frames()
+    if code not in set(frames.communes["code"]):
+        abort(404, description=f"unknown commune code {code!r}")
+    row = coverage(frames, allocations=data.allocations())
+    row = row[row["commune_code"] == code].drop(columns="geometry")
+    projects = commune_projects(frames, allocations=data.allocations())
+    projects = projects[projects["commune_code"] == code]
+    near = neighbours(frames.communes, code)["code"]
+    near_rows = coverage(frames, allocations=data.allocations())
+    near_rows = near_rows[near_rows["commune_code"].isin(near)].drop(columns="geometry")
+    return cached_json({"commune": records(pd.DataFrame(row))[0], "projects": records(projects),
+                        "neighbours": records(pd.DataFrame(near_rows))})
+
+
+# -- gaps ---------------------------------------------------------------------
+@bp.route("/gaps")
+def gaps_json():
+    """The gap ranking (most urgent first) for the filters."""
+    filters = data.filters_from_request()
+    ranking = gap_ranking(data.frames(), filters)
+    return cached_json({"filters": filters.to_query(), "sample": data.frames().is_sample,
+                        "communes": records(ranking)})
+
+
+@bp.route("/gaps.geojson")
+def gaps_geojson():
+    """Communes with priority, coverage and gap, coloured for the chosen view."""
+    filters = data.filters_from_request()
+    view = request.args.get("view", "gap")
+    if view not in VIEWS:
+        raise BadParameter(f"view must be one of {', '.join(VIEWS)}")
+    frames = data.frames()
+    rows = pd.DataFrame(coverage(frames, filters, allocations=data.allocations()).drop(columns="geometry"))
+    column, palette, unit = VIEWS[view]
+    classes = classify(rows[column], palette=palette)
+    rows["fill"] = classes.colour_of()
+    titles = commune_projects(frames, filters, allocations=data.allocations())
+    titles = titles.groupby("commune_code").apply(
+        lambda g: [{"title": t, "donor": d, "sector": BY_KEY[s].en if s in BY_KEY else s}
+                   for t, d, s in zip(g["title"], g["donor"], g["sector"])][:8], include_groups=False)
+    rows["projects"] = rows["commune_code"].map(titles).map(lambda v: v if isinstance(v, list) else [])
+    properties = ["commune_code", "commune_name", "district", "province", "priority_score", "classes",
+                  "project_count", "donor_count", "funding_usd", "gap_score", "gap_rank",
+                  "ethnic_minority", "coastal", "sectors_missing", "fill", "projects"]
+    legend = classes.legend(unit, decimals=0 if view == "coverage" else 1)
+    return cached_json(feature_collection(rows, properties, _detail(), legend=legend, view=view,
+                                          sample=frames.is_sample, filters=filters.to_query()),
+                       "application/geo+json")
+
+
+# -- projects -----------------------------------------------------------------
+@bp.route("/projects")
+def projects_json():
+    filters = data.filters_from_request()
+    rows = commune_projects(data.frames(), filters, allocations=data.allocations())
+    projects = data.frames().projects
+    wanted = projects[projects["project_id"].isin(rows["project_id"])]
+    return cached_json({"projects": records(wanted), "allocations": records(rows[[
+        "project_id", "commune_code", "scope", "amount_vnd"]])})
+
+
+@bp.route("/projects.geojson")
+def projects_geojson():
+    """Commune-targeted project locations as points (commune representative points)."""
+    filters = data.filters_from_request()
+    frames = data.frames()
+    rows = commune_projects(frames, filters, allocations=data.allocations())
+    rows = rows[rows["scope"] == "commune"]
+    points = frames.communes.set_index("code").geometry.representative_point()
+    names = frames.communes.set_index("code")["name"]
+    features = []
+    for record in records(rows[["project_id", "commune_code", "title", "donor", "sector", "amount_vnd",
+                                "start_date", "end_date"]]):
+        point = points[record["commune_code"]]
+        record["commune_name"] = names[record["commune_code"]]
+        features.append({"type": "Feature", "properties": record,
+                         "geometry": {"type": "Point", "coordinates": [round(point.x, 5), round(point.y, 5)]}})
+    return cached_json({"type": "FeatureCollection", "features": features}, "application/geo+json")
+
+
+@bp.route("/overlaps")
+def overlaps_json():
+    filters = data.filters_from_request()
+    return cached_json({"filters": filters.to_query(),
+                        "overlaps": records(find_overlaps(data.frames(), filters, data.allocations()))})
+
+
+# -- donors ---------------------------------------------------------------------
+@bp.route("/donors")
+def donors_json():
+    return cached_json({"donors": records(list_donors(data.frames()))})
+
+
+def reach_or_404(donor: str):
+    try:
+        return donor_reach(data.frames(), donor, data.filters_from_request())
+    except UnknownDonor as exc:
+        abort(404, description=str(exc))
+
+
+@bp.route("/donors/<path:donor>")
+def donor_json(donor: str):
+    if donor.endswith(".geojson"):
+        return donor_geojson(donor.removesuffix(".geojson"))
+    reach = reach_or_404(donor)
+    return cached_json({"donor": reach.donor, "totals": reach.totals, "sample": reach.sample,
+                        "by_province": records(reach.by_province), "by_sector": records(reach.by_sector),
+                        "by_commune": records(reach.by_commune),
+                        "priority_share": records(reach.priority_share),
+                        "projects": records(reach.projects)})
+
+
+def donor_geojson(donor: str):
+    reach = reach_or_404(donor)
+    per_commune = reach.by_commune.groupby("commune_code", as_index=False)[["funding_vnd", "funding_usd"]].sum()
+    communes = data.frames().communes
+    rows = pd.DataFrame({"commune_code": communes["code"], "commune_name": communes["name"],
+                         "district": communes["district_name"], "province": communes["province_name"],
+                         "province_code": communes["province_code"]})
+    provinces = set(reach.by_province["province_code"])
+    rows = rows[rows["province_code"].isin(provinces)].merge(per_commune, on="commune_code", how="left")
+    rows[["funding_vnd", "funding_usd"]] = rows[["funding_vnd", "funding_usd"]].fillna(0)
+    classes = classify(rows["funding_usd"], palette="YlGnBu")
+    rows["fill"] = classes.colour_of()
+    return cached_json(feature_collection(
+        rows, ["commune_code", "commune_name", "district", "province", "funding_usd", "fill"], _detail(),
+        legend=classes.legend(" USD", decimals=0), sample=reach.sample, donor=reach.donor),
+        "application/geo+json")
 
 
 @bp.route("/openapi.json")

@@ -1,30 +1,159 @@
-"""HTML pages: the map and the API index."""
+"""HTML pages: gap map (home), donors, planner, commune pages, API index.
+
+Views parse the request, call geoaid, and render; user text reaches the
+templates as data and Jinja escapes it.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from geoaid import schema
-from web import workspace
-from web.api import parse_province
+from geoaid.coverage import commune_projects, coverage, gap_ranking
+from geoaid.donors import UnknownDonor, donor_reach, list_donors
+from geoaid.exports import export_table
+from geoaid.neighbours import neighbours
+from geoaid.sectors import SECTORS
+from web import data
+from web.api import VIEWS
+from web.errors import BadParameter
 from web.maps import map_frame
 
 bp = Blueprint("pages", __name__)
 
 
+def _form_context(filters):
+    frames = data.frames()
+    donors = sorted(frames.projects["donor"].dropna().unique())
+    schemes = frames.schemes[["scheme", "label"]].itertuples(index=False) if len(frames.schemes) else []
+    return {"filters": filters, "provinces": sorted(data.province_names().items()), "sectors": SECTORS,
+            "donors": donors, "schemes": list(schemes), "metadata": frames.metadata,
+            "is_sample": frames.is_sample}
+
+
+def _bounds(filters):
+    communes = data.frames().communes
+    if filters.provinces:
+        communes = communes[communes["province_code"].isin(filters.provinces)]
+    return communes.total_bounds if len(communes) else None
+
+
 @bp.route("/")
 def home():
-    ws = workspace()
-    communes = ws.read(schema.COMMUNES)
-    province = parse_province(request.args.get("province"), communes)
-    shown = communes[communes["province_code"] == province] if province else communes
-    provinces = (communes.drop_duplicates("province_code").sort_values("province_code")
-                 [["province_code", "province_name"]].itertuples(index=False))
-    frame = map_frame(shown.total_bounds if len(shown) else None)
-    data_url = url_for("api.communes_geojson", province=province or None,
-                       detail="province" if province or len(communes) < 3000 else "national")
-    return render_template("map.html", frame=frame, data_url=data_url, provinces=list(provinces),
-                           province=province, metadata=ws.metadata())
+    filters = data.filters_from_request()
+    view = request.args.get("view", "gap")
+    if view not in VIEWS:
+        raise BadParameter(f"view must be one of {', '.join(VIEWS)}")
+    query = filters.to_query()
+    return render_template(
+        "gap_map.html", frame=map_frame(_bounds(filters)), view=view, views=list(VIEWS),
+        data_url=url_for("api.gaps_geojson", view=view, **query),
+        projects_url=url_for("api.projects_geojson", **query),
+        export_urls={fmt: url_for("pages.export", what="gaps", fmt=fmt, **query) for fmt in ("csv", "xlsx")},
+        map_image_urls={fmt: url_for("pages.map_image", fmt=fmt, view=view, **query)
+                        for fmt in ("png", "pdf", "svg")},
+        **_form_context(filters))
+
+
+@bp.route("/donors")
+def donors():
+    return render_template("donors.html", donors=list_donors(data.frames()).to_dict("records"),
+                           is_sample=data.frames().is_sample)
+
+
+@bp.route("/donors/<path:donor>")
+def donor(donor: str):
+    filters = data.filters_from_request()
+    try:
+        reach = donor_reach(data.frames(), donor, filters)
+    except UnknownDonor as exc:
+        abort(404, description=str(exc))
+    provinces = reach.by_province["province_code"].tolist()
+    bounds = None
+    communes = data.frames().communes
+    if provinces:
+        bounds = communes[communes["province_code"].isin(provinces)].total_bounds
+    return render_template("donor.html", reach=reach, frame=map_frame(bounds),
+                           data_url=url_for("api.donor_json", donor=reach.donor + ".geojson",
+                                            **filters.to_query()),
+                           projects=reach.projects.to_dict("records"),
+                           shares=reach.priority_share.to_dict("records"),
+                           by_sector=reach.by_sector.to_dict("records"),
+                           by_province=reach.by_province.to_dict("records"))
+
+
+@bp.route("/planner")
+def planner():
+    filters = data.filters_from_request()
+    ranking = gap_ranking(data.frames(), filters)
+    limit = request.args.get("limit", "50")
+    if not limit.isdigit():
+        raise BadParameter("limit must be a whole number")
+    query = filters.to_query()
+    return render_template("planner.html", rows=ranking.head(int(limit) or len(ranking)).to_dict("records"),
+                           total=len(ranking),
+                           export_urls={fmt: url_for("pages.export", what="gaps", fmt=fmt, **query)
+                                        for fmt in ("csv", "xlsx")},
+                           **_form_context(filters))
+
+
+@bp.route("/communes/<code>")
+def commune(code: str):
+    frames = data.frames()
+    communes = frames.communes
+    if code not in set(communes["code"]):
+        abort(404, description=f"unknown commune code {code!r}")
+    rows = coverage(frames, allocations=data.allocations())
+    row = rows[rows["commune_code"] == code].iloc[0]
+    near = neighbours(communes, code)["code"]
+    near_rows = rows[rows["commune_code"].isin(near)].sort_values("gap_rank")
+    projects = commune_projects(frames, allocations=data.allocations())
+    projects = projects[projects["commune_code"] == code]
+    shape = communes[communes["code"] == code]
+    return render_template("commune.html", commune=row, neighbours=near_rows.to_dict("records"),
+                           projects=projects.to_dict("records"), frame=map_frame(shape.total_bounds),
+                           data_url=url_for("api.gaps_geojson", view="gap",
+                                            province=shape["province_code"].iloc[0]),
+                           code=code, is_sample=frames.is_sample)
+
+
+@bp.route("/export/<what>.<fmt>")
+def export(what: str, fmt: str):
+    filters = data.filters_from_request()
+    try:
+        body, mimetype, filename = export_table(data.frames(), what, filters, fmt)
+    except ValueError as exc:
+        raise BadParameter(str(exc)) from None
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/map.<fmt>")
+def map_image(fmt: str):
+    """The current map as a print-ready image (matplotlib, offline)."""
+    from geoaid.printmap import FORMATS as IMAGE_FORMATS, render_map
+
+    if fmt not in IMAGE_FORMATS:
+        raise BadParameter(f"image format must be one of {', '.join(IMAGE_FORMATS)}")
+    filters = data.filters_from_request()
+    view = request.args.get("view", "gap")
+    paper = request.args.get("paper", "A4")
+    orientation = request.args.get("orientation", "landscape")
+    dpi = request.args.get("dpi", "200")
+    if not dpi.isdigit() or not 72 <= int(dpi) <= 300:
+        raise BadParameter("dpi must be a whole number from 72 to 300")
+    try:
+        body = render_map(data.frames(), view, filters, paper=paper, orientation=orientation, fmt=fmt,
+                          dpi=int(dpi), lang=request.args.get("lang_map") or _lang())
+    except ValueError as exc:
+        raise BadParameter(str(exc)) from None
+    return Response(body, mimetype=IMAGE_FORMATS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="geoaid-{view}.{fmt}"'})
+
+
+def _lang() -> str:
+    from web.i18n import current_language
+
+    return current_language()
 
 
 @bp.route("/api")

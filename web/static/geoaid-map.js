@@ -15,17 +15,40 @@
     return node;
   }
 
-  function describe(props, labels) {
+  function fmt(value) {
+    return typeof value === "number" ? value.toLocaleString() : value;
+  }
+
+  function popupFor(props, options) {
+    var labels = options.labels;
     var box = el("div", null, "geoaid-popup");
-    box.appendChild(el("strong", props.name));
+    var title = el("strong", props.commune_name || props.name);
+    box.appendChild(title);
+    if (props.commune_code && options.communeUrl) {
+      var link = el("a", " ↗");
+      link.href = options.communeUrl.replace("CODE", encodeURIComponent(props.commune_code));
+      link.className = "commune-link";
+      box.appendChild(link);
+    }
     var dl = el("dl", null, "mb-0");
     [[labels.district, props.district], [labels.province, props.province],
-     [labels.area, props.area_km2]].forEach(function (pair) {
-      if (pair[1] === null || pair[1] === undefined) return;
+     [labels.area, props.area_km2], [labels.priority, props.priority_score],
+     [labels.gap, props.gap_score], [labels.rank, props.gap_rank],
+     [labels.classes, props.classes], [labels.funding, props.funding_usd],
+     [labels.missing, props.sectors_missing]].forEach(function (pair) {
+      if (pair[1] === null || pair[1] === undefined || pair[1] === "") return;
       dl.appendChild(el("dt", pair[0]));
-      dl.appendChild(el("dd", pair[1], "mb-1"));
+      dl.appendChild(el("dd", fmt(pair[1]), "mb-1"));
     });
     box.appendChild(dl);
+    if (props.projects && props.projects.length) {
+      box.appendChild(el("div", labels.projects + " (" + props.project_count + ")", "fw-semibold mt-1"));
+      var list = el("ul", null, "project-list mb-0 ps-3");
+      props.projects.forEach(function (p) {
+        list.appendChild(el("li", p.title + " — " + p.donor + " (" + p.sector + ")"));
+      });
+      box.appendChild(list);
+    }
     return box;
   }
 
@@ -61,6 +84,35 @@
     });
   }
 
+  function zoneLayer(data, property, style) {
+    return L.geoJSON(data, {
+      filter: function (feature) { return feature.properties[property] === true; },
+      style: function () { return style; },
+      interactive: false
+    });
+  }
+
+  function projectLayer(url, labels) {
+    var cluster = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
+    return fetch(url).then(function (r) { return r.ok ? r.json() : {features: []}; }).then(function (data) {
+      data.features.forEach(function (feature) {
+        var p = feature.properties, c = feature.geometry.coordinates;
+        var marker = L.circleMarker([c[1], c[0]], {radius: 6, color: "#1a1a1a", weight: 1,
+                                                   fillColor: "#2c7fb8", fillOpacity: 0.9});
+        marker.bindPopup(function () {
+          var box = el("div", null, "geoaid-popup project-popup");
+          box.appendChild(el("strong", p.title));
+          box.appendChild(el("div", labels.donor + ": " + p.donor));
+          box.appendChild(el("div", labels.sector + ": " + p.sector));
+          box.appendChild(el("div", p.commune_name + " — " + fmt(p.amount_vnd) + " VND"));
+          return box;
+        });
+        cluster.addLayer(marker);
+      });
+      return cluster;
+    });
+  }
+
   function start(options) {
     var map = window[options.map];
     var status = document.getElementById("map-status");
@@ -71,26 +123,44 @@
         return response.json();
       })
       .then(function (data) {
-        var layer = L.geoJSON(data, {
+        var overlays = {};
+        var communes = L.geoJSON(data, {
           style: function (feature) {
-            return {color: "#444", weight: 0.6, fillColor: feature.properties.fill, fillOpacity: 0.65};
+            return {color: "#555", weight: 0.5, fillColor: feature.properties.fill, fillOpacity: 0.75};
           },
-          onEachFeature: function (feature, featureLayer) {
-            featureLayer.bindTooltip(el("span", feature.properties.name), {sticky: true});
-            featureLayer.bindPopup(function () { return describe(feature.properties, options.labels); });
+          onEachFeature: function (feature, layer) {
+            layer.bindTooltip(el("span", feature.properties.commune_name || feature.properties.name),
+                              {sticky: true});
+            layer.bindPopup(function () { return popupFor(feature.properties, options); });
           }
         }).addTo(map);
-        L.control.layers(null, (function () { var o = {}; o[options.labels.communes] = layer; return o; })(),
-                         {collapsed: false}).addTo(map);
-        legendControl(options.legendTitle, data.legend || [], data.sample_notice).addTo(map);
+        overlays[options.labels.communes] = communes;
+        window.geoaidMap.map = map;
+        window.geoaidMap.layers.communes = communes;
+        if (data.features.length && "ethnic_minority" in data.features[0].properties) {
+          overlays[options.labels.zoneEM] = zoneLayer(data, "ethnic_minority",
+            {color: "#5e3c99", weight: 2, dashArray: "6 4", fill: false}).addTo(map);
+          overlays[options.labels.zoneCoastal] = zoneLayer(data, "coastal",
+            {color: "#0571b0", weight: 3, fill: false}).addTo(map);
+        }
+        var control = L.control.layers(null, overlays, {collapsed: false}).addTo(map);
+        legendControl(options.legendTitle, data.legend || [], options.sampleText).addTo(map);
         if (status) status.textContent = data.features.length + " " + options.labels.communes;
-        document.body.dataset.mapReady = "yes";
+        if (options.projectsUrl) {
+          return projectLayer(options.projectsUrl, options.labels).then(function (layer) {
+            layer.addTo(map);
+            window.geoaidMap.layers.projects = layer;
+            control.addOverlay(layer, options.labels.projectLocations);
+          });
+        }
       })
+      .then(function () { document.body.dataset.mapReady = "yes"; })
       .catch(function (error) {
         if (status) status.textContent = options.labels.failed + " (" + error.message + ")";
         document.body.dataset.mapReady = "failed";
       });
   }
 
-  window.geoaidMap = {start: start};
+  // The map and its layers stay reachable (for the browser tests and for debugging).
+  window.geoaidMap = {start: start, map: null, layers: {}};
 })();
