@@ -22,6 +22,12 @@ DEFAULTS = {
         "p135_hamlets": 1.0,
         "ethnic_minority_share": 2.0,
     },
+    # Gap index (geoaid/coverage.py): gap = priority × R / (R + F), with
+    # F = commune-targeted VND + gap_area_weight × district/province-wide VND.
+    # R is the funding at which a commune's gap is halved (a planning
+    # convention, about one small commune project), not an official figure.
+    "gap_reference_vnd": 1_000_000_000,
+    "gap_area_weight": 0.5,
     # Rule for carrying a classification from legacy communes to a 2025 commune.
     "reform_class_rule": "any",
 }
@@ -45,6 +51,12 @@ def validate(key: str, value):
             raise ValueError("priority_weights maps scheme keys to non-negative numbers")
     elif key == "area_allocation_rule" and value not in ("even", "area"):
         raise ValueError("area_allocation_rule is 'even' or 'area'")
+    elif key == "gap_reference_vnd" and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                         or value <= 0):
+        raise ValueError("gap_reference_vnd is a positive amount of VND")
+    elif key == "gap_area_weight" and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                       or not 0 <= value <= 1):
+        raise ValueError("gap_area_weight is a number from 0 to 1")
     elif key == "reform_class_rule" and value not in ("any", "majority_area"):
         raise ValueError("reform_class_rule is 'any' or 'majority_area'")
     return value
