@@ -23,6 +23,13 @@ def build_workspace(workspace: Workspace, provinces: list[str] | None, samples: 
         tx.write(schema.MATCH_REPORT, build.report)
         if len(build.unmatched):
             tx.write(schema.UNMATCHED_POLYGONS, build.unmatched)
+        # --- 2025 boundaries (issue 9, boundaries/reform.py): the derived 2025 layer and
+        # the legacy → 2025 crosswalk, so the demo workspace carries both versions.
+        from boundaries.reform import write_reform
+
+        log("Deriving 2025 communes (34-province map) along the vietnamadminunits crosswalk…")
+        write_reform(tx, build.communes, log=log, user="geoaid demo")
+        # --- end 2025 boundaries
         tx.set_metadata(**build.metadata)
         tx.set_metadata(**{f"coverage.{row.province_code}":
                            f"{row.built} of {row.official} official communes"

@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "geoaid.commands.settings",
     "geoaid.commands.serve",
     "geoaid.commands.users",
+    "geoaid.commands.reform",
 ]
 
 
