@@ -290,9 +290,9 @@ def old_to_new(code: str, crosswalk: pd.DataFrame, communes_2025: pd.DataFrame |
     """The 2025 communes a legacy commune went into: new_code, name, weight, divided,
     is_default (first row: where its polygon went), in_layer (whether the 2025 layer has a polygon for it)."""
     rows = crosswalk[crosswalk["old_code"] == str(code)]
-    return _with_names(rows.rename(columns={"new_code": "code"}), communes_2025) \
-        .drop(columns="district_name").rename(columns={"code": "new_code"}).sort_values(["is_default", "weight"], ascending=False) \
-        .reset_index(drop=True)
+    named = _with_names(rows.rename(columns={"new_code": "code"}), communes_2025)
+    named = named.drop(columns="district_name").rename(columns={"code": "new_code"})
+    return named.sort_values(["is_default", "weight"], ascending=False).reset_index(drop=True)
 
 
 def new_to_old(code: str, crosswalk: pd.DataFrame, communes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -365,8 +365,11 @@ def frames_for_version(frames: Frames, workspace, version: str = "2019") -> Fram
 
     if version not in VERSIONS:
         raise ValueError(f"unknown boundary version {version!r}; use one of {', '.join(VERSIONS)}")
-    if version == "2019":
+    current = getattr(frames, "version", "2019")
+    if version == current:
         return frames
+    if current != "2019":
+        raise ValueError("frames_for_version starts from legacy (2019) frames, as load_frames reads them")
     communes = workspace.read(schema.COMMUNES_2025)
     crosswalk = read_stored_crosswalk(workspace)
     if communes.empty or crosswalk.empty:
@@ -391,9 +394,10 @@ def frames_for_version(frames: Frames, workspace, version: str = "2019") -> Fram
                      f"carried: {', '.join(dropped[:10])}")
         classes = classes[~classes["commune_code"].isin(dropped)]
     kinds = dict(zip(frames.schemes["scheme"], frames.schemes["kind"])) if len(frames.schemes) else {}
-    moved_classes = classifications_to_2025(classes.rename(columns={"commune_code": "unit_code"}).assign(level="commune"),
-                                            crosswalk, rule=rule, areas=legacy.set_index(
-                                                legacy["code"].astype(str))["area_km2"], kinds=kinds)
+    areas = pd.Series(legacy["area_km2"].to_numpy(), index=legacy["code"].astype(str))
+    moved_classes = classifications_to_2025(
+        classes.rename(columns={"commune_code": "unit_code"}).assign(level="commune"),
+        crosswalk, rule=rule, areas=areas, kinds=kinds)
 
     legacy_alloc = allocate(frames)
     lost = legacy_alloc[legacy_alloc["commune_code"].isin(dropped + stale)]
@@ -451,3 +455,29 @@ def _locations_from(allocations: pd.DataFrame, projects: pd.DataFrame) -> pd.Dat
                             "share_pct": rest.to_numpy() * 100.0, "lon": np.nan, "lat": np.nan,
                             "location_text": "part of the budget outside the workspace's legacy communes"})
     return pd.concat([rows, outside], ignore_index=True)[schema.PROJECT_LOCATION_COLUMNS]
+
+
+def describe_version(frames: Frames, lang: str = "en") -> str:
+    """One line for map legends and export headers: which boundaries, how made, which rule."""
+    version = getattr(frames, "version", "2019")
+    vi = lang == "vi"
+    if version == "2019":
+        return ("Ranh giới: xã cũ (trước 1/7/2025, có cấp huyện)" if vi
+                else "Boundaries: legacy communes (before 1 July 2025, with districts)")
+    communes = frames.communes
+    derived = communes["match_method"].astype(str).str.startswith("derived")
+    uncertain = int(communes["shape_uncertain"].sum()) if "shape_uncertain" in communes.columns else 0
+    if vi:
+        how = ("ghép từ ranh giới xã cũ theo bảng chuyển đổi vietnamadminunits" if derived.any()
+               else "ranh giới nhập từ tệp")
+        text = f"Ranh giới: xã/phường từ 1/7/2025 (34 tỉnh), {how}"
+        if uncertain:
+            text += f"; {uncertain}/{len(communes)} hình dạng không chắc chắn (xã cũ bị chia)"
+    else:
+        how = ("dissolved from legacy communes along the vietnamadminunits crosswalk" if derived.any()
+               else "imported boundary file")
+        text = f"Boundaries: communes of 1 July 2025 (34 provinces), {how}"
+        if uncertain:
+            text += f"; {uncertain} of {len(communes)} shapes uncertain (a legacy commune was divided)"
+    rule = getattr(frames, "rule", "") or frames.settings.get("reform_class_rule", "any")
+    return f"{text}. {describe_rule(rule, 'vi' if vi else 'en')}"

@@ -354,6 +354,27 @@ def test_gap_ranking_runs_on_2025_communes(demo_workspace, derived):
     assert region_levels.max() == 1
 
 
+def test_version_option_and_caption(demo_workspace):
+    import argparse
+
+    from geoaid.commands.reform import add_version_option, apply_version
+    from geoaid.reform_aggregate import describe_version
+
+    parser = argparse.ArgumentParser()
+    add_version_option(parser)
+    frames = load_frames(demo_workspace)
+    assert apply_version(frames, demo_workspace, parser.parse_args([])) is frames
+    on_2025 = apply_version(frames, demo_workspace, parser.parse_args(["--boundary-version", "2025"]))
+    assert on_2025.version == "2025" and len(on_2025.communes) == 185
+    uncertain = int(on_2025.communes["shape_uncertain"].sum())
+    caption = describe_version(on_2025)
+    assert f"{uncertain} of 185 shapes uncertain" in caption and "(any)" in caption
+    assert "xã cũ bị chia" in describe_version(on_2025, "vi")
+    assert "legacy communes" in describe_version(frames)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--boundary-version", "2030"])
+
+
 def test_version_2025_without_a_2025_layer_is_a_clear_error(tmp_path, legacy):
     from geoaid.workspace import Workspace
 

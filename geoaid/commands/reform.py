@@ -9,6 +9,21 @@ import pandas as pd
 from geoaid.cli import add_workspace_option, workspace_from
 
 
+def add_version_option(parser) -> None:
+    """``--boundary-version 2019|2025`` for the analysis, map and export commands."""
+    parser.add_argument("--boundary-version", choices=["2019", "2025"], default="2019",
+                        help="communes to work on: 2019 (legacy, with districts; default) or 2025 "
+                             "(34 provinces, no districts; classifications and project money carried "
+                             "over by the crosswalk, rule printed; needs `geoaid reform build`)")
+
+
+def apply_version(frames, workspace, args):
+    """``frames`` on the version chosen with --boundary-version (call after any with_settings)."""
+    from geoaid.reform_aggregate import frames_for_version
+
+    return frames_for_version(frames, workspace, getattr(args, "boundary_version", None) or "2019")
+
+
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "reform", help="2025 boundaries: derive them, see the crosswalk and its report",
