@@ -1,20 +1,42 @@
 """Split each project's budget over communes, exactly, in whole VND.
 
-Rules (the ``area_allocation_rule`` setting picks the last one and is
-printed with every output that uses it):
+Rules (the ``area_allocation_rule`` setting picks rule 4's weighting; it is
+printed with every output that uses it, and ``allocate`` returns it in the
+``allocation_rule`` column):
 
-1. A project's locations share its budget by their stated percentages; when
-   none is stated, each listed location gets an equal share.
-2. A commune location keeps its share (scope ``commune``).
-3. A district or province location (scope ``area``) spreads its share over
-   that area's communes in the workspace: evenly (``even``) or in proportion
-   to commune area (``area``).
-4. Amounts are integer VND. Per project the fractional parts are apportioned
-   by the largest-remainder (Hamilton) method, so the allocations always add
-   up to ``budget_vnd`` exactly, with ties broken by commune code.
+1. **Location shares.** A project's locations share its budget by their
+   stated percentages (``share_pct``). Locations without a percentage share
+   what the stated ones leave (100 % − the stated sum, never below 0)
+   equally; when no location states one, every location gets an equal
+   share. If the shares then do not add up to 100 % (e.g. stated 30 % + 30 %
+   only) they are scaled to add up to 100 %, so budgets are never lost or
+   invented. (The importer accepts only "all or none, adding up to 100", so
+   with imported data the stated percentages are honoured as written.)
+2. **Commune locations** keep their share (``scope = "commune"``).
+3. **District and province locations** (``scope = "area"``) spread their
+   share over all communes of that district/province in the workspace:
+   ``even`` — the same fraction for every commune; ``area`` — in
+   proportion to commune area (km², equal-area CRS). If none of the area's
+   communes has an area, ``area`` falls back to ``even``.
+4. A project with locations on several levels is handled by the same
+   steps: a commune can receive a ``commune`` row and an ``area`` row from
+   the same project; both are kept (coverage reports them separately).
+5. **Whole VND.** Per project, the exact amounts share × budget are
+   rounded down and the VND left over are handed out one by one to the rows
+   with the largest fractional parts (largest-remainder / Hamilton
+   apportionment), ties going to the lowest commune code. The rows of a
+   project therefore add up to ``budget_vnd`` exactly — no rounding drift,
+   no double counting.
+6. **Outside the workspace.** A location whose commune/district/province
+   is not in the workspace (e.g. boundaries re-imported for fewer
+   provinces), or a project with no location, cannot be mapped: its part of
+   the budget is apportioned like the others but reported by
+   :func:`unallocated` rather than given to the communes that remain (which
+   would inflate them). For every project,
+   ``allocate`` rows + ``unallocated`` rows == ``budget_vnd`` exactly.
 
-A project none of whose locations lies in the workspace is not allocated;
-:func:`unallocated` lists such projects.
+A missing ``budget_vnd`` counts as 0 VND: the project still covers its
+communes (counts), with no money.
 """
 
 from __future__ import annotations
@@ -24,75 +46,157 @@ import pandas as pd
 
 from geoaid.frames import Frames
 
-COLUMNS = ["project_id", "commune_code", "scope", "share", "amount_vnd"]
+COLUMNS = ["project_id", "commune_code", "scope", "share", "amount_vnd", "allocation_rule"]
+UNALLOCATED_COLUMNS = ["project_id", "level", "unit_code", "share", "amount_vnd", "reason"]
+RULES = ("even", "area")
 
 
 def allocate(frames: Frames, rule: str | None = None) -> pd.DataFrame:
-    """One row per (project, commune, scope) with its share and integer VND amount."""
-    rule = rule or frames.settings.get("area_allocation_rule", "even")
-    if rule not in ("even", "area"):
-        raise ValueError(f"unknown allocation rule {rule!r}")
-    shares = location_shares(frames.locations)
-    if shares.empty:
-        return pd.DataFrame(columns=COLUMNS)
+    """One row per (project, commune, scope) with its share of the project and integer VND.
+
+    ``rule`` overrides the workspace's ``area_allocation_rule`` setting.
+    """
+    rows = _split(frames, rule)
+    inside = rows[rows["scope"] != "outside"]
+    return inside[COLUMNS].reset_index(drop=True)
+
+
+def unallocated(frames: Frames, rule: str | None = None) -> pd.DataFrame:
+    """The parts of budgets that no workspace commune can receive, with the reason."""
+    rows = _split(frames, rule)
+    outside = rows[rows["scope"] == "outside"]
+    return outside.rename(columns={"unit": "unit_code"})[UNALLOCATED_COLUMNS].reset_index(drop=True)
+
+
+def location_shares(locations: pd.DataFrame) -> pd.DataFrame:
+    """Each location's share of its project as a fraction (rule 1 of the module doc)."""
+    out = locations.copy()
+    if out.empty:
+        return out.assign(location_share=pd.Series(dtype=float))
+    stated = pd.to_numeric(out["share_pct"], errors="coerce").clip(lower=0) / 100.0
+    pid = out["project_id"]
+    unstated = stated.isna()
+    stated_sum = stated.fillna(0).groupby(pid).transform("sum")
+    unstated_count = unstated.groupby(pid).transform("sum")
+    any_stated = (~unstated).groupby(pid).transform("any")
+    rest = (1.0 - stated_sum).clip(lower=0) / unstated_count.where(unstated_count > 0, 1)
+    share = np.where(~any_stated, 1.0, np.where(unstated, rest, stated.fillna(0)))
+    share = pd.Series(share, index=out.index)
+    total = share.groupby(pid).transform("sum")
+    # Shares that add up to nothing (all stated 0 %): fall back to equal shares.
+    count = pid.groupby(pid).transform("size")
+    out["location_share"] = np.where(total > 0, share / total.where(total > 0, 1), 1.0 / count)
+    out["unit_code"] = out["unit_code"].astype(str)
+    out["level"] = out["level"].astype(str).str.strip().str.lower()
+    return out
+
+
+def apportion(group, share, total, tiebreak=None) -> np.ndarray:
+    """Largest-remainder apportionment: integers close to ``share × total`` that add up exactly.
+
+    ``group`` labels the rows of one total (a project); ``total`` is that
+    group's integer total, repeated on each of its rows; ``share`` the row's
+    fraction (a group's shares should add up to 1). Leftover units go to the
+    largest fractional parts, ties to the smallest ``tiebreak``. Whatever
+    floating-point error the shares carry, each group's results add up to
+    its total exactly (surplus units are taken back from the smallest
+    remainders).
+    """
+    share = np.asarray(share, dtype="float64")
+    total = np.asarray(total, dtype="int64")
+    n = len(share)
+    if n == 0:
+        return np.zeros(0, dtype="int64")
+    gid = pd.factorize(np.asarray(group))[0]
+    tb = (np.arange(n) if tiebreak is None
+          else pd.factorize(np.asarray(tiebreak), sort=True)[0])
+    exact = share * total
+    base = np.floor(exact).astype("int64")
+    remainder = exact - base
+    groups = gid.max() + 1
+    floor_sum = np.zeros(groups, dtype="int64")
+    np.add.at(floor_sum, gid, base)
+    group_total = np.zeros(groups, dtype="int64")
+    group_total[gid] = total
+    size = np.bincount(gid, minlength=groups)
+    need = (group_total - floor_sum)[gid]
+    order = np.lexsort((tb, -remainder, gid))
+    sorted_gid = gid[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_gid)) + 1]
+    rank = np.empty(n, dtype="int64")
+    rank[order] = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
+    count = size[gid]
+    # need // count + (rank < need % count) hands out any shortfall in rank
+    # order; Python-style floor division also takes back a (float) surplus.
+    return base + need // count + (rank < need % count).astype("int64")
+
+
+def _split(frames: Frames, rule: str | None) -> pd.DataFrame:
+    """All rows, in and outside the workspace, apportioned (see module doc)."""
+    rule = rule or frames.allocation_rule
+    if rule not in RULES:
+        raise ValueError(f"unknown allocation rule {rule!r}; use {' or '.join(RULES)}")
+    projects = frames.projects
+    budgets = pd.Series(pd.to_numeric(projects["budget_vnd"], errors="coerce").fillna(0).round()
+                        .astype("int64").to_numpy(), index=projects["project_id"].astype(str).to_numpy())
+    budgets = budgets[~budgets.index.duplicated()]
+    locations = frames.locations
+    locations = locations[locations["project_id"].astype(str).isin(budgets.index)]
+    shares = location_shares(locations.assign(project_id=locations["project_id"].astype(str)))
     communes = frames.communes[["code", "district_code", "province_code", "area_km2"]]
+    codes = set(communes["code"])
+    columns = ["project_id", "commune_code", "scope", "unit", "share", "reason"]
     parts = []
+
     targeted = shares[shares["level"] == "commune"]
-    columns = ["project_id", "location_share", "commune_code", "scope", "weight", "unit"]
-    parts.append(targeted.assign(commune_code=targeted["unit_code"], scope="commune", weight=1.0,
-                                 unit=targeted["unit_code"])[columns]
-                 .loc[lambda f: f["commune_code"].isin(communes["code"])])
+    known = targeted["unit_code"].isin(codes)
+    parts.append(pd.DataFrame({"project_id": targeted["project_id"], "commune_code": targeted["unit_code"],
+                               "scope": np.where(known, "commune", "outside"),
+                               "unit": np.where(known, "", "commune:" + targeted["unit_code"]),
+                               "share": targeted["location_share"],
+                               "reason": np.where(known, "", "commune not in the workspace")}))
     for level, column in (("district", "district_code"), ("province", "province_code")):
         wide = shares[shares["level"] == level]
         if wide.empty:
             continue
+        wide = wide.assign(location=np.arange(len(wide)))
         expanded = wide.merge(communes, left_on="unit_code", right_on=column)
-        expanded["weight"] = expanded["area_km2"].fillna(0.0) if rule == "area" else 1.0
-        parts.append(expanded.assign(commune_code=expanded["code"], scope="area",
-                                     unit=level + ":" + expanded["unit_code"])[columns])
+        weight = (expanded["area_km2"].astype(float).fillna(0).clip(lower=0) if rule == "area"
+                  else pd.Series(1.0, index=expanded.index))
+        total = weight.groupby(expanded["location"]).transform("sum")
+        even = 1.0 / expanded.groupby("location")["location"].transform("size")
+        fraction = np.where(total > 0, weight / total.where(total > 0, 1), even)
+        parts.append(pd.DataFrame({"project_id": expanded["project_id"], "commune_code": expanded["code"],
+                                   "scope": "area", "unit": "", "reason": "",
+                                   "share": expanded["location_share"] * fraction}))
+        empty = wide[~wide["location"].isin(expanded["location"])]
+        parts.append(pd.DataFrame({"project_id": empty["project_id"], "commune_code": pd.NA,
+                                   "scope": "outside", "unit": level + ":" + empty["unit_code"],
+                                   "share": empty["location_share"],
+                                   "reason": f"{level} has no commune in the workspace"}))
+    other = shares[~shares["level"].isin(["commune", "district", "province"])]
+    parts.append(pd.DataFrame({"project_id": other["project_id"], "commune_code": pd.NA, "scope": "outside",
+                               "unit": other["level"] + ":" + other["unit_code"],
+                               "share": other["location_share"], "reason": "unknown location level"}))
+    nowhere = budgets.index[~budgets.index.isin(shares["project_id"])]
+    parts.append(pd.DataFrame({"project_id": nowhere, "commune_code": pd.NA, "scope": "outside",
+                               "unit": "", "share": 1.0, "reason": "project has no location"}))
+    parts = [p[columns] for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({"project_id": pd.Series(dtype=str), "commune_code": pd.Series(dtype=str),
+                             "scope": pd.Series(dtype=str), "share": pd.Series(dtype=float),
+                             "amount_vnd": pd.Series(dtype="int64"), "allocation_rule": rule,
+                             "unit": pd.Series(dtype=str), "level": pd.Series(dtype=str),
+                             "reason": pd.Series(dtype=str)})
     rows = pd.concat(parts, ignore_index=True)
-    if rows.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    # Within each area location, weights become fractions of that location's share.
-    total_weight = rows.groupby(["project_id", "scope", "unit"])["weight"].transform("sum")
-    fraction = np.where(total_weight > 0, rows["weight"] / total_weight.where(total_weight > 0, 1), 0.0)
-    rows["share"] = rows["location_share"] * fraction
-    rows = rows.groupby(["project_id", "commune_code", "scope"], as_index=False)["share"].sum()
-    # Locations outside the workspace drop out: renormalise over what remains.
-    rows["share"] = rows["share"] / rows.groupby("project_id")["share"].transform("sum")
-    budgets = frames.projects.set_index("project_id")["budget_vnd"].astype("int64")
-    rows = rows[rows["project_id"].isin(budgets.index)].copy()
-    rows["amount_vnd"] = _apportion(rows, budgets)
-    return rows.sort_values(["project_id", "commune_code", "scope"]).reset_index(drop=True)[COLUMNS]
-
-
-def location_shares(locations: pd.DataFrame) -> pd.DataFrame:
-    """Each location's share of its project (stated % / 100, else equal)."""
-    if locations.empty:
-        return locations.assign(location_share=pd.Series(dtype=float))
-    out = locations.copy()
-    stated = pd.to_numeric(out["share_pct"], errors="coerce")
-    count = out.groupby("project_id")["project_id"].transform("size")
-    any_stated = stated.notna().groupby(out["project_id"]).transform("any")
-    out["location_share"] = np.where(any_stated, stated.fillna(0) / 100.0, 1.0 / count)
-    out["unit_code"] = out["unit_code"].astype(str)
-    return out
-
-
-def _apportion(rows: pd.DataFrame, budgets: pd.Series) -> np.ndarray:
-    """Largest-remainder apportionment of each project's budget over its rows."""
-    budget = rows["project_id"].map(budgets).to_numpy(dtype="int64")
-    exact = rows["share"].to_numpy() * budget
-    floor = np.floor(exact).astype("int64")
-    remainder = exact - floor
-    frame = pd.DataFrame({"pid": rows["project_id"].to_numpy(), "code": rows["commune_code"].to_numpy(),
-                          "rem": remainder, "floor": floor, "budget": budget})
-    missing = frame.groupby("pid")["budget"].transform("first") - frame.groupby("pid")["floor"].transform("sum")
-    order = frame.sort_values(["pid", "rem", "code"], ascending=[True, False, True])
-    rank = order.groupby("pid").cumcount().reindex(frame.index)
-    return (floor + (rank.to_numpy() < missing.to_numpy()).astype("int64"))
-
-
-def unallocated(frames: Frames, allocations: pd.DataFrame) -> pd.DataFrame:
-    """Projects with no allocation (none of their locations is in the workspace)."""
-    return frames.projects[~frames.projects["project_id"].isin(allocations["project_id"])]
+    rows["key"] = rows["commune_code"].fillna("~" + rows["unit"]).astype(str)
+    rows = rows.groupby(["project_id", "key", "scope"], as_index=False, sort=True).agg(
+        commune_code=("commune_code", "first"), unit=("unit", "first"), share=("share", "sum"),
+        reason=("reason", "first"))
+    rows = rows[rows["share"] > 0].reset_index(drop=True)
+    rows["amount_vnd"] = apportion(rows["project_id"], rows["share"],
+                                   rows["project_id"].map(budgets), tiebreak=rows["key"])
+    rows["allocation_rule"] = rule
+    rows["level"] = rows["unit"].str.split(":").str[0]
+    rows["unit"] = rows["unit"].str.split(":").str[-1]
+    return rows

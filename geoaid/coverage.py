@@ -1,131 +1,162 @@
 """Coverage and gaps per commune: where aid is needed but absent.
 
 Per commune (of the filtered provinces and zones), for the projects that pass
-the sector, donor and period filters:
+the sector, donor and period filters (geoaid/filters.py):
 
 * ``project_count``, ``donor_count`` — projects/donors with any allocation
-  there (commune-targeted or area-wide);
-* ``funding_vnd`` — all allocated VND; ``area_funding_vnd`` — the part that
-  comes from district- or province-wide projects (reported separately:
-  it is thinner, less certain coverage); ``funding_usd`` at the workspace's
-  USD rate;
-* ``sectors_present`` / ``sectors_missing`` — of the plan's sectors (or of
-  the filtered sectors).
+  there; ``commune_project_count`` / ``area_project_count`` split the
+  projects into commune-targeted and district/province-wide ones;
+* ``funding_vnd`` — all allocated VND (geoaid/allocation.py);
+  ``commune_funding_vnd`` the commune-targeted part and
+  ``area_funding_vnd`` the part from district- or province-wide projects,
+  reported separately because it is thinner, less certain coverage;
+  ``funding_usd`` at the workspace's USD rate (whole USD);
+* ``sectors_present`` / ``sectors_missing`` — sector keys, of the plan's
+  seven sectors (or of the filtered sectors).
 
-Gap formula (documented in the README). With R = ``gap_reference_vnd``
-(default 1,000,000,000 VND, about one small commune project) and effective
-funding F = commune-targeted VND + ½ × area-wide VND:
+**Gap formula.** With R = ``gap_reference_vnd`` (setting, default
+1,000,000,000 VND — about one small commune project) and a =
+``gap_area_weight`` (setting, default ½), the effective funding is
+F = commune-targeted VND + a × area-wide VND, and
 
     gap_score = priority_score × R / (R + F)
 
-A high-priority commune with no coverage keeps its full priority score as
-gap; each VND of funding lowers the gap and never raises it (so adding a
-project can never increase any commune's gap). ``gap_rank`` 1 is the most
-urgent: highest gap, then highest priority, then commune code.
+A commune with no coverage keeps its full priority score as its gap;
+funding R halves it, 3R quarters it. The gap depends only on the commune's
+own priority and funding, and falls as funding rises, so adding a project
+can never increase any commune's gap (unlike a formula relative to a
+median, which moves when others are funded). ``gap_rank`` 1 is the most
+urgent: highest gap, then highest priority, then commune code; an uncovered
+commune therefore ranks above every covered commune of equal or lower
+priority. ``gap_score`` is shown rounded to 2 decimals.
 """
 
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geoaid.allocation import allocate
-from geoaid.filters import Filters, donor_matches
-from geoaid.frames import Frames
+from geoaid.filters import Filters, active_projects, donor_keys
+from geoaid.frames import Frames, sample_mask
 from geoaid.priority import priority_index
 from geoaid.sectors import SECTORS
+from geoaid.settings import DEFAULTS
 
-GAP_REFERENCE_VND = 1_000_000_000
-AREA_WEIGHT = 0.5
+__all__ = ["coverage", "gap_ranking", "commune_projects", "active_projects", "describe_gap_formula",
+           "gap_parameters", "COLUMNS"]
+
+COLUMNS = ["commune_code", "commune_name", "district", "province", "province_code", "district_code",
+           "priority_score", "classes", "classes_vi", "ethnic_minority", "coastal",
+           "project_count", "commune_project_count", "area_project_count", "donor_count",
+           "funding_vnd", "commune_funding_vnd", "area_funding_vnd", "funding_usd",
+           "sectors_present", "sectors_missing", "gap_score", "gap_rank", "sample", "allocation_rule"]
 
 
-def active_projects(frames: Frames, filters: Filters) -> pd.DataFrame:
-    """Projects passing the sector, donor and period filters."""
-    projects = frames.projects
-    mask = pd.Series(True, index=projects.index)
-    if filters.sectors:
-        mask &= projects["sector"].isin(filters.sectors)
-    if filters.donors:
-        mask &= donor_matches(projects["donor"], filters.donors)
-    start, end = filters.period
-    if start or end:
-        p_start = pd.to_datetime(projects["start_date"], errors="coerce")
-        p_end = pd.to_datetime(projects["end_date"], errors="coerce")
-        if end:
-            mask &= p_start.isna() | (p_start <= pd.Timestamp(end))
-        if start:
-            mask &= p_end.isna() | (p_end >= pd.Timestamp(start))
-    return projects[mask]
+def gap_parameters(frames: Frames | None = None) -> tuple[float, float]:
+    """(R, a) of the gap formula from the workspace settings."""
+    get = frames.setting if frames is not None else DEFAULTS.get
+    return float(get("gap_reference_vnd") or DEFAULTS["gap_reference_vnd"]), float(
+        get("gap_area_weight") if get("gap_area_weight") is not None else DEFAULTS["gap_area_weight"])
+
+
+def describe_gap_formula(frames: Frames | None = None) -> str:
+    reference, area_weight = gap_parameters(frames)
+    return (f"gap = priority × R / (R + F); F = commune-targeted VND + {area_weight:g} × area-wide VND; "
+            f"R = {reference:,.0f} VND")
 
 
 def filtered_communes(frames: Frames, filters: Filters, priority: pd.DataFrame) -> pd.DataFrame:
+    """Communes of the filtered provinces and zones (a commune in any chosen zone is kept)."""
     communes = frames.communes
     keep = pd.Series(True, index=communes.index)
     if filters.provinces:
         keep &= communes["province_code"].isin(filters.provinces)
-    zones = priority.set_index("commune_code")
-    for zone in filters.zones:
-        keep &= communes["code"].map(zones[zone]).fillna(False).astype(bool)
+    if filters.zones:
+        zones = priority.set_index("commune_code")
+        in_zone = pd.Series(False, index=communes.index)
+        for zone in filters.zones:
+            in_zone |= communes["code"].map(zones[zone]).fillna(False).astype(bool)
+        keep &= in_zone
     return communes[keep]
 
 
 def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataFrame | None = None
              ) -> gpd.GeoDataFrame:
-    """One row per commune with priority, coverage and gap (see module doc)."""
+    """One row per commune with priority, coverage and gap (see the module doc), gap_rank order.
+
+    ``allocations`` (from :func:`geoaid.allocation.allocate`) may be passed
+    to reuse them across calls. ``attrs`` carry the allocation rule and gap
+    formula.
+    """
     priority = priority_index(frames, schemes=filters.schemes or None)
     communes = filtered_communes(frames, filters, priority)
     projects = active_projects(frames, filters)
     if allocations is None:
         allocations = allocate(frames)
+    rule = (str(allocations["allocation_rule"].iloc[0]) if "allocation_rule" in allocations.columns
+            and len(allocations) else frames.allocation_rule)
     alloc = allocations[allocations["project_id"].isin(projects["project_id"])
                         & allocations["commune_code"].isin(communes["code"])]
     alloc = alloc.merge(projects[["project_id", "donor", "sector", "sample"]], on="project_id")
-    by_commune = alloc.groupby("commune_code")
-    commune_vnd = alloc[alloc["scope"] == "commune"].groupby("commune_code")["amount_vnd"].sum()
-    area_vnd = alloc[alloc["scope"] == "area"].groupby("commune_code")["amount_vnd"].sum()
-    sectors_wanted = list(filters.sectors) or [s.key for s in SECTORS]
-    present = by_commune["sector"].agg(lambda s: sorted(set(s)))
+    alloc["donor_key"] = donor_keys(alloc["donor"])
+    alloc["is_area"] = alloc["scope"] == "area"
 
     out = pd.DataFrame({"commune_code": communes["code"].to_numpy(),
                         "commune_name": communes["name"].to_numpy(),
                         "district": communes["district_name"].to_numpy(),
                         "province": communes["province_name"].to_numpy(),
-                        "province_code": communes["province_code"].to_numpy()})
+                        "province_code": communes["province_code"].to_numpy(),
+                        "district_code": communes["district_code"].to_numpy()})
     out = out.merge(priority, on="commune_code", how="left")
     code = out["commune_code"]
+    by_commune = alloc.groupby("commune_code")
+    money = alloc.pivot_table(index="commune_code", columns="is_area", values="amount_vnd", aggfunc="sum",
+                              fill_value=0)
+    counts = alloc.drop_duplicates(["commune_code", "project_id", "is_area"]).pivot_table(
+        index="commune_code", columns="is_area", values="project_id", aggfunc="count", fill_value=0)
     out["project_count"] = code.map(by_commune["project_id"].nunique()).fillna(0).astype(int)
-    out["donor_count"] = code.map(by_commune["donor"].nunique()).fillna(0).astype(int)
-    out["commune_funding_vnd"] = code.map(commune_vnd).fillna(0).astype("int64")
-    out["area_funding_vnd"] = code.map(area_vnd).fillna(0).astype("int64")
+    out["commune_project_count"] = _column(code, counts, False).astype(int)
+    out["area_project_count"] = _column(code, counts, True).astype(int)
+    out["donor_count"] = code.map(by_commune["donor_key"].nunique()).fillna(0).astype(int)
+    out["commune_funding_vnd"] = _column(code, money, False).astype("int64")
+    out["area_funding_vnd"] = _column(code, money, True).astype("int64")
     out["funding_vnd"] = out["commune_funding_vnd"] + out["area_funding_vnd"]
-    out["funding_usd"] = (out["funding_vnd"] / frames.usd_rate).round(0)
-    sector_lists = code.map(present)
-    out["sectors_present"] = sector_lists.map(lambda s: ", ".join(s) if isinstance(s, list) else "")
-    out["sectors_missing"] = sector_lists.map(
-        lambda s: ", ".join(k for k in sectors_wanted if not isinstance(s, list) or k not in s))
-    effective = out["commune_funding_vnd"] + AREA_WEIGHT * out["area_funding_vnd"]
-    reference = float(frames.settings.get("gap_reference_vnd", GAP_REFERENCE_VND))
-    out["gap_score"] = (out["priority_score"] * reference / (reference + effective)).round(3)
-    out = out.sort_values(["gap_score", "priority_score", "commune_code"],
-                          ascending=[False, False, True]).reset_index(drop=True)
-    out["gap_rank"] = range(1, len(out) + 1)
-    project_sample = code.map(alloc.groupby("commune_code")["sample"].agg(
-        lambda x: bool((x.astype(float) == 1).any())))
+    out["funding_usd"] = (out["funding_vnd"] / frames.usd_rate).round(0).astype("int64")
+    wanted = list(filters.sectors) or [s.key for s in SECTORS]
+    out["sectors_present"], out["sectors_missing"] = _sector_lists(code, alloc, wanted)
+
+    reference, area_weight = gap_parameters(frames)
+    effective = out["commune_funding_vnd"] + area_weight * out["area_funding_vnd"]
+    denominator = priority.attrs.get("priority_max_raw") or 0.0
+    # Rank on the unrounded score: rounding must not reorder communes.
+    exact_score = (100.0 * out["priority_raw"] / denominator if denominator > 0
+                   else 0.0 * out["priority_raw"])
+    gap = exact_score * reference / (reference + effective)
+    out["gap_score"] = gap.round(2)
+    order = np.lexsort((code.to_numpy(), -exact_score.to_numpy(), -gap.to_numpy()))
+    out = out.iloc[order].reset_index(drop=True)
+    out["gap_rank"] = np.arange(1, len(out) + 1)
+    project_sample = alloc.assign(s=sample_mask(alloc["sample"]).to_numpy()).groupby("commune_code")["s"].any()
     out["sample"] = out["priority_sample"].astype(bool) | out["commune_code"].map(
-        project_sample).fillna(False).astype(bool)
-    out = out.drop(columns=["priority_sample", "priority_raw"])
+        project_sample).astype("boolean").fillna(False).astype(bool)
+    out["allocation_rule"] = rule
+    out = out[COLUMNS]
     geometry = communes.set_index("code").geometry
-    return gpd.GeoDataFrame(out, geometry=out["commune_code"].map(geometry).values, crs=frames.communes.crs)
+    result = gpd.GeoDataFrame(out, geometry=out["commune_code"].map(geometry).values, crs=frames.communes.crs)
+    result.attrs.update(allocation_rule=rule, gap_formula=describe_gap_formula(frames),
+                        sample=bool(result["sample"].any()))
+    return result
 
 
-def gap_ranking(frames: Frames, filters: Filters = Filters()) -> pd.DataFrame:
+def gap_ranking(frames: Frames, filters: Filters = Filters(),
+                allocations: pd.DataFrame | None = None) -> pd.DataFrame:
     """The coverage rows, most urgent first, without geometry."""
-    return pd.DataFrame(coverage(frames, filters).drop(columns="geometry"))
-
-
-def describe_gap_formula() -> str:
-    return ("gap = priority × R / (R + F); F = commune-targeted VND + ½ × area-wide VND; "
-            f"R = {GAP_REFERENCE_VND:,} VND")
+    rows = coverage(frames, filters, allocations)
+    out = pd.DataFrame(rows.drop(columns="geometry"))
+    out.attrs.update(rows.attrs)
+    return out
 
 
 def commune_projects(frames: Frames, filters: Filters = Filters(),
@@ -139,3 +170,31 @@ def commune_projects(frames: Frames, filters: Filters = Filters(),
         codes = frames.communes.loc[frames.communes["province_code"].isin(filters.provinces), "code"]
         rows = rows[rows["commune_code"].isin(codes)]
     return rows.sort_values(["commune_code", "amount_vnd"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _column(code: pd.Series, table: pd.DataFrame, key: bool) -> pd.Series:
+    if key not in table.columns:
+        return pd.Series(0, index=code.index)
+    return code.map(table[key]).fillna(0)
+
+
+def _sector_lists(code: pd.Series, alloc: pd.DataFrame, wanted: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Comma-separated sector keys present and missing per commune, in the plan's order."""
+    present = alloc[["commune_code", "sector"]].dropna().drop_duplicates()
+    known = [s.key for s in SECTORS]
+    extra = sorted(set(present["sector"]) - set(known))
+    table = pd.crosstab(present["commune_code"], present["sector"]).reindex(code.to_numpy(), fill_value=0)
+    has, missing = [], []
+    for sector in known + extra:
+        flag = (table[sector].to_numpy() > 0) if sector in table.columns else np.zeros(len(code), bool)
+        has.append(np.where(flag, sector, ""))
+        if sector in wanted:
+            missing.append(np.where(flag, "", sector))
+
+    def join(columns):
+        if not columns:
+            return pd.Series("", index=code.index)
+        frame = pd.DataFrame(np.column_stack(columns))
+        return pd.Series([", ".join(x for x in row if x) for row in frame.itertuples(index=False)],
+                         index=code.index)
+    return join(has), join(missing)

@@ -1,11 +1,22 @@
 """Overlaps: two or more donors funding the same sector in the same commune at the same time.
 
-Provincial aid plans ask donors to "avoid overlap and duplication". A pair
-of projects overlaps when both allocate to the commune as commune-targeted
-projects (area-wide projects are left out: they do not say where the work
-happens), share the sector, have different donors, and their periods
-intersect (a missing end date counts as open). One row per commune and
-sector lists every project involved.
+Provincial aid plans ask donors to "avoid overlap and duplication". Two
+projects overlap when
+
+* both are allocated to the same commune — as commune-targeted projects;
+  district- or province-wide projects are left out by default because they
+  do not say where in the area the work happens (``include_area=True``
+  takes them in, and ``area_wide`` marks the rows they are part of);
+* they are in the same sector;
+* their donors differ (compared without regard to case or Unicode form, so
+  "Donor A" and "DONOR A" are one donor);
+* their periods intersect (a missing start or end date is open-ended).
+
+The usual filters apply first (province, zone, sector, donor, period). One
+row per commune and sector lists every project involved in at least one
+overlapping pair; ``period_start``/``period_end`` span the dates on which
+some pair runs at the same time ("" when open-ended), and ``funding_vnd``
+adds the involved projects' allocations in that commune.
 """
 
 from __future__ import annotations
@@ -13,50 +24,67 @@ from __future__ import annotations
 import pandas as pd
 
 from geoaid.allocation import allocate
-from geoaid.coverage import active_projects
-from geoaid.filters import Filters
-from geoaid.frames import Frames
+from geoaid.coverage import filtered_communes
+from geoaid.filters import Filters, active_projects, donor_keys, project_periods
+from geoaid.frames import Frames, sample_mask
+from geoaid.priority import priority_index
+from geoaid.textnorm import nfc
 
-COLUMNS = ["commune_code", "commune_name", "district", "province", "sector", "donors", "project_ids",
-           "titles", "period_start", "period_end", "sample"]
+# Stand-ins for open-ended periods (representable at any datetime resolution).
+OPEN_START, OPEN_END = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-12-31")
+COLUMNS = ["commune_code", "commune_name", "district", "province", "province_code", "sector", "donors",
+           "donor_count", "project_ids", "project_count", "titles", "period_start", "period_end",
+           "funding_vnd", "area_wide", "sample"]
 
 
-def find_overlaps(frames: Frames, filters: Filters = Filters(), allocations: pd.DataFrame | None = None
-                  ) -> pd.DataFrame:
+def find_overlaps(frames: Frames, filters: Filters = Filters(), allocations: pd.DataFrame | None = None,
+                  include_area: bool = False) -> pd.DataFrame:
+    """One row per (commune, sector) where two or more donors' projects overlap in time."""
     projects = active_projects(frames, filters)
     allocations = allocate(frames) if allocations is None else allocations
-    communes = frames.communes
-    if filters.provinces:
-        communes = communes[communes["province_code"].isin(filters.provinces)]
-    here = allocations[(allocations["scope"] == "commune")
-                       & allocations["commune_code"].isin(communes["code"])]
-    rows = here.merge(projects[["project_id", "donor", "sector", "title", "start_date", "end_date",
-                                "sample"]], on="project_id")
-    rows["start"] = pd.to_datetime(rows["start_date"], errors="coerce")
-    rows["end"] = pd.to_datetime(rows["end_date"], errors="coerce").fillna(pd.Timestamp.max)
-    rows["start"] = rows["start"].fillna(pd.Timestamp.min)
+    priority = priority_index(frames, schemes=filters.schemes or None) if filters.zones else None
+    communes = filtered_communes(frames, filters, priority) if filters.zones else (
+        frames.communes[frames.communes["province_code"].isin(filters.provinces)] if filters.provinces
+        else frames.communes)
+    scopes = ["commune", "area"] if include_area else ["commune"]
+    here = allocations[allocations["scope"].isin(scopes) & allocations["commune_code"].isin(communes["code"])]
+    # A project may reach a commune both directly and area-wide: one row per (commune, project).
+    here = here.assign(is_area=here["scope"] == "area").groupby(["commune_code", "project_id"], as_index=False).agg(
+        amount_vnd=("amount_vnd", "sum"), is_area=("is_area", "all"))
+    start, end = project_periods(projects)
+    info = projects[["project_id", "donor", "sector", "title", "sample"]].assign(
+        start=start.fillna(OPEN_START), end=end.fillna(OPEN_END),
+        donor_key=donor_keys(projects["donor"]))
+    # One spelling per donor ("Donor A" and "donor a" are listed once).
+    info["donor"] = info.groupby("donor_key")["donor"].transform("first").map(nfc)
+    rows = here.merge(info[info["sector"].notna()], on="project_id")
     pairs = rows.merge(rows, on=["commune_code", "sector"], suffixes=("_a", "_b"))
-    pairs = pairs[(pairs["project_id_a"] < pairs["project_id_b"]) & (pairs["donor_a"] != pairs["donor_b"])
+    pairs = pairs[(pairs["project_id_a"] < pairs["project_id_b"])
+                  & (pairs["donor_key_a"] != pairs["donor_key_b"])
                   & (pairs["start_a"] <= pairs["end_b"]) & (pairs["start_b"] <= pairs["end_a"])]
     if pairs.empty:
         return pd.DataFrame(columns=COLUMNS)
-    long = pd.concat([
-        pairs[["commune_code", "sector", f"project_id_{s}", f"donor_{s}", f"title_{s}", f"sample_{s}"]]
-        .set_axis(["commune_code", "sector", "project_id", "donor", "title", "sample"], axis=1)
-        for s in ("a", "b")]).drop_duplicates(["commune_code", "sector", "project_id"])
-    span = pairs.assign(ov_start=pairs[["start_a", "start_b"]].max(axis=1),
-                        ov_end=pairs[["end_a", "end_b"]].min(axis=1)).groupby(["commune_code", "sector"])
-    grouped = long.sort_values("project_id").groupby(["commune_code", "sector"])
-    out = grouped.agg(donors=("donor", lambda d: "; ".join(sorted(set(d)))),
-                      project_ids=("project_id", "; ".join), titles=("title", " | ".join),
-                      sample=("sample", lambda x: bool((x.astype(float) == 1).any()))).reset_index()
-    out["period_start"] = out.set_index(["commune_code", "sector"]).index.map(span["ov_start"].min())
-    out["period_end"] = out.set_index(["commune_code", "sector"]).index.map(span["ov_end"].max())
+    pairs = pairs.assign(ov_start=pairs[["start_a", "start_b"]].max(axis=1),
+                         ov_end=pairs[["end_a", "end_b"]].min(axis=1))
+    span = pairs.groupby(["commune_code", "sector"]).agg(period_start=("ov_start", "min"),
+                                                          period_end=("ov_end", "max"))
+    involved = pd.concat([pairs[["commune_code", "sector", f"project_id_{s}"]]
+                          .set_axis(["commune_code", "sector", "project_id"], axis=1) for s in ("a", "b")])
+    involved = involved.drop_duplicates().merge(rows, on=["commune_code", "sector", "project_id"])
+    involved = involved.sort_values(["commune_code", "sector", "project_id"])
+    grouped = involved.groupby(["commune_code", "sector"])
+    out = grouped.agg(donors=("donor", lambda d: "; ".join(sorted(dict.fromkeys(d)))),
+                      donor_count=("donor_key", "nunique"), project_ids=("project_id", "; ".join),
+                      project_count=("project_id", "size"), titles=("title", " | ".join),
+                      funding_vnd=("amount_vnd", "sum"), area_wide=("is_area", "any"),
+                      sample=("sample", lambda x: bool(sample_mask(x).any()))).join(span).reset_index()
     for column in ("period_start", "period_end"):
-        out[column] = out[column].map(lambda t: "" if t in (pd.Timestamp.min, pd.Timestamp.max)
+        out[column] = out[column].map(lambda t: "" if t in (OPEN_START, OPEN_END)
                                       else t.date().isoformat())
     names = communes.set_index("code")
     out["commune_name"] = out["commune_code"].map(names["name"])
     out["district"] = out["commune_code"].map(names["district_name"])
     out["province"] = out["commune_code"].map(names["province_name"])
-    return out[COLUMNS].sort_values(["province", "commune_code", "sector"]).reset_index(drop=True)
+    out["province_code"] = out["commune_code"].map(names["province_code"])
+    out["funding_vnd"] = out["funding_vnd"].astype("int64")
+    return out[COLUMNS].sort_values(["province_code", "commune_code", "sector"]).reset_index(drop=True)

@@ -37,3 +37,21 @@ def writable_workspace(demo_workspace_path, tmp_path):
     path = tmp_path / "workspace.gpkg"
     shutil.copy2(demo_workspace_path, path)
     return Workspace(path)
+
+
+# --- analysis helper (issue 4): the hand-computed Cà Mau case of tests/analysis_case.py ---
+
+@pytest.fixture(scope="session")
+def analysis_case_path(tmp_path_factory):
+    """A workspace with Cà Mau's real communes and the case's test classifications/projects. Read-only."""
+    from tests.analysis_case import build_case_workspace
+
+    return build_case_workspace(tmp_path_factory.mktemp("analysis") / "case.gpkg").path
+
+
+@pytest.fixture(scope="session")
+def analysis_frames(analysis_case_path):
+    """load_frames of the case workspace (do not modify: shared by the session)."""
+    from geoaid.frames import load_frames
+
+    return load_frames(Workspace(analysis_case_path))
