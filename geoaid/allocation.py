@@ -55,17 +55,14 @@ def allocate(frames: Frames, rule: str | None = None) -> pd.DataFrame:
     """One row per (project, commune, scope) with its share of the project and integer VND.
 
     ``rule`` overrides the workspace's ``area_allocation_rule`` setting.
+    Rows come in project order (as in the projects table), then commune code.
     """
-    rows = _split(frames, rule)
-    inside = rows[rows["scope"] != "outside"]
-    return inside[COLUMNS].reset_index(drop=True)
+    return _split(frames, rule)[0]
 
 
 def unallocated(frames: Frames, rule: str | None = None) -> pd.DataFrame:
     """The parts of budgets that no workspace commune can receive, with the reason."""
-    rows = _split(frames, rule)
-    outside = rows[rows["scope"] == "outside"]
-    return outside.rename(columns={"unit": "unit_code"})[UNALLOCATED_COLUMNS].reset_index(drop=True)
+    return _split(frames, rule)[1]
 
 
 def location_shares(locations: pd.DataFrame) -> pd.DataFrame:
@@ -108,8 +105,9 @@ def apportion(group, share, total, tiebreak=None) -> np.ndarray:
     if n == 0:
         return np.zeros(0, dtype="int64")
     gid = pd.factorize(np.asarray(group))[0]
-    tb = (np.arange(n) if tiebreak is None
-          else pd.factorize(np.asarray(tiebreak), sort=True)[0])
+    tb = np.arange(n) if tiebreak is None else np.asarray(tiebreak)
+    if tb.dtype.kind not in "iu":
+        tb = pd.factorize(tb, sort=True)[0]
     exact = share * total
     base = np.floor(exact).astype("int64")
     remainder = exact - base
@@ -131,8 +129,13 @@ def apportion(group, share, total, tiebreak=None) -> np.ndarray:
     return base + need // count + (rank < need % count).astype("int64")
 
 
-def _split(frames: Frames, rule: str | None) -> pd.DataFrame:
-    """All rows, in and outside the workspace, apportioned (see module doc)."""
+def _split(frames: Frames, rule: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(allocations, unallocated), apportioned together per project (see the module doc).
+
+    Projects and communes are handled as integer positions so that a national
+    workspace (10,000 communes × 50,000 locations, area-wide ones expanding to
+    hundreds of thousands of rows) is grouped and sorted on numbers, not text.
+    """
     rule = rule or frames.allocation_rule
     if rule not in RULES:
         raise ValueError(f"unknown allocation rule {rule!r}; use {' or '.join(RULES)}")
@@ -140,63 +143,71 @@ def _split(frames: Frames, rule: str | None) -> pd.DataFrame:
     budgets = pd.Series(pd.to_numeric(projects["budget_vnd"], errors="coerce").fillna(0).round()
                         .astype("int64").to_numpy(), index=projects["project_id"].astype(str).to_numpy())
     budgets = budgets[~budgets.index.duplicated()]
-    locations = frames.locations
-    locations = locations[locations["project_id"].astype(str).isin(budgets.index)]
-    shares = location_shares(locations.assign(project_id=locations["project_id"].astype(str)))
-    communes = frames.communes[["code", "district_code", "province_code", "area_km2"]]
-    codes = set(communes["code"])
-    columns = ["project_id", "commune_code", "scope", "unit", "share", "reason"]
-    parts = []
+    locations = frames.locations.assign(project_id=frames.locations["project_id"].astype(str))
+    shares = location_shares(locations[locations["project_id"].isin(budgets.index)])
+    shares["pid"] = budgets.index.get_indexer(shares["project_id"])
+    # Communes by code order: a commune's position doubles as the tie-break of rule 5.
+    communes = frames.communes[["code", "district_code", "province_code", "area_km2"]].astype(
+        {"code": str}).sort_values("code").drop_duplicates("code").reset_index(drop=True)
+    communes["com"] = np.arange(len(communes))
+    code_index = pd.Index(communes["code"])
 
+    inside, outside = [], []
     targeted = shares[shares["level"] == "commune"]
-    known = targeted["unit_code"].isin(codes)
-    parts.append(pd.DataFrame({"project_id": targeted["project_id"], "commune_code": targeted["unit_code"],
-                               "scope": np.where(known, "commune", "outside"),
-                               "unit": np.where(known, "", "commune:" + targeted["unit_code"]),
-                               "share": targeted["location_share"],
-                               "reason": np.where(known, "", "commune not in the workspace")}))
+    com = code_index.get_indexer(targeted["unit_code"])
+    inside.append((targeted["pid"].to_numpy()[com >= 0], com[com >= 0], np.zeros((com >= 0).sum(), "int64"),
+                   targeted["location_share"].to_numpy()[com >= 0]))
+    outside.append(targeted[com < 0].assign(reason="commune not in the workspace"))
     for level, column in (("district", "district_code"), ("province", "province_code")):
         wide = shares[shares["level"] == level]
         if wide.empty:
             continue
         wide = wide.assign(location=np.arange(len(wide)))
-        expanded = wide.merge(communes, left_on="unit_code", right_on=column)
-        weight = (expanded["area_km2"].astype(float).fillna(0).clip(lower=0) if rule == "area"
-                  else pd.Series(1.0, index=expanded.index))
-        total = weight.groupby(expanded["location"]).transform("sum")
-        even = 1.0 / expanded.groupby("location")["location"].transform("size")
-        fraction = np.where(total > 0, weight / total.where(total > 0, 1), even)
-        parts.append(pd.DataFrame({"project_id": expanded["project_id"], "commune_code": expanded["code"],
-                                   "scope": "area", "unit": "", "reason": "",
-                                   "share": expanded["location_share"] * fraction}))
-        empty = wide[~wide["location"].isin(expanded["location"])]
-        parts.append(pd.DataFrame({"project_id": empty["project_id"], "commune_code": pd.NA,
-                                   "scope": "outside", "unit": level + ":" + empty["unit_code"],
-                                   "share": empty["location_share"],
-                                   "reason": f"{level} has no commune in the workspace"}))
-    other = shares[~shares["level"].isin(["commune", "district", "province"])]
-    parts.append(pd.DataFrame({"project_id": other["project_id"], "commune_code": pd.NA, "scope": "outside",
-                               "unit": other["level"] + ":" + other["unit_code"],
-                               "share": other["location_share"], "reason": "unknown location level"}))
-    nowhere = budgets.index[~budgets.index.isin(shares["project_id"])]
-    parts.append(pd.DataFrame({"project_id": nowhere, "commune_code": pd.NA, "scope": "outside",
-                               "unit": "", "share": 1.0, "reason": "project has no location"}))
-    parts = [p[columns] for p in parts if len(p)]
-    if not parts:
-        return pd.DataFrame({"project_id": pd.Series(dtype=str), "commune_code": pd.Series(dtype=str),
-                             "scope": pd.Series(dtype=str), "share": pd.Series(dtype=float),
-                             "amount_vnd": pd.Series(dtype="int64"), "allocation_rule": rule,
-                             "unit": pd.Series(dtype=str), "level": pd.Series(dtype=str),
-                             "reason": pd.Series(dtype=str)})
-    rows = pd.concat(parts, ignore_index=True)
-    rows["key"] = rows["commune_code"].fillna("~" + rows["unit"]).astype(str)
-    rows = rows.groupby(["project_id", "key", "scope"], as_index=False, sort=True).agg(
-        commune_code=("commune_code", "first"), unit=("unit", "first"), share=("share", "sum"),
-        reason=("reason", "first"))
-    rows = rows[rows["share"] > 0].reset_index(drop=True)
-    rows["amount_vnd"] = apportion(rows["project_id"], rows["share"],
-                                   rows["project_id"].map(budgets), tiebreak=rows["key"])
-    rows["allocation_rule"] = rule
-    rows["level"] = rows["unit"].str.split(":").str[0]
-    rows["unit"] = rows["unit"].str.split(":").str[-1]
-    return rows
+        expanded = wide[["pid", "location", "unit_code", "location_share"]].merge(
+            communes, left_on="unit_code", right_on=column)
+        weight = (expanded["area_km2"].astype(float).fillna(0).clip(lower=0).to_numpy() if rule == "area"
+                  else np.ones(len(expanded)))
+        loc = expanded["location"].to_numpy()
+        total = np.bincount(loc, weights=weight, minlength=len(wide))[loc]
+        size = np.bincount(loc, minlength=len(wide))[loc]
+        fraction = np.where(total > 0, weight / np.where(total > 0, total, 1), 1.0 / np.maximum(size, 1))
+        inside.append((expanded["pid"].to_numpy(), expanded["com"].to_numpy(), np.ones(len(expanded), "int64"),
+                       expanded["location_share"].to_numpy() * fraction))
+        outside.append(wide[~wide["location"].isin(expanded["location"])]
+                       .assign(reason=f"{level} has no commune in the workspace"))
+    outside.append(shares[~shares["level"].isin(["commune", "district", "province"])]
+                   .assign(reason="unknown location level"))
+    nowhere = np.flatnonzero(~budgets.index.isin(shares["project_id"]))
+    outside.append(pd.DataFrame({"pid": nowhere, "level": "", "unit_code": "", "location_share": 1.0,
+                                 "reason": "project has no location"}))
+
+    # Inside: one row per (project, commune, scope), as a single int64 key.
+    pid, com, scope, share = (np.concatenate([part[i] for part in inside]) for i in range(4))
+    key = (pid.astype("int64") * (len(communes) + 1) + com) * 2 + scope
+    summed = pd.Series(share).groupby(key).sum()
+    summed = summed[summed > 0]
+    key = summed.index.to_numpy()
+    pid_in, com_in, scope_in = key // 2 // (len(communes) + 1), key // 2 % (len(communes) + 1), key % 2
+    # Outside: one row per (project, level, unit), tie-broken after every commune.
+    out = pd.concat([o[["pid", "level", "unit_code", "location_share", "reason"]] for o in outside if len(o)]
+                    or [pd.DataFrame(columns=["pid", "level", "unit_code", "location_share", "reason"])])
+    out = out.groupby(["pid", "level", "unit_code"], as_index=False, sort=True).agg(
+        share=("location_share", "sum"), reason=("reason", "first"))
+    out = out[out["share"] > 0]
+    pid_out = out["pid"].to_numpy(dtype="int64")
+
+    groups = np.concatenate([pid_in, pid_out])
+    amounts = apportion(groups, np.concatenate([summed.to_numpy(), out["share"].to_numpy(dtype=float)]),
+                        budgets.to_numpy()[groups],
+                        tiebreak=np.concatenate([com_in, len(communes) + np.arange(len(out))]))
+    ids = budgets.index.to_numpy()
+    allocations = pd.DataFrame({"project_id": pd.array(ids[pid_in], dtype="str"),
+                                "commune_code": pd.array(code_index.to_numpy()[com_in], dtype="str"),
+                                "scope": np.where(scope_in == 1, "area", "commune"),
+                                "share": summed.to_numpy(), "amount_vnd": amounts[:len(pid_in)],
+                                "allocation_rule": rule}, columns=COLUMNS)
+    unplaced = pd.DataFrame({"project_id": pd.array(ids[pid_out], dtype="str"),
+                             "level": out["level"].to_numpy(), "unit_code": out["unit_code"].to_numpy(),
+                             "share": out["share"].to_numpy(dtype=float), "amount_vnd": amounts[len(pid_in):],
+                             "reason": out["reason"].to_numpy()}, columns=UNALLOCATED_COLUMNS)
+    return allocations, unplaced

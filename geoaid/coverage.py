@@ -100,8 +100,6 @@ def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataF
     alloc = allocations[allocations["project_id"].isin(projects["project_id"])
                         & allocations["commune_code"].isin(communes["code"])]
     alloc = alloc.merge(projects[["project_id", "donor", "sector", "sample"]], on="project_id")
-    alloc["donor_key"] = donor_keys(alloc["donor"])
-    alloc["is_area"] = alloc["scope"] == "area"
 
     out = pd.DataFrame({"commune_code": communes["code"].to_numpy(),
                         "commune_name": communes["name"].to_numpy(),
@@ -111,21 +109,26 @@ def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataF
                         "district_code": communes["district_code"].to_numpy()})
     out = out.merge(priority, on="commune_code", how="left")
     code = out["commune_code"]
-    by_commune = alloc.groupby("commune_code")
-    money = alloc.pivot_table(index="commune_code", columns="is_area", values="amount_vnd", aggfunc="sum",
-                              fill_value=0)
-    counts = alloc.drop_duplicates(["commune_code", "project_id", "is_area"]).pivot_table(
-        index="commune_code", columns="is_area", values="project_id", aggfunc="count", fill_value=0)
-    out["project_count"] = code.map(by_commune["project_id"].nunique()).fillna(0).astype(int)
-    out["commune_project_count"] = _column(code, counts, False).astype(int)
-    out["area_project_count"] = _column(code, counts, True).astype(int)
-    out["donor_count"] = code.map(by_commune["donor_key"].nunique()).fillna(0).astype(int)
-    out["commune_funding_vnd"] = _column(code, money, False).astype("int64")
-    out["area_funding_vnd"] = _column(code, money, True).astype("int64")
+    # Per-commune sums and distinct counts on integer positions (no per-commune Python loop).
+    n = len(out)
+    pos = pd.Index(code).get_indexer(alloc["commune_code"])
+    area = (alloc["scope"] == "area").to_numpy()
+    project = pd.factorize(alloc["project_id"])[0]
+    donor = pd.factorize(donor_keys(alloc["donor"]))[0]
+    amount = alloc["amount_vnd"].to_numpy(dtype="int64")
+    out["project_count"] = _distinct(pos, project, n)
+    out["commune_project_count"] = _distinct(pos[~area], project[~area], n)
+    out["area_project_count"] = _distinct(pos[area], project[area], n)
+    out["donor_count"] = _distinct(pos, donor, n)
+    out["commune_funding_vnd"] = _sum(pos[~area], amount[~area], n)
+    out["area_funding_vnd"] = _sum(pos[area], amount[area], n)
     out["funding_vnd"] = out["commune_funding_vnd"] + out["area_funding_vnd"]
     out["funding_usd"] = (out["funding_vnd"] / frames.usd_rate).round(0).astype("int64")
     wanted = list(filters.sectors) or [s.key for s in SECTORS]
-    out["sectors_present"], out["sectors_missing"] = _sector_lists(code, alloc, wanted)
+    out["sectors_present"], out["sectors_missing"] = _sector_lists(pos, alloc["sector"], n, wanted)
+    project_sample = np.zeros(n, dtype=bool)
+    project_sample[pos[sample_mask(alloc["sample"]).to_numpy()]] = True
+    out["project_sample"] = project_sample
 
     reference, area_weight = gap_parameters(frames)
     effective = out["commune_funding_vnd"] + area_weight * out["area_funding_vnd"]
@@ -138,9 +141,7 @@ def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataF
     order = np.lexsort((code.to_numpy(), -exact_score.to_numpy(), -gap.to_numpy()))
     out = out.iloc[order].reset_index(drop=True)
     out["gap_rank"] = np.arange(1, len(out) + 1)
-    project_sample = alloc.assign(s=sample_mask(alloc["sample"]).to_numpy()).groupby("commune_code")["s"].any()
-    out["sample"] = out["priority_sample"].astype(bool) | out["commune_code"].map(
-        project_sample).astype("boolean").fillna(False).astype(bool)
+    out["sample"] = out["priority_sample"].astype(bool) | out["project_sample"]
     out["allocation_rule"] = rule
     out = out[COLUMNS]
     geometry = communes.set_index("code").geometry
@@ -172,29 +173,33 @@ def commune_projects(frames: Frames, filters: Filters = Filters(),
     return rows.sort_values(["commune_code", "amount_vnd"], ascending=[True, False]).reset_index(drop=True)
 
 
-def _column(code: pd.Series, table: pd.DataFrame, key: bool) -> pd.Series:
-    if key not in table.columns:
-        return pd.Series(0, index=code.index)
-    return code.map(table[key]).fillna(0)
+def _sum(pos: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Exact int64 sums of ``values`` per position 0..n-1."""
+    out = np.zeros(n, dtype="int64")
+    np.add.at(out, pos, values)
+    return out
 
 
-def _sector_lists(code: pd.Series, alloc: pd.DataFrame, wanted: list[str]) -> tuple[pd.Series, pd.Series]:
+def _distinct(pos: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+    """Number of distinct non-negative ``ids`` per position 0..n-1 (-1 = missing)."""
+    pairs = pd.DataFrame({"pos": pos, "id": ids})
+    pairs = pairs[pairs["id"] >= 0].drop_duplicates()
+    return np.bincount(pairs["pos"].to_numpy(), minlength=n).astype("int64")
+
+
+def _sector_lists(pos: np.ndarray, sectors: pd.Series, n: int, wanted: list[str]) -> tuple[pd.Series, pd.Series]:
     """Comma-separated sector keys present and missing per commune, in the plan's order."""
-    present = alloc[["commune_code", "sector"]].dropna().drop_duplicates()
     known = [s.key for s in SECTORS]
-    extra = sorted(set(present["sector"]) - set(known))
-    table = pd.crosstab(present["commune_code"], present["sector"]).reindex(code.to_numpy(), fill_value=0)
-    has, missing = [], []
-    for sector in known + extra:
-        flag = (table[sector].to_numpy() > 0) if sector in table.columns else np.zeros(len(code), bool)
-        has.append(np.where(flag, sector, ""))
-        if sector in wanted:
-            missing.append(np.where(flag, "", sector))
+    names = known + sorted(set(sectors.dropna()) - set(known))
+    index = pd.Index(names).get_indexer(sectors)
+    has = np.zeros((n, len(names)), dtype=bool)
+    has[pos[index >= 0], index[index >= 0]] = True
 
-    def join(columns):
-        if not columns:
-            return pd.Series("", index=code.index)
-        frame = pd.DataFrame(np.column_stack(columns))
-        return pd.Series([", ".join(x for x in row if x) for row in frame.itertuples(index=False)],
-                         index=code.index)
-    return join(has), join(missing)
+    def join(columns) -> pd.Series:
+        text = pd.Series("", index=range(n), dtype="str")
+        for name, flags in columns:
+            text = text + np.where(flags, name + ", ", "")
+        return text.str.removesuffix(", ")
+    present = join((name, has[:, i]) for i, name in enumerate(names))
+    missing = join((name, ~has[:, i]) for i, name in enumerate(names) if name in wanted)
+    return present, missing

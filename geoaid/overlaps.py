@@ -21,6 +21,7 @@ adds the involved projects' allocations in that commune.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from geoaid.allocation import allocate
@@ -52,7 +53,8 @@ def find_overlaps(frames: Frames, filters: Filters = Filters(), allocations: pd.
     here = here.assign(is_area=here["scope"] == "area").groupby(["commune_code", "project_id"], as_index=False).agg(
         amount_vnd=("amount_vnd", "sum"), is_area=("is_area", "all"))
     start, end = project_periods(projects)
-    info = projects[["project_id", "donor", "sector", "title", "sample"]].assign(
+    info = projects[["project_id", "donor", "sector", "title"]].assign(
+        is_sample=sample_mask(projects["sample"]).to_numpy(), title=projects["title"].fillna("").astype(str),
         start=start.fillna(OPEN_START), end=end.fillna(OPEN_END),
         donor_key=donor_keys(projects["donor"]))
     # One spelling per donor ("Donor A" and "donor a" are listed once).
@@ -64,23 +66,26 @@ def find_overlaps(frames: Frames, filters: Filters = Filters(), allocations: pd.
                   & (pairs["start_a"] <= pairs["end_b"]) & (pairs["start_b"] <= pairs["end_a"])]
     if pairs.empty:
         return pd.DataFrame(columns=COLUMNS)
-    pairs = pairs.assign(ov_start=pairs[["start_a", "start_b"]].max(axis=1),
-                         ov_end=pairs[["end_a", "end_b"]].min(axis=1))
+    pairs = pairs.assign(ov_start=np.maximum(pairs["start_a"].to_numpy(), pairs["start_b"].to_numpy()),
+                         ov_end=np.minimum(pairs["end_a"].to_numpy(), pairs["end_b"].to_numpy()))
     span = pairs.groupby(["commune_code", "sector"]).agg(period_start=("ov_start", "min"),
                                                           period_end=("ov_end", "max"))
     involved = pd.concat([pairs[["commune_code", "sector", f"project_id_{s}"]]
                           .set_axis(["commune_code", "sector", "project_id"], axis=1) for s in ("a", "b")])
     involved = involved.drop_duplicates().merge(rows, on=["commune_code", "sector", "project_id"])
     involved = involved.sort_values(["commune_code", "sector", "project_id"])
-    grouped = involved.groupby(["commune_code", "sector"])
-    out = grouped.agg(donors=("donor", lambda d: "; ".join(sorted(dict.fromkeys(d)))),
-                      donor_count=("donor_key", "nunique"), project_ids=("project_id", "; ".join),
-                      project_count=("project_id", "size"), titles=("title", " | ".join),
-                      funding_vnd=("amount_vnd", "sum"), area_wide=("is_area", "any"),
-                      sample=("sample", lambda x: bool(sample_mask(x).any()))).join(span).reset_index()
+    keys = ["commune_code", "sector"]
+    out = involved.groupby(keys).agg(donor_count=("donor_key", "nunique"), project_count=("project_id", "size"),
+                                     funding_vnd=("amount_vnd", "sum"), area_wide=("is_area", "any"),
+                                     sample=("is_sample", "any"))
+    donors = involved.drop_duplicates(keys + ["donor_key"]).sort_values(keys + ["donor"])
+    out["donors"] = _joined(donors, keys, "donor", "; ")
+    out["project_ids"] = _joined(involved, keys, "project_id", "; ")
+    out["titles"] = _joined(involved, keys, "title", " | ")
+    out = out.join(span).reset_index()
     for column in ("period_start", "period_end"):
-        out[column] = out[column].map(lambda t: "" if t in (OPEN_START, OPEN_END)
-                                      else t.date().isoformat())
+        dates = pd.to_datetime(out[column])
+        out[column] = dates.dt.strftime("%Y-%m-%d").where(~dates.isin([OPEN_START, OPEN_END]), "")
     names = communes.set_index("code")
     out["commune_name"] = out["commune_code"].map(names["name"])
     out["district"] = out["commune_code"].map(names["district_name"])
@@ -88,3 +93,9 @@ def find_overlaps(frames: Frames, filters: Filters = Filters(), allocations: pd.
     out["province_code"] = out["commune_code"].map(names["province_code"])
     out["funding_vnd"] = out["funding_vnd"].astype("int64")
     return out[COLUMNS].sort_values(["province_code", "commune_code", "sector"]).reset_index(drop=True)
+
+
+def _joined(frame: pd.DataFrame, keys: list[str], column: str, separator: str) -> pd.Series:
+    """Each group's values joined by ``separator``, in row order (string sums, no per-group Python)."""
+    text = frame[column].astype(str) + separator
+    return text.groupby([frame[k] for k in keys]).sum().str.removesuffix(separator)

@@ -115,9 +115,9 @@ def indicators(frames: Frames, weights: dict | None = None, schemes=None) -> pd.
         [np.minimum(value.fillna(0).clip(lower=0) / P135_CAP, 1.0), value.fillna(0).clip(0, 100) / 100.0,
          np.where(value.isna(), 1.0, (value != 0).astype(float))],
         default=np.where(value.isna(), 1.0, value.clip(0, 1)))
-    classes["weight"] = classes["scheme"].map(lambda s: weight_of(s, weights))
+    classes["weight"] = classes["scheme"].map({s: weight_of(s, weights) for s in meta.index})
     classes["points"] = classes["indicator"] * classes["weight"]
-    classes["group"] = classes["scheme"].map(lambda s: EXCLUSIVE_GROUPS.get(s, s))
+    classes["group"] = classes["scheme"].map({s: EXCLUSIVE_GROUPS.get(s, s) for s in meta.index})
     scheme_sample = sample_mask(meta["sample"])
     classes["sample"] = sample_mask(classes["sample"].reset_index(drop=True)).to_numpy() | \
         classes["scheme"].map(scheme_sample).fillna(False).astype(bool).to_numpy()
@@ -151,8 +151,9 @@ def priority_index(frames: Frames, weights: dict | None = None, schemes=None) ->
     raw = rows.groupby(["commune_code", "group"])["points"].max().groupby(level=0).sum()
     listed = rows[rows["indicator"] > 0].sort_values(["commune_code", "points", "label"],
                                                      ascending=[True, False, True])
-    by_commune = listed.groupby("commune_code", sort=False)
-    labels, labels_vi = by_commune["label"].agg("; ".join), by_commune["label_vi"].agg("; ".join)
+    # Join labels per commune by summing strings (no per-commune Python call).
+    labels = (listed["label"] + "; ").groupby(listed["commune_code"]).sum().str.removesuffix("; ")
+    labels_vi = (listed["label_vi"] + "; ").groupby(listed["commune_code"]).sum().str.removesuffix("; ")
     sample = listed.groupby("commune_code")["sample"].any()
     share = rows[rows["scheme"] == "ethnic_minority_share"].set_index("commune_code")["indicator"] * 100
     em = set(listed.loc[listed["scheme"].isin(ETHNIC_MINORITY_SCHEMES), "commune_code"])
@@ -184,20 +185,19 @@ def flagged_communes(frames: Frames, schemes=None) -> dict[str, set]:
     return {scheme: set(group["commune_code"]) for scheme, group in rows.groupby("scheme")}
 
 
-def _labels(rows: pd.DataFrame, meta: pd.DataFrame) -> tuple[list[str], list[str]]:
-    english, vietnamese = [], []
-    for scheme, kind, value, text, sample in zip(rows["scheme"], rows["kind"],
-                                                 pd.to_numeric(rows["value_num"], errors="coerce"),
-                                                 rows["value"], rows["sample"]):
-        own = str(meta.at[scheme, "label"]) if scheme in meta.index else scheme
-        own = own.removeprefix("SAMPLE – ").removeprefix("SAMPLE - ")
-        en, vi = SHORT_LABELS.get(scheme, (own, own))
-        if kind == "count":
-            en, vi = f"{en}: {value:g}", f"{vi}: {value:g}"
-        elif kind == "share":
-            en, vi = f"{en} {value:g}%", f"{vi} {value:g}%"
-        elif kind == "category" and isinstance(text, str) and text:
-            en, vi = f"{en}: {text}", f"{vi}: {text}"
-        english.append(en + (" (sample)" if sample else ""))
-        vietnamese.append(vi + (" (mẫu)" if sample else ""))
+def _labels(rows: pd.DataFrame, meta: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """English and Vietnamese words for each class row, vectorised (one format per distinct value)."""
+    own = {scheme: str(label).removeprefix("SAMPLE – ").removeprefix("SAMPLE - ")
+           for scheme, label in meta["label"].items()}
+    words = {scheme: SHORT_LABELS.get(scheme, (own.get(scheme, scheme),) * 2) for scheme in rows["scheme"].unique()}
+    english = rows["scheme"].map(lambda s: words[s][0]).astype(str)
+    vietnamese = rows["scheme"].map(lambda s: words[s][1]).astype(str)
+    value = pd.to_numeric(rows["value_num"], errors="coerce")
+    number = value.map({v: f"{v:g}" for v in value.dropna().unique()}).fillna("").astype(str)
+    text = rows["value"].where(rows["value"].notna(), "").astype(str)
+    suffix = np.select([rows["kind"] == "count", rows["kind"] == "share", (rows["kind"] == "category") & (text != "")],
+                       [": " + number, " " + number + "%", ": " + text], default="")
+    sample = np.asarray(rows["sample"], dtype=bool)
+    english = english + suffix + np.where(sample, " (sample)", "")
+    vietnamese = vietnamese + suffix + np.where(sample, " (mẫu)", "")
     return english, vietnamese
