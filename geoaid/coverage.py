@@ -167,9 +167,9 @@ def commune_projects(frames: Frames, filters: Filters = Filters(),
     allocations = allocate(frames) if allocations is None else allocations
     rows = allocations.merge(projects[["project_id", "title", "donor", "sector", "start_date", "end_date",
                                        "budget_vnd", "sample"]], on="project_id")
-    if filters.provinces:
-        codes = frames.communes.loc[frames.communes["province_code"].isin(filters.provinces), "code"]
-        rows = rows[rows["commune_code"].isin(codes)]
+    if filters.provinces or filters.zones:
+        priority = priority_index(frames) if filters.zones else None
+        rows = rows[rows["commune_code"].isin(filtered_communes(frames, filters, priority)["code"])]
     return rows.sort_values(["commune_code", "amount_vnd"], ascending=[True, False]).reset_index(drop=True)
 
 

@@ -139,15 +139,22 @@ def max_raw(frames: Frames, weights: dict | None = None, schemes=None) -> float:
 
 
 def priority_index(frames: Frames, weights: dict | None = None, schemes=None) -> pd.DataFrame:
-    """One row per commune: score 0–100, the classes behind it, and zone flags (see module doc)."""
+    """One row per commune: score 0–100, the classes behind it, and zone flags (see module doc).
+
+    ``schemes`` restricts the score and classes, not the zones: a commune's
+    zone is a fact of its classifications whatever the score is made of.
+    """
     out = pd.DataFrame({"commune_code": frames.communes["code"].to_numpy()})
     rows = indicators(frames, weights, schemes)
     denominator = max_raw(frames, weights, schemes)
+    em, coastal = zones(indicators(frames, weights) if schemes else rows)
+    code = out["commune_code"]
+    out["ethnic_minority"] = code.isin(em)
+    out["coastal"] = code.isin(coastal)
+    out.attrs["priority_max_raw"] = denominator
     if rows.empty:
-        out = out.assign(priority_raw=0.0, priority_score=0.0, classes="", ethnic_minority=False,
-                         coastal=False, priority_sample=False, classes_vi="")[COLUMNS]
-        out.attrs["priority_max_raw"] = denominator
-        return out
+        out = out.assign(priority_raw=0.0, priority_score=0.0, classes="", priority_sample=False, classes_vi="")
+        return out[COLUMNS]
     raw = rows.groupby(["commune_code", "group"])["points"].max().groupby(level=0).sum()
     listed = rows[rows["indicator"] > 0].sort_values(["commune_code", "points", "label"],
                                                      ascending=[True, False, True])
@@ -155,21 +162,24 @@ def priority_index(frames: Frames, weights: dict | None = None, schemes=None) ->
     labels = (listed["label"] + "; ").groupby(listed["commune_code"]).sum().str.removesuffix("; ")
     labels_vi = (listed["label_vi"] + "; ").groupby(listed["commune_code"]).sum().str.removesuffix("; ")
     sample = listed.groupby("commune_code")["sample"].any()
-    share = rows[rows["scheme"] == "ethnic_minority_share"].set_index("commune_code")["indicator"] * 100
-    em = set(listed.loc[listed["scheme"].isin(ETHNIC_MINORITY_SCHEMES), "commune_code"])
-    em |= set(share[share >= ETHNIC_MINORITY_SHARE_ZONE].index)
-    coastal = set(listed.loc[listed["scheme"].isin(COASTAL_SCHEMES), "commune_code"])
-    code = out["commune_code"]
     out["priority_raw"] = code.map(raw).fillna(0.0).astype(float)
     score = 100.0 * out["priority_raw"] / denominator if denominator > 0 else 0.0 * out["priority_raw"]
     out["priority_score"] = score.round(2)
     out["classes"] = code.map(labels).fillna("").astype(str)
-    out["ethnic_minority"] = code.isin(em)
-    out["coastal"] = code.isin(coastal)
     out["priority_sample"] = code.map(sample).fillna(False).astype(bool)
     out["classes_vi"] = code.map(labels_vi).fillna("").astype(str)
-    out.attrs["priority_max_raw"] = denominator
     return out[COLUMNS]
+
+
+def zones(rows: pd.DataFrame) -> tuple[set, set]:
+    """(ethnic-minority zone, coastal zone) commune codes from :func:`indicators` rows."""
+    if rows.empty:
+        return set(), set()
+    listed = rows[rows["indicator"] > 0]
+    share = rows[rows["scheme"] == "ethnic_minority_share"].set_index("commune_code")["indicator"] * 100
+    em = set(listed.loc[listed["scheme"].isin(ETHNIC_MINORITY_SCHEMES), "commune_code"])
+    em |= set(share[share >= ETHNIC_MINORITY_SHARE_ZONE].index)
+    return em, set(listed.loc[listed["scheme"].isin(COASTAL_SCHEMES), "commune_code"])
 
 
 def flagged_communes(frames: Frames, schemes=None) -> dict[str, set]:

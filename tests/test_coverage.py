@@ -180,3 +180,15 @@ def test_adding_a_project_never_increases_a_gap(analysis_frames, specs, extra, f
     for code, row in uncovered[uncovered["priority_score"] > 0].iterrows():
         rivals = covered[score.reindex(covered.index) <= row["priority_score"]]
         assert (rivals["gap_rank"] > row["gap_rank"]).all() or rivals.empty
+
+
+def test_commune_projects_lists_each_allocation_with_its_project(analysis_frames):
+    from geoaid.coverage import commune_projects
+
+    rows = commune_projects(analysis_frames, Filters(zones=("coastal",), year=2024))
+    assert sorted(set(rows["commune_code"])) == ["32239", "32248"]
+    dat_mui = rows[rows["commune_code"] == "32248"]
+    # Largest allocation first: P1 600,000,001, P4 500,000,000, P2 100,000,000 (area-wide).
+    assert dat_mui[["project_id", "scope", "amount_vnd", "donor"]].values.tolist() == [
+        ["P1", "commune", 600_000_001, "Donor A"], ["P4", "commune", 500_000_000, "Donor C"],
+        ["P2", "area", 100_000_000, "Donor B"]]

@@ -99,3 +99,10 @@ def test_category_scheme_and_listed_zero(analysis_frames):
     assert p.at["31999", "priority_score"] == 8.33 and p.at["31999", "classes"] == "Border communes: land border"
     # A row with value 0 means "not listed".
     assert p.at["32002", "priority_score"] == 0 and p.at["32002", "classes"] == ""
+
+
+def test_zones_do_not_depend_on_the_scheme_restriction(analysis_frames):
+    p = priority_index(analysis_frames, schemes=("poor_district",)).set_index("commune_code")
+    assert sorted(p.index[p["ethnic_minority"]]) == ["32194", "32242", "32248"]
+    assert sorted(p.index[p["coastal"]]) == ["32239", "32248"]
+    assert p.at["32194", "priority_score"] == 0 and p.at["32248", "classes"] == "Poor district"
