@@ -10,11 +10,11 @@ not start TeX maths.
 from __future__ import annotations
 
 import math
-import textwrap
 
 import matplotlib.patheffects as patheffects
-import numpy as np
 import shapely
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, Polygon, Rectangle
 from pyproj import Geod, Transformer
 
@@ -24,6 +24,7 @@ from geoaid.textnorm import nfc
 GEOD = Geod(ellps="WGS84")
 NICE_STEPS = (1, 2, 2.5, 5)
 TEXT = "#252525"
+FONT = "DejaVu Sans"  # ships with matplotlib and has every Vietnamese glyph (ạ ầ ể ộ ữ đ…)
 TYPE_WORDS = ("Thành phố", "Thị xã", "Thị trấn", "Tỉnh", "Huyện", "Quận", "Phường", "Xã")
 
 
@@ -93,7 +94,7 @@ def draw_north_arrow(ax, crs, layout: Layout) -> float:
     bbox = ax.get_position()
     fig_w, fig_h = ax.figure.get_size_inches()
     aspect = (bbox.height * fig_h) / (bbox.width * fig_w)   # axes height / width
-    cx, cy, size = 0.955, 0.90, 0.045
+    cx, cy, size = 0.955, 0.87, 0.04
     theta = math.radians(angle)
 
     def at(dx, dy):  # rotate an offset given in units of the axes width
@@ -125,9 +126,17 @@ def short_name(name: str) -> str:
     return name
 
 
-def text_size_mm(text: str, fontsize_pt: float) -> tuple[float, float]:
-    """Approximate width and height of a line of DejaVu Sans text in millimetres."""
-    return 0.58 * fontsize_pt * len(text) / POINTS_PER_MM, 1.2 * fontsize_pt / POINTS_PER_MM
+_measurer = None
+
+
+def text_size_mm(text: str, fontsize_pt: float, weight: str = "normal") -> tuple[float, float]:
+    """Width and height of one line of text in millimetres, measured with the Agg renderer."""
+    global _measurer
+    if _measurer is None:
+        _measurer = RendererAgg(10, 10, 72)   # 72 dpi: the renderer then measures in points
+    prop = FontProperties(family=FONT, size=fontsize_pt, weight=weight)
+    width, height, _descent = _measurer.get_text_width_height_descent(text, prop, ismath=False)
+    return width / POINTS_PER_MM, max(height, fontsize_pt) * 1.15 / POINTS_PER_MM
 
 
 def label_anchor(geom) -> shapely.Point:
@@ -208,27 +217,49 @@ def draw_legend(ax, layout: Layout, title: str, entries: list[dict], extra: list
                 va="bottom", fontsize=layout.pt(6), color="#525252", parse_math=False, linespacing=1.3)
 
 
-def wrap_to(text: str, width_mm: float, fontsize: float) -> str:
-    """Wrap ``text`` (paragraphs split on newlines) to lines that fit ``width_mm``."""
-    per_char_mm = 0.55 * fontsize / POINTS_PER_MM
-    columns = max(20, int(width_mm / per_char_mm))
-    return "\n".join(textwrap.fill(part, columns) if part else "" for part in text.split("\n"))
+def wrap_to(text: str, width_mm: float, fontsize: float, weight: str = "normal") -> str:
+    """Wrap ``text`` (paragraphs split on newlines) into lines measured to fit ``width_mm``."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and text_size_mm(candidate, fontsize, weight)[0] > width_mm:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def fit_size(text: str, width_mm: float, fontsize: float, weight: str = "normal", smallest: float = 0.7
+             ) -> float:
+    """The font size, at most ``fontsize`` and at least ``smallest`` × it, that fits one line."""
+    width = text_size_mm(text, fontsize, weight)[0]
+    return fontsize if width <= width_mm else max(fontsize * smallest, fontsize * width_mm / width)
 
 
 def draw_header(fig, layout: Layout, title: str, subtitle: str, sample_mark: str | None) -> None:
+    """Title (shrunk, then wrapped, to fit), subtitle, and the SAMPLE mark at the top right."""
     box = layout.header
-    fig.text(box.x / layout.width, box.top / layout.height, title, ha="left", va="top",
-             fontsize=layout.pt(15), weight="bold", color=TEXT, parse_math=False)
-    sub_width = box.w * (0.78 if sample_mark else 1.0)
-    fig.text(box.x / layout.width, (box.top - 8.5 * layout.scale) / layout.height,
-             wrap_to(subtitle, sub_width, layout.pt(9.5)), ha="left", va="top", fontsize=layout.pt(9.5),
-             color="#404040", parse_math=False, linespacing=1.25)
+    title_width = box.w
     if sample_mark:
-        fig.text(box.right / layout.width, (box.top - 8.5 * layout.scale) / layout.height, sample_mark,
-                 ha="right", va="top", fontsize=layout.pt(9), weight="bold", color="#b2182b",
-                 parse_math=False,
+        mark_size = layout.pt(9)
+        fig.text(box.right / layout.width, box.top / layout.height, sample_mark, ha="right", va="top",
+                 fontsize=mark_size, weight="bold", color="#b2182b", parse_math=False,
                  bbox={"boxstyle": "square,pad=0.35", "facecolor": "white", "edgecolor": "#b2182b",
                        "linewidth": layout.pt(1.0)})
+        title_width -= text_size_mm(sample_mark, mark_size, "bold")[0] + 8 * layout.scale
+    size = fit_size(title, title_width, layout.pt(15), "bold")
+    title_text = wrap_to(title, title_width, size, "bold")
+    fig.text(box.x / layout.width, box.top / layout.height, title_text, ha="left", va="top",
+             fontsize=size, weight="bold", color=TEXT, parse_math=False, linespacing=1.1)
+    title_h = text_size_mm("Hg", size, "bold")[1] * (title_text.count("\n") + 1)
+    sub_size = fit_size(subtitle, box.w, layout.pt(9.5), smallest=0.8)
+    fig.text(box.x / layout.width, (box.top - title_h - 2.0 * layout.scale) / layout.height,
+             wrap_to(subtitle, box.w, sub_size), ha="left", va="top", fontsize=sub_size,
+             color="#404040", parse_math=False, linespacing=1.2)
 
 
 def draw_footer(fig, layout: Layout, lines: list[str]) -> None:
@@ -261,9 +292,3 @@ def fit_extent(bounds, box_w_mm: float, box_h_mm: float, pad: float = 0.04):
         grow = (w / target - h) / 2
         miny, maxy = miny - grow, maxy + grow
     return (minx, maxx), (miny, maxy)
-
-
-def distinct_colours(rgb: np.ndarray) -> int:
-    """Number of distinct RGB colours in an image array (used by tests and checks)."""
-    flat = rgb[..., :3].reshape(-1, 3)
-    return len(np.unique(flat, axis=0))

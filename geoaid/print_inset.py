@@ -43,11 +43,16 @@ def _is_national(communes: gpd.GeoDataFrame) -> bool:
 
 
 def _dissolve(geoms) -> shapely.Geometry:
-    simplified = shapely.make_valid(shapely.simplify(geoms, OUTLINE_TOLERANCE_DEG / 4))
-    union = shapely.union_all(simplified)
-    parts = [p for p in getattr(union, "geoms", [union])
+    """One simplified outline from many commune polygons.
+
+    Neighbouring communes of the source do not share vertices exactly, so the
+    union keeps sliver holes along internal boundaries; at inset scale no hole
+    is real (lakes are far below a millimetre), so only exterior rings are kept.
+    """
+    union = shapely.union_all(shapely.make_valid(shapely.simplify(geoms, OUTLINE_TOLERANCE_DEG / 10)))
+    parts = [shapely.Polygon(p.exterior) for p in getattr(union, "geoms", [union])
              if p.geom_type == "Polygon" and p.area >= MIN_PART_DEG2]
-    return shapely.simplify(shapely.MultiPolygon(parts), OUTLINE_TOLERANCE_DEG)
+    return shapely.simplify(shapely.union_all(parts), OUTLINE_TOLERANCE_DEG)
 
 
 def vietnam_outline(communes: gpd.GeoDataFrame, cache_dir: str | Path | None = None) -> gpd.GeoSeries:
@@ -115,6 +120,8 @@ def draw_inset(ax, outline: gpd.GeoSeries, area: gpd.GeoSeries, crs, layout, lan
     ax.set_aspect("equal", adjustable="box")
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     ax.set_facecolor("#f0f7fb")  # sea
     for spine in ax.spines.values():
         spine.set_linewidth(layout.pt(0.5))

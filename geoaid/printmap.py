@@ -1,243 +1,434 @@
-"""Print-ready maps (PNG/PDF/SVG) rendered with matplotlib, offline.
+"""Print-ready maps (PNG, PDF, SVG) of the same analysis as the web maps, offline.
 
-Folium cannot export images reliably, so print maps are drawn here from the
-same analysis as the web maps (``coverage``): a page of A4 or A3, portrait
-or landscape, with title and subtitle (the filters in words), a legend with
-class breaks and units, a scale bar measured in metres, a north arrow,
-province/district labels where they fit, an inset locating the area in
-Vietnam, a source line (boundary source and version, data sources, *sample
-data* where it is), the date and a boundary disclaimer. Text uses DejaVu Sans,
-which ships with matplotlib and has every Vietnamese glyph; SVG keeps text as
-text and PDF embeds TrueType fonts, so titles stay searchable.
+Folium cannot export images, so geoaid draws print maps itself with
+matplotlib (geopandas plotting): an A4/A3 sheet with title and filters in
+words, the choropleth with class breaks and units, ethnic-minority and
+coastal zones hatched, district/province boundaries and labels where they
+are legible, scale bar and north arrow from real distances, an inset
+locating the area in Vietnam, sources, date and a boundary disclaimer.
+
+Two steps, so an atlas can classify once and draw many pages:
+
+* :func:`prepare` runs the analysis (geoaid.coverage) for a view and filters
+  and classifies the values (geoaid.classify, shared with the web map);
+* :func:`draw` lays one sheet out for all or part of that data.
+
+:func:`render_map` does both and returns the file's bytes (the web app's
+download button calls it); :func:`save_map` writes a file.
 """
 
 from __future__ import annotations
 
 import io
-import math
+import threading
+from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-matplotlib.use("Agg")  # no display: servers and CI render off-screen
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
-from pyproj import Geod  # noqa: E402
-
-from geoaid.classify import classify  # noqa: E402
-from geoaid.coverage import coverage  # noqa: E402
-from geoaid.filters import Filters  # noqa: E402
-from geoaid.frames import Frames  # noqa: E402
+from geoaid import __version__
+from geoaid.classify import ZERO_COLOUR, Classes, classify
+from geoaid.coverage import coverage
+from geoaid.filters import Filters
+from geoaid.frames import Frames
+from geoaid.print_elements import (FONT, TEXT, draw_footer, draw_header, draw_legend, draw_north_arrow,
+                                   draw_scale_bar, draw_watermark, fit_extent, place_labels, short_name)
+from geoaid.print_inset import draw_inset, vietnam_outline
+from geoaid.print_layout import Layout, page_layout
+from geoaid.schema import EQUAL_AREA_CRS
 
 FORMATS = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml"}
-PAPERS_MM = {"A4": (210, 297), "A3": (297, 420)}
-VIEWS = {  # view → column, palette, unit, English title, Vietnamese title
-    "gaps": ("gap_score", "YlOrRd", "points", "Aid gaps: priority not yet covered",
-             "Thiếu hụt viện trợ: ưu tiên chưa được hỗ trợ"),
-    "priority": ("priority_score", "Purples", "points (0–100)", "Priority communes", "Mức độ ưu tiên của xã"),
-    "coverage": ("funding_usd", "YlGnBu", "USD", "Allocated aid funding", "Kinh phí viện trợ đã phân bổ"),
-    "donor": ("funding_usd", "YlGnBu", "USD", "Where this donor's aid goes", "Viện trợ của nhà tài trợ"),
+DEFAULT_DPI = 300
+# Map in Vietnam's Albers equal-area projection (geoaid.schema): areas compare
+# fairly between communes, and shapes stay true enough for any province.
+MAP_CRS = EQUAL_AREA_CRS
+EM_COLOUR, COASTAL_COLOUR = "#5e3c99", "#0571b0"   # as on the web map
+CONTEXT_FILL, CONTEXT_EDGE = "#f2f2f2", "#bdbdbd"
+NATIONAL_CONTEXT_M = 400_000  # maps wider than this show the national outline around the data
+
+# matplotlib's rcParams are process-global and its figures are not thread-safe;
+# the web server renders in threads, so one map is drawn at a time.
+_render_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class View:
+    key: str
+    column: str
+    palette: str
+    unit: str
+    decimals: int
+    title: dict
+    legend: dict
+    zero: dict
+
+
+VIEWS = {
+    "gaps": View("gaps", "gap_score", "YlOrRd", " pts", 1,
+                 {"en": "Aid gaps by commune", "vi": "Thiếu hụt viện trợ theo xã"},
+                 {"en": "Gap score (0–100, points)", "vi": "Điểm thiếu hụt (0–100, điểm)"},
+                 {"en": "0 – no priority or covered", "vi": "0 – không ưu tiên hoặc đã có"}),
+    "priority": View("priority", "priority_score", "Purples", " pts", 1,
+                     {"en": "Priority communes for aid", "vi": "Xã ưu tiên hỗ trợ"},
+                     {"en": "Priority score (0–100, points)", "vi": "Điểm ưu tiên (0–100, điểm)"},
+                     {"en": "0 – not classified", "vi": "0 – không thuộc diện ưu tiên"}),
+    "coverage": View("coverage", "funding_usd", "YlGnBu", " USD", 0,
+                     {"en": "Aid funding by commune", "vi": "Kinh phí viện trợ theo xã"},
+                     {"en": "Allocated funding (USD)", "vi": "Kinh phí phân bổ (USD)"},
+                     {"en": "No funding", "vi": "Chưa có kinh phí"}),
+    "projects": View("projects", "project_count", "YlGnBu", "", 0,
+                     {"en": "Aid projects by commune", "vi": "Số dự án viện trợ theo xã"},
+                     {"en": "Number of projects", "vi": "Số dự án"},
+                     {"en": "No project", "vi": "Chưa có dự án"}),
+    "donor": View("donor", "funding_usd", "YlGnBu", " USD", 0,
+                  {"en": "Where {donor} funds", "vi": "Địa bàn tài trợ của {donor}"},
+                  {"en": "{donor}: allocated funding (USD)", "vi": "{donor}: kinh phí phân bổ (USD)"},
+                  {"en": "No funding from this donor", "vi": "Nhà tài trợ này chưa hỗ trợ"}),
 }
-VIEW_ALIASES = {"gap": "gaps"}
-DISCLAIMER = {
-    "en": "Boundaries are indicative and imply no official endorsement or acceptance.",
-    "vi": "Ranh giới chỉ mang tính minh hoạ, không thể hiện sự công nhận chính thức.",
+ALIASES = {"gap": "gaps", "funding": "coverage", "project_count": "projects"}
+
+WORDS = {
+    "en": {"sample": "SAMPLE DATA – NOT OFFICIAL", "watermark": "SAMPLE DATA",
+           "em": "Ethnic-minority zone", "coastal": "Coastal and island zone",
+           "context": "Outside the selection", "province": "Province boundary",
+           "district": "District boundary",
+           "classes": "Classes: quantiles of the {n} communes with a value above zero in {scope}.",
+           "scope_all": "the map", "scope_atlas": "the whole atlas (same breaks on every page)",
+           "zones": "Zones follow the classifications, not geometry.",
+           "sample_note": "SAMPLE: classifications and/or projects are sample data, not official.",
+           "boundaries": "Boundaries: {geometry}; boundary version {version}",
+           "codes": "Codes: {codes}",
+           "classifications": "Classifications: {items}", "projects": "Projects: {items}",
+           "generated": "Generated {day} with geoaid {version}; Albers equal-area projection on WGS84.",
+           "disclaimer": "Boundaries are indicative and do not imply official endorsement or acceptance "
+                         "of any boundary by geoaid or the data providers.",
+           "sample_line": "SAMPLE DATA: {detail}"},
+    "vi": {"sample": "DỮ LIỆU MẪU – KHÔNG CHÍNH THỨC", "watermark": "DỮ LIỆU MẪU",
+           "em": "Vùng dân tộc thiểu số", "coastal": "Vùng ven biển và hải đảo",
+           "context": "Ngoài phạm vi chọn", "province": "Ranh giới tỉnh", "district": "Ranh giới huyện",
+           "classes": "Phân lớp: phân vị của {n} xã có giá trị lớn hơn 0 trong {scope}.",
+           "scope_all": "bản đồ", "scope_atlas": "toàn bộ tập bản đồ (cùng ngưỡng ở mọi trang)",
+           "zones": "Vùng theo danh sách phân loại, không theo hình học.",
+           "sample_note": "MẪU: phân loại và/hoặc dự án là dữ liệu mẫu, không chính thức.",
+           "boundaries": "Ranh giới: {geometry}; phiên bản ranh giới {version}",
+           "codes": "Mã đơn vị: {codes}",
+           "classifications": "Phân loại: {items}", "projects": "Dự án: {items}",
+           "generated": "Tạo ngày {day} bằng geoaid {version}; phép chiếu Albers đồng diện tích, WGS84.",
+           "disclaimer": "Ranh giới chỉ mang tính minh họa, không thể hiện sự công nhận chính thức "
+                         "của geoaid hay các nhà cung cấp dữ liệu đối với bất kỳ đường ranh giới nào.",
+           "sample_line": "DỮ LIỆU MẪU: {detail}"},
 }
-GEOD = Geod(ellps="WGS84")
-_RC = {"font.family": "DejaVu Sans", "svg.fonttype": "none", "pdf.fonttype": 42}
+LANGS = tuple(WORDS)
 
 
-def figure_size(paper: str, orientation: str) -> tuple[float, float]:
-    if paper not in PAPERS_MM:
-        raise ValueError(f"paper must be one of {', '.join(PAPERS_MM)}")
-    if orientation not in ("portrait", "landscape"):
-        raise ValueError("orientation must be portrait or landscape")
-    w, h = PAPERS_MM[paper]
-    if orientation == "landscape":
-        w, h = h, w
-    return w / 25.4, h / 25.4
+@dataclass
+class MapData:
+    """One view's analysed, classified communes, ready to be drawn on one or more pages."""
+
+    view: View
+    filters: Filters
+    lang: str
+    communes: gpd.GeoDataFrame       # MAP_CRS; value, fill, zones, district/province codes
+    classes: Classes
+    context: gpd.GeoDataFrame        # the workspace's provinces (MAP_CRS), drawn grey around the map
+    province_names: dict
+    metadata: dict
+    sources: dict                    # "classifications"/"projects" → short lists of source files
+    sample: bool
+    donor: str | None = None
+    scope_key: str = "scope_all"
+    _dissolved: dict = field(default_factory=dict, repr=False)
+
+    def dissolved(self, level: str) -> gpd.GeoDataFrame:
+        """District or province polygons of the data (computed once per MapData)."""
+        if level not in self._dissolved:
+            key = {"district": "district_code", "province": "province_code"}[level]
+            name = {"district": "district", "province": "province"}[level]
+            frame = self.communes[[key, name, "geometry"]].dissolve(by=key, as_index=False)
+            self._dissolved[level] = frame.rename(columns={name: "name"})
+        return self._dissolved[level]
+
+    def zone(self, column: str) -> gpd.GeoSeries:
+        key = f"zone:{column}"
+        if key not in self._dissolved:
+            rows = self.communes[self.communes[column].astype(bool)]
+            self._dissolved[key] = gpd.GeoSeries([rows.union_all()] if len(rows) else [], crs=MAP_CRS)
+        return self._dissolved[key]
 
 
-def render_map(frames: Frames, view: str = "gaps", filters: Filters = Filters(), paper: str = "A4",
-               orientation: str = "landscape", fmt: str = "png", dpi: int = 300, lang: str = "en",
-               title: str | None = None, outline: gpd.GeoDataFrame | None = None) -> bytes:
-    """Render one print map and return the file's bytes."""
-    figure = draw_map(frames, view, filters, paper, orientation, lang, title, outline)
-    return save(figure, fmt, dpi)
+def resolve_view(view: str) -> View:
+    key = ALIASES.get(str(view).lower(), str(view).lower())
+    if key not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(VIEWS)}, got {view!r}")
+    return VIEWS[key]
 
 
-def save(figure, fmt: str, dpi: int) -> bytes:
+def prepare(frames: Frames, view: str, filters: Filters = Filters(), lang: str = "en",
+            allocations: pd.DataFrame | None = None) -> MapData:
+    """Run the analysis behind ``view`` for ``filters`` and classify the values.
+
+    The donor view needs exactly one donor in ``filters.donors``; without a
+    province filter it shows the provinces where that donor has funding.
+    """
+    spec = resolve_view(view)
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    if len(frames.communes) == 0:
+        raise ValueError("the workspace has no communes; build or import boundaries first")
+    donor = None
+    if spec.key == "donor":
+        if len(filters.donors) != 1:
+            raise ValueError("the donor view needs exactly one donor (--donor NAME)")
+        from geoaid.donors import donor_reach
+
+        reach = donor_reach(frames, filters.donors[0], filters)
+        donor = reach.donor
+        filters = replace(filters, donors=(donor,))
+        if not filters.provinces and len(reach.by_province):
+            filters = replace(filters, provinces=tuple(sorted(reach.by_province["province_code"])))
+    rows = coverage(frames, filters, allocations=allocations)
+    if rows.empty:
+        raise ValueError(f"no communes match the filters ({filters.describe('en')})")
+    if "district_code" not in rows.columns:
+        rows["district_code"] = rows["commune_code"].map(frames.communes.set_index("code")["district_code"])
+    # 2025 boundaries have no districts: one "district" per province keeps the drawing code simple.
+    rows = rows.assign(value=rows[spec.column].astype(float),
+                       district_code=rows["district_code"].fillna(rows["province_code"]),
+                       district=rows["district"].fillna(""))
+    classes = classify(rows["value"], palette=spec.palette)
+    rows["fill"] = classes.colour_of()
+    provinces = frames.communes[["province_code", "province_name", "geometry"]].dissolve(
+        by="province_code", as_index=False)
+    return MapData(view=spec, filters=filters, lang=lang, communes=rows.to_crs(MAP_CRS), classes=classes,
+                   context=provinces.to_crs(MAP_CRS),
+                   province_names=dict(zip(frames.communes["province_code"], frames.communes["province_name"])),
+                   metadata=dict(frames.metadata), sources=_data_sources(frames),
+                   sample=bool(frames.is_sample or rows["sample"].any()), donor=donor)
+
+
+def _data_sources(frames: Frames) -> dict:
+    def listed(values) -> str:
+        items = sorted({str(v) for v in values if isinstance(v, str) and v.strip()})
+        return ", ".join(items[:4]) + (f" (+{len(items) - 4} more)" if len(items) > 4 else "")
+
+    schemes = frames.schemes
+    legal = listed(schemes["legal_source"]) if len(schemes) else ""
+    files = listed(schemes["source_file"]) if len(schemes) else ""
+    return {"classifications": "; ".join(p for p in (legal, files) if p),
+            "projects": listed(frames.projects["source_file"]) if len(frames.projects) else ""}
+
+
+# --- drawing ------------------------------------------------------------------
+
+def draw(data: MapData, layout: Layout, subset: pd.Series | None = None, title: str | None = None,
+         subtitle: str | None = None, outline: gpd.GeoSeries | None = None) -> Figure:
+    """One sheet for all communes of ``data`` or the ``subset`` (boolean mask) of them."""
+    words = WORDS[data.lang]
+    fig = Figure(figsize=layout.figsize, facecolor="white")
+    shown = data.communes if subset is None else data.communes[subset.to_numpy()]
+    if shown.empty:
+        raise ValueError("nothing to draw: the page's selection has no communes")
+    ax = fig.add_axes(layout.fraction(layout.map))
+    xlim, ylim = fit_extent(shown.total_bounds, layout.map.w, layout.map.h)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    mm_per_unit = layout.map.w / (xlim[1] - xlim[0])
+    lw = layout.pt
+
+    if outline is None:
+        outline = vietnam_outline(_communes_4326(data))
+    if xlim[1] - xlim[0] > NATIONAL_CONTEXT_M:
+        # Far apart provinces (Hà Giang and the Mekong delta) float in white
+        # without the country around them; the inset-scale outline is only
+        # accurate enough for such small scales.
+        outline.to_crs(MAP_CRS).plot(ax=ax, color=CONTEXT_FILL, edgecolor=CONTEXT_EDGE, linewidth=lw(0.3),
+                                     zorder=0.5)
+    data.context.plot(ax=ax, color=CONTEXT_FILL, edgecolor=CONTEXT_EDGE, linewidth=lw(0.4), zorder=1)
+    others = data.communes.drop(index=shown.index)
+    if len(others):  # neighbours in the same analysis: faded, so the page's area stands out
+        others.plot(ax=ax, color=others["fill"], alpha=0.35, edgecolor="white", linewidth=lw(0.1), zorder=2)
+    shown.plot(ax=ax, color=shown["fill"], edgecolor="white", linewidth=lw(0.15), zorder=3)
+    zone_handles = _draw_zones(ax, data, shown, layout)
+    districts = data.dissolved("district")
+    provinces = data.dissolved("province")
+    districts.boundary.plot(ax=ax, color="#737373", linewidth=lw(0.45), zorder=6)
+    data.context.boundary.plot(ax=ax, color=TEXT, linewidth=lw(0.9), zorder=7)
+    ax.set_xlim(*xlim)  # plotting context provinces must not move the frame
+    ax.set_ylim(*ylim)
+    ax.set_xlabel("")   # geopandas names the CRS axes; a print map has a scale bar instead
+    ax.set_ylabel("")
+
+    taken: list = []
+    shown_provinces = provinces[provinces["province_code"].isin(shown["province_code"])]
+    shown_districts = districts[districts["district_code"].isin(shown["district_code"])]
+    if len(shown_provinces) > 1:
+        place_labels(ax, zip(shown_provinces["name"], shown_provinces.geometry), mm_per_unit, lw(8), taken,
+                     weight="bold")
+    if len(shown_districts) <= 40:
+        place_labels(ax, zip(shown_districts["name"], shown_districts.geometry), mm_per_unit, lw(6), taken,
+                     colour="#404040")
+    if len(shown) <= 90:
+        place_labels(ax, zip(shown["commune_name"], shown.geometry), mm_per_unit, lw(4.5), taken,
+                     colour="#525252")
+
+    draw_scale_bar(ax, MAP_CRS, layout, layout.map.w, data.lang)
+    draw_north_arrow(ax, MAP_CRS, layout)
+    for spine in ax.spines.values():
+        spine.set_linewidth(lw(0.6))
+        spine.set_color(TEXT)
+    if data.sample:
+        draw_watermark(ax, words["watermark"], layout)
+
+    inset_ax = fig.add_axes(layout.fraction(layout.inset), anchor="N")
+    draw_inset(inset_ax, outline, gpd.GeoSeries([shown.union_all()], crs=MAP_CRS).to_crs(4326),
+               MAP_CRS, layout, data.lang)
+
+    legend_ax = fig.add_axes(layout.fraction(layout.legend))
+    entries = data.classes.legend(data.view.unit, decimals=data.view.decimals,
+                                  zero_label=data.view.zero[data.lang])
+    extra = zone_handles + [
+        Patch(facecolor=CONTEXT_FILL, edgecolor=CONTEXT_EDGE, linewidth=lw(0.4), label=words["context"]),
+        Patch(facecolor="none", edgecolor=TEXT, linewidth=lw(0.9), label=words["province"]),
+        Patch(facecolor="none", edgecolor="#737373", linewidth=lw(0.45), label=words["district"])]
+    note = words["classes"].format(n=int((data.communes["value"] > 0).sum()), scope=words[data.scope_key])
+    if zone_handles:
+        note += " " + words["zones"]
+    if data.sample:
+        note += "\n" + words["sample_note"]
+    draw_legend(legend_ax, layout, data.view.legend[data.lang].format(donor=data.donor), entries, extra, note)
+
+    draw_header(fig, layout, title or default_title(data), subtitle or default_subtitle(data),
+                words["sample"] if data.sample else None)
+    draw_footer(fig, layout, footer_lines(data))
+    return fig
+
+
+_outline_cache_4326: dict = {}
+
+
+def _communes_4326(data: MapData) -> gpd.GeoDataFrame:
+    """Enough of the workspace's communes to decide where the national outline comes from."""
+    frame = data.communes.rename(columns={"commune_code": "code"})
+    frame = frame.assign(boundary_version=data.metadata.get("boundary_version", ""))
+    if frame["province_code"].nunique() >= 34:   # national analysis: dissolve what is drawn
+        return frame.to_crs(4326)
+    return frame.iloc[:1].to_crs(4326)
+
+
+def _draw_zones(ax, data: MapData, shown: gpd.GeoDataFrame, layout: Layout) -> list[Patch]:
+    """Hatch and outline the zones (as the web map outlines them); returns legend handles."""
+    handles = []
+    for column, colour, hatch, style, label in (
+            ("ethnic_minority", EM_COLOUR, "////", (0, (4, 2)), "em"),
+            ("coastal", COASTAL_COLOUR, "....", "solid", "coastal")):
+        if not shown[column].astype(bool).any():
+            continue
+        zone = data.zone(column)
+        zone.plot(ax=ax, facecolor="none", edgecolor="none", hatch=hatch, hatchcolor=colour, linewidth=0,
+                  zorder=4)
+        zone.boundary.plot(ax=ax, color=colour, linewidth=layout.pt(0.9), linestyle=style, zorder=8)
+        handles.append(Patch(facecolor="white", edgecolor=colour, hatch=hatch, linewidth=layout.pt(0.9),
+                             linestyle=style, label=WORDS[data.lang][label]))
+    return handles
+
+
+def place_names(data: MapData, codes) -> str:
+    return ", ".join(data.province_names.get(code, code) for code in codes)
+
+
+def default_title(data: MapData) -> str:
+    title = data.view.title[data.lang].format(donor=data.donor)
+    provinces = data.filters.provinces
+    if provinces and len(provinces) <= 3:
+        title += " – " + ", ".join(short_name(data.province_names.get(p, p)) for p in provinces)
+    return title
+
+
+def default_subtitle(data: MapData) -> str:
+    return data.filters.describe(data.lang, data.province_names)
+
+
+def footer_lines(data: MapData) -> list[str]:
+    words = WORDS[data.lang]
+    meta = data.metadata
+    lines = [words["boundaries"].format(geometry=meta.get("source.geometry", "imported boundaries (see workspace)"),
+                                        version=meta.get("boundary_version", "?"))
+             + ". " + words["codes"].format(codes=meta.get("source.codes", "as imported")) + "."]
+    parts = [words[key].format(items=data.sources[key]) for key in ("classifications", "projects")
+             if data.sources.get(key)]
+    if parts:
+        lines.append(". ".join(parts) + ".")
+    if data.sample:
+        lines.append(words["sample_line"].format(detail=meta.get("sample_data", words["sample_note"])))
+    lines.append(words["generated"].format(day=date.today().isoformat(), version=__version__)
+                 + " " + words["disclaimer"])
+    return lines
+
+
+# --- output -----------------------------------------------------------------
+
+def rc_params(layout: Layout) -> dict:
+    """Settings for every print: Vietnamese-capable font, text kept as text."""
+    return {"font.family": FONT, "font.sans-serif": [FONT],
+            "svg.fonttype": "none",    # SVG text stays <text>: editable, searchable
+            "pdf.fonttype": 42,        # embed TrueType: PDF text is extractable and copyable
+            "hatch.linewidth": layout.pt(0.35), "axes.unicode_minus": False,
+            "svg.hashsalt": "geoaid"}  # stable SVG ids: the same map gives the same file
+
+
+def figure_bytes(fig: Figure, fmt: str, dpi: int, layout: Layout, title: str = "") -> bytes:
     if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     buffer = io.BytesIO()
-    with matplotlib.rc_context(_RC):
-        figure.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(fmt))
-    plt.close(figure)
+    meta = {"png": {"Title": title, "Software": f"geoaid {__version__}"},
+            "pdf": {"Title": title, "Creator": f"geoaid {__version__}"},
+            "svg": {"Title": title, "Creator": f"geoaid {__version__}"}}[fmt]
+    with matplotlib.rc_context(rc_params(layout)):
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=meta)
     return buffer.getvalue()
 
 
-def _metadata(fmt):
-    if fmt == "png":
-        return {"Software": "geoaid"}
-    if fmt == "pdf":
-        return {"Creator": "geoaid"}
-    return {"Creator": "geoaid"}
+def check_dpi(dpi) -> int:
+    dpi = int(dpi)
+    if not 50 <= dpi <= 600:
+        raise ValueError(f"dpi must be between 50 and 600, got {dpi}")
+    return dpi
 
 
-def draw_map(frames: Frames, view: str, filters: Filters, paper: str = "A4", orientation: str = "landscape",
-             lang: str = "en", title: str | None = None, outline: gpd.GeoDataFrame | None = None):
-    """Build the matplotlib figure of one map page."""
-    view = VIEW_ALIASES.get(view, view)
-    if view not in VIEWS:
-        raise ValueError(f"view must be one of {', '.join(VIEWS)}")
-    if view == "donor" and not filters.donors:
-        raise ValueError("the donor view needs a donor filter")
-    column, palette, unit, title_en, title_vi = VIEWS[view]
-    rows = coverage(frames, filters)
-    if rows.empty:
-        raise ValueError("no communes match these filters")
-    vi = lang == "vi"
-    names = dict(zip(frames.communes["province_code"], frames.communes["province_name"]))
-    with matplotlib.rc_context(_RC):
-        figure = plt.figure(figsize=figure_size(paper, orientation))
-        portrait = orientation == "portrait"
-        map_box = [0.04, 0.14, 0.70, 0.72] if not portrait else [0.05, 0.27, 0.90, 0.56]
-        ax = figure.add_axes(map_box)
-        classes = classify(rows[column], palette=palette)
-        rows = rows.assign(_colour=classes.colour_of())
-        rows.plot(ax=ax, color=rows["_colour"], edgecolor="#666666", linewidth=0.15)
-        em, coastal = rows[rows["ethnic_minority"]], rows[rows["coastal"]]
-        if len(em):
-            em.plot(ax=ax, facecolor="none", edgecolor="#5e3c99", hatch="///", linewidth=0.0)
-        if len(coastal):
-            coastal.plot(ax=ax, facecolor="none", edgecolor="#0571b0", linewidth=1.0)
-        _boundaries(ax, rows, frames)
-        _labels(ax, rows, frames)
-        ax.set_axis_off()
-        ax.set_aspect(1 / math.cos(math.radians(rows.geometry.union_all().centroid.y)))
-        _scale_bar(ax)
-        _north_arrow(ax)
-        heading = title or (title_vi if vi else title_en)
-        if view == "donor":
-            heading += f": {', '.join(filters.donors)}"
-        figure.text(0.04, 0.95, heading, fontsize=17, fontweight="bold", va="top")
-        figure.text(0.04, 0.905, filters.describe(lang, names), fontsize=10.5, va="top", color="#333333")
-        if frames.is_sample:
-            figure.text(0.04, 0.875, "DỮ LIỆU MẪU – không phải số liệu chính thức" if vi
-                        else "SAMPLE DATA – not official figures", color="#b00020", fontsize=10,
-                        fontweight="bold", va="top")
-        legend_box = [0.76, 0.42, 0.22, 0.43] if not portrait else [0.05, 0.125, 0.5, 0.14]
-        _legend(figure, legend_box, classes, unit, vi, frames.is_sample, len(em) > 0, len(coastal) > 0)
-        inset_box = [0.77, 0.15, 0.2, 0.24] if not portrait else [0.62, 0.125, 0.33, 0.14]
-        _inset(figure, inset_box, rows, frames, outline)
-        _footer(figure, frames, vi)
-    return figure
+def render_map(frames: Frames, view: str, filters: Filters = Filters(), paper: str = "A4",
+               orientation: str = "landscape", fmt: str = "png", dpi: int = DEFAULT_DPI, lang: str = "en",
+               title: str | None = None, cache_dir: str | Path | None = None) -> bytes:
+    """The map of ``view`` for ``filters`` as PNG/PDF/SVG bytes. Raises ValueError on bad options.
+
+    ``cache_dir`` (the workspace's folder) keeps the national outline for the
+    inset between runs; without it the outline is cached in memory only.
+    """
+    fmt = str(fmt).lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    dpi = check_dpi(dpi)
+    layout = page_layout(paper, orientation)
+    with _render_lock, matplotlib.rc_context(rc_params(layout)):
+        data = prepare(frames, view, filters, lang)
+        outline = vietnam_outline(frames.communes, cache_dir)
+        fig = draw(data, layout, title=title, outline=outline)
+        return figure_bytes(fig, fmt, dpi, layout, title or default_title(data))
 
 
-def _boundaries(ax, rows, frames):
-    communes = frames.communes[frames.communes["code"].isin(rows["commune_code"])]
-    if communes["district_code"].notna().any():
-        communes.dissolve("district_code").boundary.plot(ax=ax, color="#444444", linewidth=0.5)
-    communes.dissolve("province_code").boundary.plot(ax=ax, color="#111111", linewidth=1.1)
-
-
-def _labels(ax, rows, frames):
-    """Province labels, and district labels when few enough to stay legible."""
-    communes = frames.communes[frames.communes["code"].isin(rows["commune_code"])]
-    provinces = communes.dissolve("province_code", aggfunc={"province_name": "first"})
-    for _, row in provinces.iterrows():
-        point = row.geometry.representative_point()
-        ax.annotate(row["province_name"], (point.x, point.y), fontsize=9, fontweight="bold", ha="center",
-                    color="#111111", bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.7))
-    districts = communes.dissolve("district_code", aggfunc={"district_name": "first"}) \
-        if communes["district_code"].notna().any() else []
-    if 0 < len(districts) <= 30:
-        for _, row in districts.iterrows():
-            point = row.geometry.representative_point()
-            name = str(row["district_name"]).replace("Huyện ", "").replace("Thành phố ", "TP ")
-            ax.annotate(name, (point.x, point.y), fontsize=6, ha="center", color="#222222")
-
-
-def _nice(length_m: float) -> float:
-    exponent = 10 ** math.floor(math.log10(length_m))
-    for step in (5, 2, 1):
-        if step * exponent <= length_m:
-            return step * exponent
-    return exponent
-
-
-def _scale_bar(ax):
-    """A bar whose length is measured on the ellipsoid at the map's latitude."""
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    lat = y0 + 0.06 * (y1 - y0)
-    _, _, width_m = GEOD.inv(x0, lat, x1, lat)
-    length = _nice(width_m / 4)
-    lon_end, _, _ = GEOD.fwd(x0 + 0.05 * (x1 - x0), lat, 90, length)
-    start = x0 + 0.05 * (x1 - x0)
-    ax.add_patch(Rectangle((start, lat), lon_end - start, (y1 - y0) * 0.008, color="black"))
-    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
-    ax.text((start + lon_end) / 2, lat + (y1 - y0) * 0.015, label, ha="center", fontsize=8)
-
-
-def _north_arrow(ax):
-    ax.annotate("N", xy=(0.96, 0.95), xytext=(0.96, 0.86), xycoords="axes fraction", ha="center",
-                fontsize=11, fontweight="bold",
-                arrowprops=dict(facecolor="black", width=4, headwidth=11, headlength=10))
-
-
-def _legend(figure, box, classes, unit, vi, sample, has_em, has_coastal):
-    ax = figure.add_axes(box)
-    ax.set_axis_off()
-    handles = [Patch(facecolor=e["colour"], edgecolor="#666666", label=e["label"])
-               for e in classes.legend(f" {unit}" if unit.startswith("USD") else "", decimals=1)]
-    if has_em:
-        handles.append(Patch(facecolor="none", edgecolor="#5e3c99", hatch="///",
-                             label="Vùng DTTS (gạch chéo)" if vi else "Ethnic-minority zone (hatched)"))
-    if has_coastal:
-        handles.append(Patch(facecolor="none", edgecolor="#0571b0", linewidth=1.5,
-                             label="Vùng ven biển, hải đảo" if vi else "Coastal and island zone"))
-    title = ("Chú giải" if vi else "Legend") + f" ({unit})"
-    ax.legend(handles=handles, title=title, loc="upper left", fontsize=8, title_fontsize=9, frameon=False)
-
-
-def _inset(figure, box, rows, frames, outline):
-    ax = figure.add_axes(box)
-    ax.set_axis_off()
-    country = outline if outline is not None else vietnam_outline(frames)
-    country.plot(ax=ax, color="#eeeeee", edgecolor="#999999", linewidth=0.3)
-    area = rows.geometry.union_all()
-    gpd.GeoSeries([area.envelope], crs=rows.crs).plot(ax=ax, facecolor="none", edgecolor="#d7191c",
-                                                     linewidth=1.2)
-    ax.set_aspect(1 / math.cos(math.radians(16)))
-    ax.set_title("Việt Nam", fontsize=7)
-
-
-_OUTLINE_CACHE: dict = {}
-
-
-def vietnam_outline(frames: Frames) -> gpd.GeoDataFrame:
-    """Province outlines of the whole country for the inset (registry polygons, cached)."""
-    if len(frames.communes["province_code"].unique()) >= 60:
-        return frames.communes.dissolve("province_code").simplify(0.02).to_frame("geometry")
-    if "national" not in _OUTLINE_CACHE:
-        from boundaries.load import read_polygons
-
-        polygons = read_polygons()
-        provinces = polygons.dissolve("src_province")
-        _OUTLINE_CACHE["national"] = gpd.GeoDataFrame(geometry=provinces.simplify(0.02).values,
-                                                      crs=polygons.crs)
-    return _OUTLINE_CACHE["national"]
-
-
-def _footer(figure, frames, vi):
-    meta = frames.metadata
-    sources = [f"{'Ranh giới' if vi else 'Boundaries'}: {meta.get('source.geometry', 'workspace')}",
-               f"{'Mã đơn vị' if vi else 'Codes'}: {meta.get('source.codes', '')}"]
-    if frames.is_sample:
-        sources.append("Phân loại và dự án: DỮ LIỆU MẪU" if vi else "Classifications and projects: SAMPLE DATA")
-    sources.append(f"{'Ngày lập' if vi else 'Date'}: {date.today().isoformat()} · geoaid")
-    figure.text(0.04, 0.115, "\n".join(sources), fontsize=6.5, va="top", color="#333333",
-                linespacing=1.4)
-    figure.text(0.04, 0.02, DISCLAIMER["vi" if vi else "en"], fontsize=6.5, color="#555555", style="italic")
+def save_map(frames: Frames, view: str, out: str | Path, filters: Filters = Filters(), **options) -> Path:
+    """Write the map to ``out``; the format follows the file's suffix (.png, .pdf, .svg)."""
+    out = Path(out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"--out must end in .png, .pdf or .svg, got {out.name!r}")
+    body = render_map(frames, view, filters, fmt=fmt, **options)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(body)
+    return out
