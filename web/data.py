@@ -12,8 +12,10 @@ import threading
 from flask import request
 
 from geoaid.allocation import allocate
-from geoaid.filters import Filters
+from geoaid.donors import UnknownDonor
+from geoaid.filters import Filters, filters_for
 from geoaid.frames import Frames, load_frames
+from geoaid.reform_aggregate import available_versions, frames_for_version
 from geoaid.simplify import TOLERANCE, simplify_for_web
 from web import workspace
 from web.errors import BadParameter
@@ -36,22 +38,44 @@ def _cached(name: str, build):
     return value
 
 
+def versions() -> list[str]:
+    return _cached("versions", lambda: available_versions(workspace()))
+
+
+def boundary_version() -> str:
+    """``?version=2019|2025`` (default 2019, the version the official lists use)."""
+    version = request.args.get("version") or "2019"
+    if version not in versions():
+        raise BadParameter(f"boundary version must be one of {', '.join(versions())}")
+    return version
+
+
 def frames() -> Frames:
-    return _cached("frames", lambda: load_frames(workspace()))
+    legacy = _cached("frames:2019", lambda: load_frames(workspace()))
+    version = boundary_version()
+    if version == "2019":
+        return legacy
+    return _cached(f"frames:{version}", lambda: frames_for_version(legacy, workspace(), version))
+
+
+def legacy_frames() -> Frames:
+    return _cached("frames:2019", lambda: load_frames(workspace()))
 
 
 def allocations():
-    return _cached("allocations", lambda: allocate(frames()))
+    current = frames()
+    return _cached(f"allocations:{boundary_version()}", lambda: allocate(current))
 
 
 def light_geometry(detail: str):
     """Commune geometry simplified for the browser, by commune code."""
     if detail not in TOLERANCE:
         raise BadParameter(f"detail must be one of {', '.join(TOLERANCE)}")
+    communes = frames().communes
+
     def build():
-        communes = frames().communes
         return simplify_for_web(communes, TOLERANCE[detail]).set_index("code").geometry
-    return _cached(f"geometry:{detail}", build)
+    return _cached(f"geometry:{boundary_version()}:{detail}", build)
 
 
 def province_names() -> dict[str, str]:
@@ -60,8 +84,11 @@ def province_names() -> dict[str, str]:
 
 
 def filters_from_request() -> Filters:
+    """Filters checked against the workspace: a bad value is a 400, an unknown donor a 404."""
     try:
-        return Filters.from_mapping(request.args, province_names=province_names())
+        return filters_for(frames(), request.args)
+    except UnknownDonor:
+        raise
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
 

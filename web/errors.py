@@ -12,6 +12,7 @@ import logging
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from geoaid.donors import UnknownDonor
 from geoaid.workspace import WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,10 @@ def register(app) -> None:
     @app.errorhandler(BadParameter)
     def bad_parameter(exc):
         return _respond(400, str(exc))
+
+    @app.errorhandler(UnknownDonor)
+    def unknown_donor(exc):
+        return _respond(404, str(exc))
 
     @app.errorhandler(WorkspaceError)
     def no_workspace(exc):

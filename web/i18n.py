@@ -88,6 +88,12 @@ MESSAGES = {
     "period": {"vi": "Thời gian", "en": "Period"},
     "amount_vnd": {"vi": "Số tiền (VND)", "en": "Amount (VND)"},
     "scope": {"vi": "Phạm vi", "en": "Scope"},
+    "boundary_version": {"vi": "Bản đồ hành chính", "en": "Boundaries"},
+    "version_2019": {"vi": "Trước 1/7/2025 (có cấp huyện)", "en": "Before 1 July 2025 (with districts)"},
+    "version_2025": {"vi": "Từ 1/7/2025 (34 tỉnh)", "en": "From 1 July 2025 (34 provinces)"},
+    "formed_from": {"vi": "Hình thành từ các xã cũ", "en": "Formed from these legacy communes"},
+    "became": {"vi": "Nay thuộc xã mới", "en": "Now part of these 2025 communes"},
+    "divided": {"vi": "xã cũ bị chia", "en": "old commune divided"},
 }
 
 

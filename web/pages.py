@@ -13,7 +13,8 @@ from geoaid.donors import UnknownDonor, donor_reach, list_donors
 from geoaid.exports import export_table
 from geoaid.neighbours import neighbours
 from geoaid.sectors import SECTORS
-from web import data
+from geoaid import schema
+from web import data, workspace
 from web.api import VIEWS
 from web.errors import BadParameter
 from web.maps import map_frame
@@ -21,11 +22,23 @@ from web.maps import map_frame
 bp = Blueprint("pages", __name__)
 
 
+def _query(filters) -> dict:
+    """The filters, plus the boundary version when it is not the default."""
+    query = filters.to_query()
+    if data.boundary_version() != "2019":
+        query["version"] = data.boundary_version()
+    return query
+
+
 def _form_context(filters):
     frames = data.frames()
     donors = sorted(frames.projects["donor"].dropna().unique())
     schemes = frames.schemes[["scheme", "label"]].itertuples(index=False) if len(frames.schemes) else []
+    from geoaid.reform_aggregate import describe_version
+
     return {"filters": filters, "provinces": sorted(data.province_names().items()), "sectors": SECTORS,
+            "versions": data.versions(), "version": data.boundary_version(),
+            "version_text": describe_version(frames, _lang()),
             "donors": donors, "schemes": list(schemes), "metadata": frames.metadata,
             "is_sample": frames.is_sample}
 
@@ -43,7 +56,7 @@ def home():
     view = request.args.get("view", "gap")
     if view not in VIEWS:
         raise BadParameter(f"view must be one of {', '.join(VIEWS)}")
-    query = filters.to_query()
+    query = _query(filters)
     return render_template(
         "gap_map.html", frame=map_frame(_bounds(filters)), view=view, views=list(VIEWS),
         data_url=url_for("api.gaps_geojson", view=view, **query),
@@ -88,7 +101,7 @@ def planner():
     limit = request.args.get("limit", "50")
     if not limit.isdigit():
         raise BadParameter("limit must be a whole number")
-    query = filters.to_query()
+    query = _query(filters)
     return render_template("planner.html", rows=ranking.head(int(limit) or len(ranking)).to_dict("records"),
                            total=len(ranking),
                            export_urls={fmt: url_for("pages.export", what="gaps", fmt=fmt, **query)
@@ -109,11 +122,28 @@ def commune(code: str):
     projects = commune_projects(frames, allocations=data.allocations())
     projects = projects[projects["commune_code"] == code]
     shape = communes[communes["code"] == code]
+    version = data.boundary_version()
     return render_template("commune.html", commune=row, neighbours=near_rows.to_dict("records"),
                            projects=projects.to_dict("records"), frame=map_frame(shape.total_bounds),
                            data_url=url_for("api.gaps_geojson", view="gap",
-                                            province=shape["province_code"].iloc[0]),
-                           code=code, is_sample=frames.is_sample)
+                                            province=shape["province_code"].iloc[0],
+                                            **({"version": version} if version != "2019" else {})),
+                           code=code, is_sample=frames.is_sample, version=version,
+                           lineage=_lineage(code, version))
+
+
+def _lineage(code: str, version: str) -> list[dict]:
+    """The legacy communes a 2025 commune came from, or the 2025 communes a legacy one went to."""
+    from geoaid.reform_aggregate import new_to_old, old_to_new, read_stored_crosswalk
+
+    crosswalk = read_stored_crosswalk(workspace())
+    if crosswalk is None or crosswalk.empty:
+        return []
+    if version == "2025":
+        rows = new_to_old(code, crosswalk, data.legacy_frames().communes)
+    else:
+        rows = old_to_new(code, crosswalk, workspace().read(schema.COMMUNES_2025))
+    return rows.to_dict("records")
 
 
 @bp.route("/export/<what>.<fmt>")

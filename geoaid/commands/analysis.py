@@ -48,6 +48,12 @@ def add_filter_options(parser) -> None:
                        help="compute priority from these classification schemes only (repeatable)")
 
 
+def add_version_option(parser) -> None:
+    from geoaid.commands.reform import add_version_option as add
+
+    add(parser)
+
+
 def add_rule_option(parser) -> None:
     """--allocation-rule: a one-run override of the area_allocation_rule setting."""
     parser.add_argument("--allocation-rule", choices=["even", "area"],
@@ -83,6 +89,7 @@ def register(subparsers) -> None:
     add_workspace_option(gaps)
     add_filter_options(gaps)
     add_rule_option(gaps)
+    add_version_option(gaps)
     gaps.add_argument("--format", choices=["table", "csv", "json"], default="table")
     gaps.add_argument("--limit", type=int, default=None,
                       help="most urgent N communes only (default: 20 in a table, all in CSV/JSON; 0 = all)")
@@ -99,6 +106,7 @@ def register(subparsers) -> None:
     add_workspace_option(overlaps)
     add_filter_options(overlaps)
     add_rule_option(overlaps)
+    add_version_option(overlaps)
     overlaps.add_argument("--include-area", action="store_true",
                           help="also count district/province-wide projects in each of their communes")
     overlaps.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -117,6 +125,7 @@ def register(subparsers) -> None:
     add_workspace_option(donor)
     add_filter_options(donor)
     add_rule_option(donor)
+    add_version_option(donor)
     donor.add_argument("--format", choices=["table", "json"], default="table")
     donor.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     donor.set_defaults(func=run_donor)
@@ -125,9 +134,13 @@ def register(subparsers) -> None:
 def _load(args):
     from geoaid.frames import load_frames
 
-    frames = load_frames(workspace_from(args).require())
+    from geoaid.commands.reform import apply_version
+
+    workspace = workspace_from(args).require()
+    frames = load_frames(workspace)
     if getattr(args, "allocation_rule", None):
         frames = frames.with_settings(area_allocation_rule=args.allocation_rule)
+    frames = apply_version(frames, workspace, args)  # after settings: moved money uses them
     return frames, filters_from(args, frames)
 
 
@@ -148,6 +161,9 @@ def _notes(frames, filters) -> str:
              f"Allocation rule for district/province-wide projects: {frames.allocation_rule}",
              f"Gap formula: {describe_gap_formula(frames)}",
              f"USD at {frames.usd_rate:,.0f} VND (setting exchange_rates_vnd)"]
+    from geoaid.reform_aggregate import describe_version
+
+    lines.append(describe_version(frames))
     if frames.is_sample:
         lines.append("SAMPLE data: some classifications and/or projects are sample data, not official.")
     return "\n".join(lines) + "\n\n"
