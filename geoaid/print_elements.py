@@ -162,7 +162,9 @@ def place_labels(ax, units, mm_per_unit: float, fontsize: float, taken: list, co
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     for name, geom in sorted(units, key=lambda item: -item[1].area):
-        label = short_name(name)
+        label = short_name(name) if isinstance(name, str) else ""
+        if not label.strip():
+            continue
         width_mm, height_mm = text_size_mm(label, fontsize)
         w, h = width_mm / mm_per_unit, height_mm / mm_per_unit
         minx, miny, maxx, maxy = geom.bounds
