@@ -8,6 +8,7 @@ version (topology-preserving) and shared by every filter combination.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 
@@ -44,17 +45,35 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else str(value)
 
 
-def cached_json(payload, mimetype: str = "application/json") -> Response:
+def _encode(payload) -> tuple[bytes, bytes, str]:
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_plain).encode()
-    response = Response(body, mimetype=mimetype)
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    return body, gzip.compress(body, 6), hashlib.sha256(body).hexdigest()[:32]
+
+
+def cached_json(payload, mimetype: str = "application/json") -> Response:
+    """JSON with ETag and Cache-Control, gzip-compressed when the client accepts it.
+
+    ``payload`` may be a function: then the encoded body is built once per
+    workspace version and request (path + query) and served from memory after.
+    """
+    body, compressed, etag = (data.cached_response(lambda: _encode(payload())) if callable(payload)
+                              else _encode(payload))
+    wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = Response(compressed if wants_gzip else body, mimetype=mimetype)
+    if wants_gzip:
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    response.set_etag(etag + ("-gz" if wants_gzip else ""))
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["API_MAX_AGE"]
     return response.make_conditional(request)
 
 
 def _detail() -> str:
-    return request.args.get("detail") or data.default_detail()
+    """Geometry detail: as asked, else province detail for a province view, else by workspace size."""
+    if request.args.get("detail"):
+        return request.args["detail"]
+    return "province" if request.args.get("province") else data.default_detail()
 
 
 def feature_collection(rows: pd.DataFrame, properties: list[str], detail: str, **extra) -> dict:
@@ -129,11 +148,35 @@ def gaps_geojson():
     view = request.args.get("view", "gap")
     if view not in VIEWS:
         raise BadParameter(f"view must be one of {', '.join(VIEWS)}")
+    detail = _detail()
+    data.light_geometry(detail)  # validates detail before anything is cached
+    return cached_json(lambda: _gaps_collection(filters, view, detail), "application/geo+json")
+
+
+# At national detail only what the map colours and outlines by travels; the
+# rest of a commune's figures come from /api/v1/communes/<code> on demand.
+# (The commune code travels once, as the feature id.)
+NATIONAL_PROPERTIES = ["name", "fill", "ethnic_minority", "coastal"]
+
+
+def _gaps_collection(filters, view: str, detail: str) -> dict:
     frames = data.frames()
     rows = pd.DataFrame(coverage(frames, filters, allocations=data.allocations()).drop(columns="geometry"))
     column, palette, unit = VIEWS[view]
     classes = classify(rows[column], palette=palette)
     rows["fill"] = classes.colour_of()
+    legend = classes.legend(unit, decimals=0 if view == "coverage" else 1)
+    extra = {"legend": legend, "view": view, "sample": frames.is_sample, "filters": filters.to_query(),
+             "geometry_detail": detail}
+    if detail == "national":
+        collection = feature_collection(rows.rename(columns={"commune_name": "name"}), NATIONAL_PROPERTIES,
+                                        detail, **extra)
+        for feature in collection["features"]:  # absent = false: 10,000 "false"s are 200 KB
+            props = feature["properties"]
+            for flag in ("ethnic_minority", "coastal"):
+                if not props.get(flag):
+                    props.pop(flag, None)
+        return collection
     titles = commune_projects(frames, filters, allocations=data.allocations())
     titles = titles.groupby("commune_code").apply(
         lambda g: [{"title": t, "donor": d, "sector": BY_KEY[s].en if s in BY_KEY else s}
@@ -142,10 +185,7 @@ def gaps_geojson():
     properties = ["commune_code", "commune_name", "district", "province", "priority_score", "classes",
                   "project_count", "donor_count", "funding_usd", "gap_score", "gap_rank",
                   "ethnic_minority", "coastal", "sectors_missing", "fill", "projects"]
-    legend = classes.legend(unit, decimals=0 if view == "coverage" else 1)
-    return cached_json(feature_collection(rows, properties, _detail(), legend=legend, view=view,
-                                          sample=frames.is_sample, filters=filters.to_query()),
-                       "application/geo+json")
+    return feature_collection(rows, properties, detail, **extra)
 
 
 # -- projects -----------------------------------------------------------------

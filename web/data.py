@@ -16,7 +16,7 @@ from geoaid.donors import UnknownDonor
 from geoaid.filters import Filters, filters_for
 from geoaid.frames import Frames, load_frames
 from geoaid.reform_aggregate import available_versions, frames_for_version
-from geoaid.simplify import TOLERANCE, simplify_for_web
+from geoaid.simplify import DECIMALS, TOLERANCE, simplify_for_web
 from web import workspace
 from web.errors import BadParameter
 
@@ -74,7 +74,7 @@ def light_geometry(detail: str):
     communes = frames().communes
 
     def build():
-        return simplify_for_web(communes, TOLERANCE[detail]).set_index("code").geometry
+        return simplify_for_web(communes, TOLERANCE[detail], DECIMALS[detail]).set_index("code").geometry
     return _cached(f"geometry:{boundary_version()}:{detail}", build)
 
 
@@ -95,3 +95,8 @@ def filters_from_request() -> Filters:
 
 def default_detail() -> str:
     return "national" if len(frames().communes) > 3000 else "province"
+
+
+def cached_response(build):
+    """Response bytes for this exact request (path, query, version), built once per workspace version."""
+    return _cached(f"response:{request.full_path}", build)

@@ -24,9 +24,10 @@
     var box = el("div", null, "geoaid-popup");
     var title = el("strong", props.commune_name || props.name);
     box.appendChild(title);
-    if (props.commune_code && options.communeUrl) {
+    var code = props.commune_code || props.code || props.id;
+    if (code && options.communeUrl) {
       var link = el("a", " ↗");
-      link.href = options.communeUrl.replace("CODE", encodeURIComponent(props.commune_code));
+      link.href = options.communeUrl.replace("CODE", encodeURIComponent(code));
       link.className = "commune-link";
       box.appendChild(link);
     }
@@ -131,6 +132,7 @@
           onEachFeature: function (feature, layer) {
             layer.bindTooltip(el("span", feature.properties.commune_name || feature.properties.name),
                               {sticky: true});
+            feature.properties.id = feature.id;
             layer.bindPopup(function () { return popupFor(feature.properties, options); });
           }
         }).addTo(map);
