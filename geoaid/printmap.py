@@ -61,31 +61,32 @@ class View:
     key: str
     column: str
     palette: str
-    unit: str
+    unit: dict          # lang → unit after each class bound
     decimals: int
     title: dict
     legend: dict
     zero: dict
 
 
+POINTS, USD = {"en": " pts", "vi": " điểm"}, {"en": " USD", "vi": " USD"}
 VIEWS = {
-    "gaps": View("gaps", "gap_score", "YlOrRd", " pts", 1,
+    "gaps": View("gaps", "gap_score", "YlOrRd", POINTS, 1,
                  {"en": "Aid gaps by commune", "vi": "Thiếu hụt viện trợ theo xã"},
                  {"en": "Gap score (0–100, points)", "vi": "Điểm thiếu hụt (0–100, điểm)"},
                  {"en": "0 – no priority or covered", "vi": "0 – không ưu tiên hoặc đã có"}),
-    "priority": View("priority", "priority_score", "Purples", " pts", 1,
+    "priority": View("priority", "priority_score", "Purples", POINTS, 1,
                      {"en": "Priority communes for aid", "vi": "Xã ưu tiên hỗ trợ"},
                      {"en": "Priority score (0–100, points)", "vi": "Điểm ưu tiên (0–100, điểm)"},
                      {"en": "0 – not classified", "vi": "0 – không thuộc diện ưu tiên"}),
-    "coverage": View("coverage", "funding_usd", "YlGnBu", " USD", 0,
+    "coverage": View("coverage", "funding_usd", "YlGnBu", USD, 0,
                      {"en": "Aid funding by commune", "vi": "Kinh phí viện trợ theo xã"},
                      {"en": "Allocated funding (USD)", "vi": "Kinh phí phân bổ (USD)"},
                      {"en": "No funding", "vi": "Chưa có kinh phí"}),
-    "projects": View("projects", "project_count", "YlGnBu", "", 0,
+    "projects": View("projects", "project_count", "YlGnBu", {"en": "", "vi": ""}, 0,
                      {"en": "Aid projects by commune", "vi": "Số dự án viện trợ theo xã"},
                      {"en": "Number of projects", "vi": "Số dự án"},
                      {"en": "No project", "vi": "Chưa có dự án"}),
-    "donor": View("donor", "funding_usd", "YlGnBu", " USD", 0,
+    "donor": View("donor", "funding_usd", "YlGnBu", USD, 0,
                   {"en": "Where {donor} funds", "vi": "Địa bàn tài trợ của {donor}"},
                   {"en": "{donor}: allocated funding (USD)", "vi": "{donor}: kinh phí phân bổ (USD)"},
                   {"en": "No funding from this donor", "vi": "Nhà tài trợ này chưa hỗ trợ"}),
@@ -250,16 +251,22 @@ def draw(data: MapData, layout: Layout, subset: pd.Series | None = None, title: 
         # accurate enough for such small scales.
         outline.to_crs(MAP_CRS).plot(ax=ax, color=CONTEXT_FILL, edgecolor=CONTEXT_EDGE, linewidth=lw(0.3),
                                      zorder=0.5)
-    data.context.plot(ax=ax, color=CONTEXT_FILL, edgecolor=CONTEXT_EDGE, linewidth=lw(0.4), zorder=1)
-    others = data.communes.drop(index=shown.index)
+    data.context.cx[xlim[0]:xlim[1], ylim[0]:ylim[1]].plot(ax=ax, color=CONTEXT_FILL, edgecolor=CONTEXT_EDGE,
+                                                           linewidth=lw(0.4), zorder=1)
+    # Only what falls in the frame is drawn (spatial index): a national atlas page then
+    # draws a province's neighbours, not 10,000 communes.
+    visible = data.communes.cx[xlim[0]:xlim[1], ylim[0]:ylim[1]]
+    others = visible.drop(index=shown.index, errors="ignore")
     if len(others):  # neighbours in the same analysis: faded, so the page's area stands out
         others.plot(ax=ax, color=others["fill"], alpha=0.35, edgecolor="white", linewidth=lw(0.1), zorder=2)
     shown.plot(ax=ax, color=shown["fill"], edgecolor="white", linewidth=lw(0.15), zorder=3)
     zone_handles = _draw_zones(ax, data, shown, layout)
     districts = data.dissolved("district")
     provinces = data.dissolved("province")
-    districts.boundary.plot(ax=ax, color="#737373", linewidth=lw(0.45), zorder=6)
-    data.context.boundary.plot(ax=ax, color=TEXT, linewidth=lw(0.9), zorder=7)
+    districts.cx[xlim[0]:xlim[1], ylim[0]:ylim[1]].boundary.plot(ax=ax, color="#737373", linewidth=lw(0.45),
+                                                                 zorder=6)
+    data.context.cx[xlim[0]:xlim[1], ylim[0]:ylim[1]].boundary.plot(ax=ax, color=TEXT, linewidth=lw(0.9),
+                                                                    zorder=7)
     ax.set_xlim(*xlim)  # plotting context provinces must not move the frame
     ax.set_ylim(*ylim)
     ax.set_xlabel("")   # geopandas names the CRS axes; a print map has a scale bar instead
@@ -291,7 +298,7 @@ def draw(data: MapData, layout: Layout, subset: pd.Series | None = None, title: 
                MAP_CRS, layout, data.lang)
 
     legend_ax = fig.add_axes(layout.fraction(layout.legend))
-    entries = data.classes.legend(data.view.unit, decimals=data.view.decimals,
+    entries = data.classes.legend(data.view.unit[data.lang], decimals=data.view.decimals,
                                   zero_label=data.view.zero[data.lang])
     extra = zone_handles + [
         Patch(facecolor=CONTEXT_FILL, edgecolor=CONTEXT_EDGE, linewidth=lw(0.4), label=words["context"]),
@@ -345,8 +352,9 @@ def place_names(data: MapData, codes) -> str:
 
 def default_title(data: MapData) -> str:
     title = data.view.title[data.lang].format(donor=data.donor)
-    provinces = data.filters.provinces
-    if provinces and len(provinces) <= 3:
+    # Name the area mapped (whatever the filter), unless it is more than a few provinces.
+    provinces = data.filters.provinces or tuple(sorted(data.communes["province_code"].unique()))
+    if len(provinces) <= 3:
         title += " – " + ", ".join(short_name(data.province_names.get(p, p)) for p in provinces)
     return title
 
