@@ -208,8 +208,17 @@ def prepare(frames: Frames, view: str, filters: Filters = Filters(), lang: str =
     return MapData(view=spec, filters=filters, lang=lang, communes=rows.to_crs(MAP_CRS), classes=classes,
                    context=provinces.to_crs(MAP_CRS),
                    province_names=dict(zip(frames.communes["province_code"], frames.communes["province_name"])),
-                   metadata=dict(frames.metadata), sources=_data_sources(frames),
+                   metadata=_metadata(frames), sources=_data_sources(frames),
                    sample=bool(frames.is_sample or rows["sample"].any()), donor=donor)
+
+
+def _metadata(frames: Frames) -> dict:
+    """Workspace metadata, with the boundary version of the communes actually mapped (2019 or 2025)."""
+    meta = dict(frames.metadata)
+    versions = frames.communes["boundary_version"].dropna().astype(str).unique()
+    if len(versions) == 1:
+        meta["boundary_version"] = versions[0]
+    return meta
 
 
 def _data_sources(frames: Frames) -> dict:
@@ -302,8 +311,9 @@ def draw(data: MapData, layout: Layout, subset: pd.Series | None = None, title: 
                                   zero_label=data.view.zero[data.lang])
     extra = zone_handles + [
         Patch(facecolor=CONTEXT_FILL, edgecolor=CONTEXT_EDGE, linewidth=lw(0.4), label=words["context"]),
-        Patch(facecolor="none", edgecolor=TEXT, linewidth=lw(0.9), label=words["province"]),
-        Patch(facecolor="none", edgecolor="#737373", linewidth=lw(0.45), label=words["district"])]
+        Patch(facecolor="none", edgecolor=TEXT, linewidth=lw(0.9), label=words["province"])]
+    if (data.communes["district"] != "").any():   # 2025 boundaries have no districts
+        extra.append(Patch(facecolor="none", edgecolor="#737373", linewidth=lw(0.45), label=words["district"]))
     note = words["classes"].format(n=int((data.communes["value"] > 0).sum()), scope=words[data.scope_key])
     if zone_handles:
         note += " " + words["zones"]
