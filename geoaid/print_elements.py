@@ -17,6 +17,8 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, Polygon, Rectangle
 from pyproj import Geod, Transformer
+from shapely.errors import GEOSException
+from shapely.ops import polylabel
 
 from geoaid.print_layout import POINTS_PER_MM, Layout
 from geoaid.textnorm import nfc
@@ -144,8 +146,8 @@ def label_anchor(geom) -> shapely.Point:
     parts = getattr(geom, "geoms", [geom])
     largest = max(parts, key=lambda g: g.area)
     try:
-        return shapely.ops.polylabel(largest, tolerance=max(largest.length / 200, 1.0))
-    except Exception:  # noqa: BLE001 - odd rings: any interior point will do
+        return polylabel(largest, tolerance=max(largest.length / 200, 1.0))
+    except (ValueError, GEOSException):  # odd rings: any interior point will do
         return largest.representative_point()
 
 

@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from geoaid import __version__
-from geoaid.classify import ZERO_COLOUR, Classes, classify
+from geoaid.classify import Classes, classify
 from geoaid.coverage import coverage
 from geoaid.filters import Filters
 from geoaid.frames import Frames
