@@ -150,7 +150,8 @@ def _lineage(code: str, version: str) -> list[dict]:
 def export(what: str, fmt: str):
     filters = data.filters_from_request()
     try:
-        body, mimetype, filename = export_table(data.frames(), what, filters, fmt)
+        body, mimetype, filename = export_table(data.frames(), what, filters, fmt,
+                                                allocations=data.allocations())
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
     return Response(body, mimetype=mimetype,
@@ -173,7 +174,8 @@ def map_image(fmt: str):
         raise BadParameter("dpi must be a whole number from 72 to 300")
     try:
         body = render_map(data.frames(), view, filters, paper=paper, orientation=orientation, fmt=fmt,
-                          dpi=int(dpi), lang=request.args.get("lang_map") or _lang())
+                          dpi=int(dpi), lang=request.args.get("lang_map") or _lang(),
+                          cache_dir=workspace().path.parent)
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
     return Response(body, mimetype=IMAGE_FORMATS[fmt],
