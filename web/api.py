@@ -145,9 +145,7 @@ def gaps_json():
 def gaps_geojson():
     """Communes with priority, coverage and gap, coloured for the chosen view."""
     filters = data.filters_from_request()
-    view = request.args.get("view", "gap")
-    if view not in VIEWS:
-        raise BadParameter(f"view must be one of {', '.join(VIEWS)}")
+    view = data.view_from_request(VIEWS)
     detail = _detail()
     data.light_geometry(detail)  # validates detail before anything is cached
     return cached_json(lambda: _gaps_collection(filters, view, detail), "application/geo+json")

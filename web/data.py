@@ -100,3 +100,11 @@ def default_detail() -> str:
 def cached_response(build):
     """Response bytes for this exact request (path, query, version), built once per workspace version."""
     return _cached(f"response:{request.full_path}", build)
+
+
+def view_from_request(views) -> str:
+    """``?view=`` (default "gap"), one of ``views``; a 400 otherwise."""
+    view = request.args.get("view", "gap")
+    if view not in views:
+        raise BadParameter(f"view must be one of {', '.join(views)}")
+    return view

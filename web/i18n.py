@@ -138,8 +138,20 @@ def lang_switch_url() -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args, lang=other)
 
 
+MAP_LABELS = {"province": "province", "district": "district", "area": "area_km2", "failed": "load_failed",
+              "communes": "communes", "priority": "priority_score", "gap": "gap_score", "rank": "gap_rank",
+              "classes": "classes", "projects": "projects", "funding": "funding_usd",
+              "missing": "sectors_missing", "zoneEM": "zone_ethnic_minority", "zoneCoastal": "zone_coastal",
+              "projectLocations": "project_locations", "donor": "donor", "sector": "sector"}
+
+
+def map_labels() -> dict[str, str]:
+    """The texts geoaid-map.js shows, in the current language."""
+    return {name: t(key) for name, key in MAP_LABELS.items()}
+
+
 def register(app) -> None:
     app.before_request(_choose_language)
     app.after_request(_remember)
     app.jinja_env.globals.update(t=t, current_language=current_language, LANGUAGES=LANGUAGES,
-                                 lang_switch_url=lang_switch_url)
+                                 lang_switch_url=lang_switch_url, map_labels=map_labels)

@@ -53,9 +53,7 @@ def _bounds(filters):
 @bp.route("/")
 def home():
     filters = data.filters_from_request()
-    view = request.args.get("view", "gap")
-    if view not in VIEWS:
-        raise BadParameter(f"view must be one of {', '.join(VIEWS)}")
+    view = data.view_from_request(VIEWS)
     query = _query(filters)
     return render_template(
         "gap_map.html", frame=map_frame(_bounds(filters)), view=view, views=list(VIEWS),
