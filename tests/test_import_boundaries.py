@@ -3,7 +3,6 @@
 import hashlib
 import zipfile
 
-import geopandas as gpd
 import pytest
 from pyproj import Geod
 from shapely.affinity import translate

@@ -4,7 +4,6 @@ import hashlib
 import unicodedata
 
 import openpyxl
-import pytest
 
 from geoaid import schema
 from geoaid.cli import main

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from geoaid import schema
-from geoaid.samples import HOSTILE_TITLE, sample_classifications, sample_projects
+from geoaid.samples import HOSTILE_TITLE, sample_projects
 
 
 def test_sample_data_is_labelled_everywhere(demo_workspace):

@@ -22,7 +22,6 @@ from geoaid.neighbours import neighbours
 from geoaid.overlaps import find_overlaps
 from geoaid.sectors import BY_KEY
 from web import data
-from web.errors import BadParameter
 
 bp = Blueprint("api", __name__)
 
