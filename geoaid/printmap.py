@@ -203,7 +203,12 @@ def prepare(frames: Frames, view: str, filters: Filters = Filters(), lang: str =
                        district=rows["district"].fillna(""))
     classes = classify(rows["value"], palette=spec.palette)
     rows["fill"] = classes.colour_of()
-    provinces = frames.communes[["province_code", "province_name", "geometry"]].dissolve(
+    # Neighbouring provinces are drawn as context: dissolve only those near the mapped area
+    # (a national workspace would otherwise union 10,000 communes for every map).
+    minx, miny, maxx, maxy = rows.total_bounds
+    pad_x, pad_y = (maxx - minx) * 0.3 + 0.05, (maxy - miny) * 0.3 + 0.05
+    nearby = frames.communes.cx[minx - pad_x:maxx + pad_x, miny - pad_y:maxy + pad_y]
+    provinces = nearby[["province_code", "province_name", "geometry"]].dissolve(
         by="province_code", as_index=False)
     return MapData(view=spec, filters=filters, lang=lang, communes=rows.to_crs(MAP_CRS), classes=classes,
                    context=provinces.to_crs(MAP_CRS),
