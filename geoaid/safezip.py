@@ -16,6 +16,9 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -48,6 +51,8 @@ def check_size(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> int:
 def _safe_member_name(info: zipfile.ZipInfo) -> PurePosixPath:
     name = info.filename.replace("\\", "/")
     path = PurePosixPath(name)
+    if "\0" in name or not path.parts:
+        raise UnsafeFileError(f"archive member {info.filename!r} has an invalid name; refused")
     if (name.startswith("/") or (len(name) > 1 and name[1] == ":")
             or any(part == ".." for part in path.parts)):
         raise UnsafeFileError(f"archive member {info.filename!r} points outside the archive "
@@ -72,6 +77,9 @@ def check_zip(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> list[
         total = 0
         for info in members:
             _safe_member_name(info)
+            if info.flag_bits & 0x1:
+                raise UnsafeFileError(f"archive member {info.filename!r} is encrypted; "
+                                      "send the archive without a password")
             if info.file_size > limits.max_member_bytes:
                 raise UnsafeFileError(f"archive member {info.filename!r} expands to "
                                       f"{info.file_size / 1e6:.0f} MB; the limit is "
@@ -114,10 +122,27 @@ def extract_zip(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Pat
                             raise UnsafeFileError("archive expands beyond the size limit; refused")
                         out.write(chunk)
         return target
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
+        remove_tree(target)  # corrupt data, bad CRC, or a compression method zipfile lacks
+        raise UnsafeFileError(f"cannot read the archive: {exc}") from None
+    except OSError as exc:  # e.g. a member named like a folder of another member
+        remove_tree(target)
+        raise UnsafeFileError(f"cannot extract the archive: {exc.strerror or exc}") from None
     except BaseException:
         remove_tree(target)
         raise
 
 
 def remove_tree(path: str | os.PathLike) -> None:
+    """Remove a folder made by :func:`extract_zip` (missing is fine)."""
     shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def extracted(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Iterator[Path]:
+    """``with extracted(zip) as folder:`` — checked extraction, removed afterwards."""
+    folder = extract_zip(path, limits)
+    try:
+        yield folder
+    finally:
+        remove_tree(folder)

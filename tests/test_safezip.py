@@ -1,6 +1,7 @@
 """Untrusted archives: zip-slip, zip bombs, symlinks and size limits are refused."""
 
 import stat
+import tempfile
 import zipfile
 
 import pytest
@@ -17,12 +18,14 @@ def make_zip(path, members):
 
 @pytest.mark.parametrize("name", ["../evil.txt", "a/../../evil.txt", "/etc/evil.txt",
                                   "C:/evil.txt", "..\\evil.txt"])
-def test_zip_slip_is_refused_and_nothing_is_written(tmp_path, name):
+def test_zip_slip_is_refused_and_nothing_is_written(tmp_path, monkeypatch, name):
+    scratch = tmp_path / "a" / "b"
+    scratch.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     archive = make_zip(tmp_path / "x.zip", {"ok.txt": b"ok", name: b"evil"})
     with pytest.raises(UnsafeFileError, match="outside the archive"):
         extract_zip(archive)
-    assert not (tmp_path.parent / "evil.txt").exists()
-    assert not (tmp_path / "evil.txt").exists()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b", "x.zip"]
 
 
 def test_zip_bomb_is_refused(tmp_path):
@@ -65,3 +68,34 @@ def test_not_a_zip_and_oversized_files(tmp_path):
         extract_zip(fake)
     with pytest.raises(UnsafeFileError, match="limit"):
         check_size(fake, Limits(max_file_bytes=5))
+
+
+def test_encrypted_member_is_refused(tmp_path):
+    path = make_zip(tmp_path / "locked.zip", {"a.txt": b"secret"})
+    raw = bytearray(path.read_bytes())
+    # Set the "encrypted" flag bit in the local header and the central directory entry.
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = raw.index(signature) + offset
+        raw[at] |= 0x01
+    path.write_bytes(bytes(raw))
+    with pytest.raises(UnsafeFileError, match="encrypted"):
+        extract_zip(path)
+
+
+def test_member_clashing_with_a_folder_is_a_clear_error_and_leaves_nothing(tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where extract_zip makes its folder
+    archive = make_zip(tmp_path / "clash.zip", {"a": b"file", "a/b.txt": b"under a file"})
+    with pytest.raises(UnsafeFileError, match="cannot extract"):
+        extract_zip(archive)
+    assert list(scratch.iterdir()) == []
+
+
+def test_extracted_context_removes_the_folder(tmp_path):
+    from geoaid.safezip import extracted
+
+    archive = make_zip(tmp_path / "good.zip", {"a.txt": b"a"})
+    with extracted(archive) as folder:
+        assert (folder / "a.txt").read_bytes() == b"a"
+    assert not folder.exists()
