@@ -100,3 +100,35 @@ def test_donor_and_commune_pages_draw_their_maps(base_url, tmp_path):
             page.goto(base_url + path)
             wait_ready(page)
             assert errors == [] and page.locator("#geoaid-legend").is_visible()
+
+
+def test_zones_are_outlined_with_legend_entries_and_light_popups_fetch_their_figures(base_url, tmp_path):
+    with chromium_page(tmp_path) as page:
+        errors, asked = [], []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: asked.append(r.url))
+        # National detail: features carry only name, colour and zone flags (omitted when false).
+        page.goto(base_url + "/?lang=en&province=96&detail=national", wait_until="load")
+        wait_ready(page)
+        legend = page.locator("#geoaid-legend").inner_text()
+        assert "Priority zones (outline)" in legend and "Coastal and island zone" in legend
+        counts = page.evaluate("""() => ({
+            coastal: geoaidMap.layers.zones.coastal.getLayers().length,
+            ethnic: geoaidMap.layers.zones.ethnic_minority.getLayers().length,
+            communes: geoaidMap.layers.communes.getLayers().length})""")
+        assert counts["communes"] == 100 and 0 < counts["coastal"] < 100
+        # Open a commune's popup the way a click does; its figures arrive from the API.
+        page.evaluate("""() => {
+            const layer = geoaidMap.layers.communes.getLayers()[0];
+            layer.openPopup(layer.getBounds().getCenter());
+        }""")
+        popup = page.locator(".leaflet-popup-content .geoaid-popup")
+        popup.wait_for(timeout=10000)
+        page.wait_for_function("document.querySelector('.leaflet-popup-content dl') !== null", timeout=10000)
+        text = popup.inner_text()
+        assert "Gap score" in text and "Priority score" in text and "Tỉnh Cà Mau" in text
+        code = page.evaluate("geoaidMap.layers.communes.getLayers()[0].feature.id")
+        assert popup.locator("a.commune-link").get_attribute("href") == f"/communes/{code}"
+        assert any("detail=national" in url for url in asked)          # the light layer was drawn
+        assert any(url.endswith(f"/api/v1/communes/{code}") for url in asked)  # figures on demand
+        assert errors == []

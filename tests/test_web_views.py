@@ -87,3 +87,62 @@ def test_print_map_download_uses_the_filters(client):
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert client.get("/map.png?dpi=5000").status_code == 400
     assert client.get("/map.png?paper=B5").status_code == 400
+
+
+PAGES = ["/", "/?view=coverage&province=96", "/donors", f"/donors/{DONOR}", "/planner", "/communes/00736",
+         "/api", "/donors/Nobody", "/?year=abc"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_load_no_asset_from_another_host(client, url):
+    import re
+
+    html = client.get(url).get_data(as_text=True)
+    tags = re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html, flags=re.I)
+    assert tags, url
+    external = [tag for tag in tags if re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", tag, re.I)]
+    assert external == []
+    assert "@import" not in html
+
+
+def test_sector_keys_are_shown_as_labels_in_the_page_language(client):
+    english = client.get("/communes/00736?lang=en").get_data(as_text=True)
+    assert "Education and training" in english and ">agriculture<" not in english
+    vietnamese = client.get("/communes/00736?lang=vi").get_data(as_text=True)
+    assert "Giáo dục và đào tạo" in vietnamese and "Nông nghiệp, lâm nghiệp" in vietnamese
+    donor = client.get(f"/donors/{DONOR}?lang=vi").get_data(as_text=True)
+    assert "<td>Y tế</td>" in donor and "<td>health</td>" not in donor
+    # The API stays language-neutral: keys, which the map script labels.
+    data = json.loads(client.get("/api/v1/gaps.geojson?province=02").data)
+    sectors = {p["sector"] for f in data["features"] for p in f["properties"]["projects"]}
+    assert sectors and sectors <= {"education", "health", "vocational", "agriculture", "social",
+                                   "environment", "culture"}
+
+
+def test_period_filter_from_to_in_the_form_and_errors(client):
+    html = client.get("/planner?from=2024-01-01&to=2024-06-30").get_data(as_text=True)
+    assert 'name="from"' in html and 'value="2024-01-01"' in html and 'value="2024-06-30"' in html
+    everything = client.get("/api/v1/gaps?province=96").json["communes"]
+    early = client.get("/api/v1/gaps?province=96&from=2010-01-01&to=2010-12-31").json["communes"]
+    assert sum(c["project_count"] for c in early) == 0 < sum(c["project_count"] for c in everything)
+    response = client.get("/planner?from=2024-06-30&to=2024-01-01")
+    assert response.status_code == 400 and "before" in response.get_data(as_text=True)
+
+
+def test_unknown_donor_404_suggests_close_names(client):
+    page = client.get("/donors/Sample Donr A?lang=en")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404 and 'id="suggestions"' in html
+    assert 'href="/donors/Sample%20Donor%20A%20(fictitious)"' in html and 'href="/donors"' in html
+    api = client.get("/api/v1/donors/Sample Donr A")
+    assert api.status_code == 404 and api.json["suggestions"][0] == DONOR
+    assert client.get("/donors/zzzzzz").status_code == 404
+
+
+def test_home_passes_geometry_detail_to_its_data_and_checks_it(client):
+    html = client.get("/?province=96&detail=national").get_data(as_text=True)
+    data_url = html.split("dataUrl:", 1)[1].split("\n", 1)[0]
+    assert "/api/v1/gaps.geojson" in data_url and "detail=national" in data_url
+    assert "detail" not in client.get("/?province=96").get_data(as_text=True).split("dataUrl:", 1)[1].split("\n", 1)[0]
+    bad = client.get("/?detail=max")
+    assert bad.status_code == 400 and "detail must be one of" in bad.get_data(as_text=True)

@@ -17,10 +17,9 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from geoaid.classify import classify
 from geoaid.coverage import commune_projects, coverage, gap_ranking
-from geoaid.donors import UnknownDonor, donor_reach, list_donors
+from geoaid.donors import donor_reach, list_donors
 from geoaid.neighbours import neighbours
 from geoaid.overlaps import find_overlaps
-from geoaid.sectors import BY_KEY
 from web import data
 
 bp = Blueprint("api", __name__)
@@ -176,7 +175,7 @@ def _gaps_collection(filters, view: str, detail: str) -> dict:
         return collection
     titles = commune_projects(frames, filters, allocations=data.allocations())
     titles = titles.groupby("commune_code").apply(
-        lambda g: [{"title": t, "donor": d, "sector": BY_KEY[s].en if s in BY_KEY else s}
+        lambda g: [{"title": t, "donor": d, "sector": s}  # a sector key: the page labels it in its language
                    for t, d, s in zip(g["title"], g["donor"], g["sector"])][:8], include_groups=False)
     rows["projects"] = rows["commune_code"].map(titles).map(lambda v: v if isinstance(v, list) else [])
     properties = ["commune_code", "commune_name", "district", "province", "priority_score", "classes",
@@ -229,10 +228,8 @@ def donors_json():
 
 
 def reach_or_404(donor: str):
-    try:
-        return donor_reach(data.frames(), donor, data.filters_from_request())
-    except UnknownDonor as exc:
-        abort(404, description=str(exc))
+    """The donor's reach; an unknown donor raises UnknownDonor (a 404 with suggestions)."""
+    return donor_reach(data.frames(), donor, data.filters_from_request())
 
 
 @bp.route("/donors/<path:donor>")

@@ -26,10 +26,14 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _respond(status: int, message: str):
+def _respond(status: int, message: str, suggestions: list[str] | None = None):
     if _wants_json():
-        return jsonify(error=message), status
-    return render_template("error.html", status=status, message=message), status
+        body = {"error": message}
+        if suggestions:
+            body["suggestions"] = suggestions
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message,
+                           suggestions=suggestions or []), status
 
 
 def register(app) -> None:
@@ -39,7 +43,7 @@ def register(app) -> None:
 
     @app.errorhandler(UnknownDonor)
     def unknown_donor(exc):
-        return _respond(404, str(exc))
+        return _respond(404, str(exc), exc.suggestions)
 
     @app.errorhandler(WorkspaceError)
     def no_workspace(exc):

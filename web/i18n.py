@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import g, request
 
+from geoaid.sectors import BY_KEY, SECTORS
+
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
 
@@ -94,6 +96,14 @@ MESSAGES = {
     "formed_from": {"vi": "Hình thành từ các xã cũ", "en": "Formed from these legacy communes"},
     "became": {"vi": "Nay thuộc xã mới", "en": "Now part of these 2025 communes"},
     "divided": {"vi": "xã cũ bị chia", "en": "old commune divided"},
+    "date_from": {"vi": "Từ ngày", "en": "From"},
+    "date_to": {"vi": "Đến ngày", "en": "To"},
+    "period_hint": {"vi": "Chọn năm, hoặc khoảng thời gian", "en": "A year, or a from–to period"},
+    "did_you_mean": {"vi": "Có phải bạn muốn tìm", "en": "Did you mean"},
+    "all_donors_list": {"vi": "Danh sách nhà tài trợ", "en": "List of donors"},
+    "zones_heading": {"vi": "Vùng ưu tiên (viền)", "en": "Priority zones (outline)"},
+    "popup_loading": {"vi": "Đang tải…", "en": "Loading…"},
+    "open_commune": {"vi": "Mở trang xã", "en": "Open the commune page"},
 }
 
 
@@ -142,12 +152,28 @@ MAP_LABELS = {"province": "province", "district": "district", "area": "area_km2"
               "communes": "communes", "priority": "priority_score", "gap": "gap_score", "rank": "gap_rank",
               "classes": "classes", "projects": "projects", "funding": "funding_usd",
               "missing": "sectors_missing", "zoneEM": "zone_ethnic_minority", "zoneCoastal": "zone_coastal",
-              "projectLocations": "project_locations", "donor": "donor", "sector": "sector"}
+              "projectLocations": "project_locations", "donor": "donor", "sector": "sector",
+              "zonesHeading": "zones_heading", "loadingPopup": "popup_loading", "openCommune": "open_commune"}
 
 
-def map_labels() -> dict[str, str]:
-    """The texts geoaid-map.js shows, in the current language."""
-    return {name: t(key) for name, key in MAP_LABELS.items()}
+def map_labels() -> dict:
+    """The texts geoaid-map.js shows, in the current language (sector keys → labels too)."""
+    labels = {name: t(key) for name, key in MAP_LABELS.items()}
+    labels["sectors"] = {s.key: s.label(current_language()) for s in SECTORS}
+    return labels
+
+
+def sector_label(key) -> str:
+    """A sector key ("health") as its label in the current language; other text unchanged."""
+    sector = BY_KEY.get(key) if isinstance(key, str) else None
+    return sector.label(current_language()) if sector else ("" if key is None else str(key))
+
+
+def sector_labels(keys) -> str:
+    """A comma-separated list of sector keys ("education, health") as labels."""
+    if not isinstance(keys, str) or not keys.strip():
+        return ""
+    return "; ".join(sector_label(k.strip()) for k in keys.split(",") if k.strip())
 
 
 def register(app) -> None:
@@ -155,3 +181,4 @@ def register(app) -> None:
     app.after_request(_remember)
     app.jinja_env.globals.update(t=t, current_language=current_language, LANGUAGES=LANGUAGES,
                                  lang_switch_url=lang_switch_url, map_labels=map_labels)
+    app.jinja_env.filters.update(sector_label=sector_label, sector_labels=sector_labels)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from geoaid.coverage import commune_projects, coverage, gap_ranking
-from geoaid.donors import UnknownDonor, donor_reach, list_donors
+from geoaid.donors import donor_reach, list_donors
 from geoaid.exports import export_table
 from geoaid.neighbours import neighbours
 from geoaid.sectors import SECTORS
+from geoaid.simplify import TOLERANCE
 from geoaid import schema
 from web import data, workspace
 from web.api import VIEWS
@@ -57,12 +58,27 @@ def home():
     query = _query(filters)
     return render_template(
         "gap_map.html", frame=map_frame(_bounds(filters)), view=view, views=list(VIEWS),
-        data_url=url_for("api.gaps_geojson", view=view, **query),
+        data_url=url_for("api.gaps_geojson", view=view, **query, **_detail_query()),
         projects_url=url_for("api.projects_geojson", **query),
         export_urls={fmt: url_for("pages.export", what="gaps", fmt=fmt, **query) for fmt in ("csv", "xlsx")},
         map_image_urls={fmt: url_for("pages.map_image", fmt=fmt, view=view, **query)
                         for fmt in ("png", "pdf", "svg")},
+        commune_url=url_for("pages.commune", code="CODE", **_version_query()),
+        commune_api_url=url_for("api.commune_json", code="CODE", **_version_query()),
         **_form_context(filters))
+
+
+def _detail_query() -> dict:
+    """``?detail=`` passed on to the map's data (the API checks it)."""
+    detail = request.args.get("detail")
+    if detail and detail not in TOLERANCE:
+        raise BadParameter(f"detail must be one of {', '.join(TOLERANCE)}")
+    return {"detail": detail} if detail else {}
+
+
+def _version_query() -> dict:
+    version = data.boundary_version()
+    return {"version": version} if version != "2019" else {}
 
 
 @bp.route("/donors")
@@ -74,10 +90,7 @@ def donors():
 @bp.route("/donors/<path:donor>")
 def donor(donor: str):
     filters = data.filters_from_request()
-    try:
-        reach = donor_reach(data.frames(), donor, filters)
-    except UnknownDonor as exc:
-        abort(404, description=str(exc))
+    reach = donor_reach(data.frames(), donor, filters)  # UnknownDonor → 404 with suggestions
     provinces = reach.by_province["province_code"].tolist()
     bounds = None
     communes = data.frames().communes

@@ -19,16 +19,50 @@
     return typeof value === "number" ? value.toLocaleString() : value;
   }
 
+  // Sector keys ("health") as labels in the page's language.
+  function sectorLabel(key, labels) {
+    return (labels.sectors && labels.sectors[key]) || key;
+  }
+
+  function sectorList(keys, labels) {
+    if (!keys) return keys;
+    return String(keys).split(",").map(function (k) { return sectorLabel(k.trim(), labels); })
+      .filter(function (k) { return k; }).join("; ");
+  }
+
+  // Zone outlines: one style for the map layer and its legend swatch.
+  var ZONE_STYLES = {
+    ethnic_minority: {color: "#5e3c99", weight: 2.5, dashArray: "6 4", fill: false},
+    coastal: {color: "#0571b0", weight: 3, fill: false}
+  };
+
   function popupFor(props, options) {
     var labels = options.labels;
+    var code = props.commune_code || props.code || props.id;
+    // Light (national) layers carry only name and colour: fetch the figures when the popup opens.
+    if (props.gap_score === undefined && props.funding_usd === undefined && code && options.communeApiUrl) {
+      var holder = el("div", null, "geoaid-popup");
+      holder.appendChild(el("strong", props.commune_name || props.name));
+      holder.appendChild(el("div", labels.loadingPopup, "small text-muted"));
+      fetch(options.communeApiUrl.replace("CODE", encodeURIComponent(code)))
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (detail) {
+          var full = Object.assign({}, detail.commune, {id: code});
+          full.projects = (detail.projects || []).slice(0, 8);
+          var box = popupFor(full, Object.assign({}, options, {communeApiUrl: null}));
+          holder.replaceChildren.apply(holder, Array.prototype.slice.call(box.childNodes));
+        })
+        .catch(function () { holder.lastChild.textContent = labels.failed; });
+      return holder;
+    }
     var box = el("div", null, "geoaid-popup");
     var title = el("strong", props.commune_name || props.name);
     box.appendChild(title);
-    var code = props.commune_code || props.code || props.id;
     if (code && options.communeUrl) {
       var link = el("a", " ↗");
       link.href = options.communeUrl.replace("CODE", encodeURIComponent(code));
       link.className = "commune-link";
+      link.title = labels.openCommune || "";
       box.appendChild(link);
     }
     var dl = el("dl", null, "mb-0");
@@ -36,24 +70,25 @@
      [labels.area, props.area_km2], [labels.priority, props.priority_score],
      [labels.gap, props.gap_score], [labels.rank, props.gap_rank],
      [labels.classes, props.classes], [labels.funding, props.funding_usd],
-     [labels.missing, props.sectors_missing]].forEach(function (pair) {
+     [labels.missing, sectorList(props.sectors_missing, labels)]].forEach(function (pair) {
       if (pair[1] === null || pair[1] === undefined || pair[1] === "") return;
       dl.appendChild(el("dt", pair[0]));
       dl.appendChild(el("dd", fmt(pair[1]), "mb-1"));
     });
     box.appendChild(dl);
     if (props.projects && props.projects.length) {
-      box.appendChild(el("div", labels.projects + " (" + props.project_count + ")", "fw-semibold mt-1"));
+      box.appendChild(el("div", labels.projects + " (" + (props.project_count || props.projects.length) + ")",
+                         "fw-semibold mt-1"));
       var list = el("ul", null, "project-list mb-0 ps-3");
       props.projects.forEach(function (p) {
-        list.appendChild(el("li", p.title + " — " + p.donor + " (" + p.sector + ")"));
+        list.appendChild(el("li", p.title + " — " + p.donor + " (" + sectorLabel(p.sector, labels) + ")"));
       });
       box.appendChild(list);
     }
     return box;
   }
 
-  function legendControl(title, entries, sampleText) {
+  function legendControl(title, entries, sampleText, zones) {
     var control = L.control({position: "bottomright"});
     control.onAdd = function () {
       var div = el("div", null, "geoaid-legend");
@@ -65,6 +100,17 @@
         swatch.style.background = entry.colour;
         row.appendChild(swatch);
         row.appendChild(el("span", entry.label));
+        div.appendChild(row);
+      });
+      (zones || []).forEach(function (zone, i) {
+        if (i === 0) div.appendChild(el("strong", zone.heading, "d-block mt-1"));
+        var row = el("div", null, "zone-entry");
+        var swatch = el("span", null, "swatch zone");
+        swatch.style.borderColor = zone.style.color;
+        swatch.style.borderStyle = zone.style.dashArray ? "dashed" : "solid";
+        swatch.style.borderWidth = "2px";
+        row.appendChild(swatch);
+        row.appendChild(el("span", zone.label));
         div.appendChild(row);
       });
       if (sampleText) div.appendChild(el("div", sampleText, "sample"));
@@ -83,6 +129,18 @@
         });
       }
     });
+  }
+
+  // Tooltip: the commune's name and, when known, its gap or funding figure.
+  function tooltipFor(props, labels) {
+    var box = el("span");
+    box.appendChild(el("strong", props.commune_name || props.name));
+    if (props.gap_score !== undefined && props.gap_score !== null) {
+      box.appendChild(el("span", " · " + labels.gap + ": " + fmt(props.gap_score)));
+    } else if (props.funding_usd !== undefined && props.funding_usd !== null) {
+      box.appendChild(el("span", " · " + labels.funding + ": " + fmt(props.funding_usd)));
+    }
+    return box;
   }
 
   function zoneLayer(data, property, style) {
@@ -104,7 +162,7 @@
           var box = el("div", null, "geoaid-popup project-popup");
           box.appendChild(el("strong", p.title));
           box.appendChild(el("div", labels.donor + ": " + p.donor));
-          box.appendChild(el("div", labels.sector + ": " + p.sector));
+          box.appendChild(el("div", labels.sector + ": " + sectorLabel(p.sector, labels)));
           box.appendChild(el("div", p.commune_name + " — " + fmt(p.amount_vnd) + " VND"));
           return box;
         });
@@ -130,8 +188,7 @@
             return {color: "#555", weight: 0.5, fillColor: feature.properties.fill, fillOpacity: 0.75};
           },
           onEachFeature: function (feature, layer) {
-            layer.bindTooltip(el("span", feature.properties.commune_name || feature.properties.name),
-                              {sticky: true});
+            layer.bindTooltip(tooltipFor(feature.properties, options.labels), {sticky: true});
             feature.properties.id = feature.id;
             layer.bindPopup(function () { return popupFor(feature.properties, options); });
           }
@@ -139,14 +196,18 @@
         overlays[options.labels.communes] = communes;
         window.geoaidMap.map = map;
         window.geoaidMap.layers.communes = communes;
-        if (data.features.length && "ethnic_minority" in data.features[0].properties) {
-          overlays[options.labels.zoneEM] = zoneLayer(data, "ethnic_minority",
-            {color: "#5e3c99", weight: 2, dashArray: "6 4", fill: false}).addTo(map);
-          overlays[options.labels.zoneCoastal] = zoneLayer(data, "coastal",
-            {color: "#0571b0", weight: 3, fill: false}).addTo(map);
+        // Gap collections always carry the zone flags (light ones omit them when false).
+        var zones = [];
+        if (data.view !== undefined) {
+          overlays[options.labels.zoneEM] = zoneLayer(data, "ethnic_minority", ZONE_STYLES.ethnic_minority).addTo(map);
+          overlays[options.labels.zoneCoastal] = zoneLayer(data, "coastal", ZONE_STYLES.coastal).addTo(map);
+          window.geoaidMap.layers.zones = {ethnic_minority: overlays[options.labels.zoneEM],
+                                           coastal: overlays[options.labels.zoneCoastal]};
+          zones = [{heading: options.labels.zonesHeading, label: options.labels.zoneEM, style: ZONE_STYLES.ethnic_minority},
+                   {heading: options.labels.zonesHeading, label: options.labels.zoneCoastal, style: ZONE_STYLES.coastal}];
         }
         var control = L.control.layers(null, overlays, {collapsed: false}).addTo(map);
-        legendControl(options.legendTitle, data.legend || [], options.sampleText).addTo(map);
+        legendControl(options.legendTitle, data.legend || [], options.sampleText, zones).addTo(map);
         if (status) status.textContent = data.features.length + " " + options.labels.communes;
         if (options.projectsUrl) {
           return projectLayer(options.projectsUrl, options.labels).then(function (layer) {
