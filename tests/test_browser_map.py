@@ -100,6 +100,8 @@ def test_donor_and_commune_pages_draw_their_maps(base_url, tmp_path):
             page.goto(base_url + path)
             wait_ready(page)
             assert errors == [] and page.locator("#geoaid-legend").is_visible()
+        # The commune page outlines its own commune on the mini-map.
+        assert page.evaluate("geoaidMap.layers.highlight.getLayers()[0].feature.id") == "32026"
 
 
 def test_zones_are_outlined_with_legend_entries_and_light_popups_fetch_their_figures(base_url, tmp_path):

@@ -90,6 +90,8 @@ MESSAGES = {
     "period": {"vi": "Thời gian", "en": "Period"},
     "amount_vnd": {"vi": "Số tiền (VND)", "en": "Amount (VND)"},
     "scope": {"vi": "Phạm vi", "en": "Scope"},
+    "scope_commune": {"vi": "Tại xã", "en": "This commune"},
+    "scope_area": {"vi": "Toàn huyện/tỉnh (chia theo diện tích/dân số)", "en": "District/province-wide (share)"},
     "boundary_version": {"vi": "Bản đồ hành chính", "en": "Boundaries"},
     "version_2019": {"vi": "Trước 1/7/2025 (có cấp huyện)", "en": "Before 1 July 2025 (with districts)"},
     "version_2025": {"vi": "Từ 1/7/2025 (34 tỉnh)", "en": "From 1 July 2025 (34 provinces)"},

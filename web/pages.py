@@ -133,9 +133,11 @@ def commune(code: str):
     projects = commune_projects(frames, allocations=data.allocations())
     projects = projects[projects["commune_code"] == code]
     shape = communes[communes["code"] == code]
+    # The mini-map frames the commune with its neighbours, so their coverage is in view too.
+    around = communes[communes["code"].isin([code, *near])]
     version = data.boundary_version()
     return render_template("commune.html", commune=row, neighbours=near_rows.to_dict("records"),
-                           projects=projects.to_dict("records"), frame=map_frame(shape.total_bounds),
+                           projects=projects.to_dict("records"), frame=map_frame(around.total_bounds),
                            data_url=url_for("api.gaps_geojson", view="gap",
                                             province=shape["province_code"].iloc[0],
                                             **({"version": version} if version != "2019" else {})),

@@ -194,6 +194,7 @@
           }
         }).addTo(map);
         overlays[options.labels.communes] = communes;
+
         window.geoaidMap.map = map;
         window.geoaidMap.layers.communes = communes;
         // Gap collections always carry the zone flags (light ones omit them when false).
@@ -205,6 +206,12 @@
                                            coastal: overlays[options.labels.zoneCoastal]};
           zones = [{heading: options.labels.zonesHeading, label: options.labels.zoneEM, style: ZONE_STYLES.ethnic_minority},
                    {heading: options.labels.zonesHeading, label: options.labels.zoneCoastal, style: ZONE_STYLES.coastal}];
+        }
+        if (options.highlight) {  // the commune a page is about: a thick outline, drawn last
+          var own = data.features.filter(function (f) { return f.id === options.highlight; });
+          window.geoaidMap.layers.highlight = L.geoJSON(own, {
+            style: function () { return {color: "#000", weight: 4, fill: false}; }, interactive: false
+          }).addTo(map);
         }
         var control = L.control.layers(null, overlays, {collapsed: false}).addTo(map);
         legendControl(options.legendTitle, data.legend || [], options.sampleText, zones).addTo(map);
