@@ -146,3 +146,23 @@ def test_home_passes_geometry_detail_to_its_data_and_checks_it(client):
     assert "detail" not in client.get("/?province=96").get_data(as_text=True).split("dataUrl:", 1)[1].split("\n", 1)[0]
     bad = client.get("/?detail=max")
     assert bad.status_code == 400 and "detail must be one of" in bad.get_data(as_text=True)
+
+
+def test_api_page_lists_every_endpoint_with_a_working_example(client):
+    import re
+
+    html = client.get("/api?lang=en").get_data(as_text=True)
+    spec = client.get("/api/v1/openapi.json").json
+    for path in spec["paths"]:
+        assert f"<code>{path}</code>" in html
+    examples = re.findall(r'<a href="(/api/v1/[^"]+)">GET</a>', html)
+    assert len(examples) == len(spec["paths"])
+    for url in examples:
+        assert client.get(url).status_code == 200, url
+
+
+def test_map_and_planner_say_which_filters_are_shown(client):
+    html = client.get("/?province=96&sector=health&year=2024&lang=vi").get_data(as_text=True)
+    assert "Tỉnh Cà Mau; Y tế; Năm 2024" in html
+    planner = client.get("/planner?sector=education&lang=en").get_data(as_text=True)
+    assert 'id="filters-text"' in planner and "Education and training" in planner

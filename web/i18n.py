@@ -99,6 +99,15 @@ MESSAGES = {
     "became": {"vi": "Nay thuộc xã mới", "en": "Now part of these 2025 communes"},
     "divided": {"vi": "xã cũ bị chia", "en": "old commune divided"},
     "date_from": {"vi": "Từ ngày", "en": "From"},
+    "showing": {"vi": "Đang xem", "en": "Showing"},
+    "api_intro": {"vi": "Dữ liệu JSON/GeoJSON cho bản đồ và các ứng dụng khác. Mọi tham số lọc giống trang bản đồ; "
+                        "lỗi trả về {\"error\": thông báo} với mã 400 hoặc 404.",
+                  "en": "JSON/GeoJSON data for the maps and for other tools. Filter parameters are those of the map "
+                        "page; errors answer {\"error\": message} with status 400 or 404."},
+    "api_path": {"vi": "Đường dẫn", "en": "Path"},
+    "api_summary": {"vi": "Nội dung", "en": "Summary"},
+    "api_parameters": {"vi": "Tham số", "en": "Parameters"},
+    "api_example": {"vi": "Ví dụ", "en": "Example"},
     "date_to": {"vi": "Đến ngày", "en": "To"},
     "period_hint": {"vi": "Chọn năm, hoặc khoảng thời gian", "en": "A year, or a from–to period"},
     "did_you_mean": {"vi": "Có phải bạn muốn tìm", "en": "Did you mean"},

@@ -6,6 +6,8 @@ templates as data and Jinja escapes it.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from geoaid.coverage import commune_projects, coverage, gap_ranking
@@ -41,6 +43,7 @@ def _form_context(filters):
             "versions": data.versions(), "version": data.boundary_version(),
             "version_text": describe_version(frames, _lang()),
             "donors": donors, "schemes": list(schemes), "metadata": frames.metadata,
+            "filters_text": filters.describe(_lang(), data.province_names()),
             "is_sample": frames.is_sample}
 
 
@@ -205,4 +208,14 @@ def _lang() -> str:
 def api_index():
     from web.openapi import spec
 
-    return render_template("api.html", spec=spec())
+    description = spec()
+    examples = {}
+    for path in description["paths"]:
+        example = path.replace("{code}", data.frames().communes["code"].iloc[0])
+        if "{donor}" in path:
+            donors = list_donors(data.frames())["donor"]
+            if donors.empty:
+                continue
+            example = example.replace("{donor}", quote(donors.iloc[0], safe=""))
+        examples[path] = example
+    return render_template("api.html", spec=description, examples=examples)
