@@ -129,3 +129,28 @@ def test_communes_attributes_and_openapi(client):
 def test_missing_workspace_is_a_clear_503(tmp_path):
     response = create_app(tmp_path / "none.gpkg").test_client().get("/")
     assert response.status_code == 503 and "geoaid demo" in response.get_data(as_text=True)
+
+
+def test_missing_front_end_assets_stop_start_up_with_the_fix(demo_workspace_path, tmp_path, monkeypatch):
+    import web.vendor
+
+    monkeypatch.setattr(web.vendor, "NODE_MODULES", tmp_path / "node_modules")
+    with pytest.raises(RuntimeError, match="run `npm ci`"):
+        create_app(demo_workspace_path)
+
+
+def test_package_lock_pins_every_served_library():
+    from pathlib import Path
+
+    from web.vendor import VENDOR_FILES
+
+    root = Path(__file__).resolve().parent.parent
+    package = json.loads((root / "package.json").read_text())
+    lock = json.loads((root / "package-lock.json").read_text())
+    served = {rel.split("/")[0] for rel in VENDOR_FILES.values()}
+    assert served <= set(package["dependencies"])
+    for name in served:
+        version = package["dependencies"][name]
+        assert version[0].isdigit(), f"{name} must be pinned exactly, not {version}"
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
+        assert lock["packages"][f"node_modules/{name}"]["integrity"].startswith("sha512-")
