@@ -439,20 +439,21 @@ def _codes_by_name(out: gpd.GeoDataFrame, report: ImportReport) -> None:
     out["code"] = pd.Series([None] * len(out), index=out.index, dtype=object)
     usable = out["name"].notna() & out.geometry.notna() & ~out.geometry.is_empty
 
-    table = table.assign(name_k=table["name"].map(name_key))
-    by_name = table.groupby(["province_code", "name_k"])
+    by_name: dict[tuple, list[tuple[str, str, str]]] = {}
+    for code, name, province_code, district_key, unit_type in zip(
+            table["code"], table["name"], table["province_code"], table["district_key"], table["unit_type"]):
+        by_name.setdefault((province_code, name_key(name)), []).append((code, district_key, unit_type))
     leftover = []
     for idx in out.index[usable]:
-        key = (province.at[idx], name_key(out.at[idx, "name"]))
-        candidates = by_name.get_group(key) if key in by_name.groups else table.iloc[0:0]
+        candidates = by_name.get((province.at[idx], name_key(out.at[idx, "name"])), [])
         district = out.at[idx, "district_name"]
-        if len(candidates) > 1 and district is not None and not pd.isna(district):
-            candidates = candidates[candidates["district_key"] == name_key(district)]
+        if district is not None and not pd.isna(district):  # another district: the join reports it
+            candidates = [c for c in candidates if c[1] == name_key(district)]
         unit_type = out.at[idx, "unit_type"]
         if len(candidates) > 1 and unit_type is not None and not pd.isna(unit_type):
-            candidates = candidates[candidates["unit_type"] == unit_type]
+            candidates = [c for c in candidates if c[2] == unit_type]
         if len(candidates) == 1:
-            out.at[idx, "code"] = candidates["code"].iloc[0]
+            out.at[idx, "code"] = candidates[0][0]
             out.at[idx, "code_source"] = f"GSO list by name (exact): {cited}"
         else:
             leftover.append(idx)
@@ -522,23 +523,22 @@ def _key(name) -> str | None:
 
 def _complete_names(out: gpd.GeoDataFrame) -> None:
     """Unit type from the type field or the name; names carry their type ("Xã Sà Phìn")."""
-    def fix(row):
-        name, given = row["name"], row["unit_type"]
+    names, types = [], []
+    for name, given in zip(out["name"].tolist(), out["unit_type"].tolist()):
         if name is None or pd.isna(name):
-            return pd.Series([name, given])
-        in_name, _ = split_unit_type(name)
-        label = type_label(in_name)
+            names.append(name)
+            types.append(given)
+            continue
+        label = type_label(split_unit_type(name)[0])
+        label_given = None
         if given is not None and not pd.isna(given):
             label_given = type_label(split_unit_type(f"{given} x")[0]) or nfc(str(given))
-        else:
-            label_given = None
-        unit_type = label or label_given
         if label is None and label_given in ("Xã", "Phường", "Thị trấn"):
             name = f"{label_given} {name}"  # GADM NAME_3 "Sà Phìn" + TYPE_3 "Xã"
-        return pd.Series([name, unit_type])
-
-    if len(out):
-        out[["name", "unit_type"]] = out.apply(fix, axis=1).astype(object).values
+        names.append(name)
+        types.append(label or label_given)
+    out["name"] = pd.Series(names, index=out.index, dtype=object)
+    out["unit_type"] = pd.Series(types, index=out.index, dtype=object)
 
 
 # --- validation --------------------------------------------------------------
