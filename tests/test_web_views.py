@@ -166,3 +166,14 @@ def test_map_and_planner_say_which_filters_are_shown(client):
     assert "Tỉnh Cà Mau; Y tế; Năm 2024" in html
     planner = client.get("/planner?sector=education&lang=en").get_data(as_text=True)
     assert 'id="filters-text"' in planner and "Education and training" in planner
+
+
+def test_legend_units_follow_the_page_language_and_the_api_sets_no_cookie(client):
+    vietnamese = client.get("/api/v1/gaps.geojson?province=02&lang=vi")
+    labels = [entry["label"] for entry in json.loads(vietnamese.data)["legend"][1:]]
+    assert labels and all(label.endswith(" điểm") for label in labels)
+    assert "Set-Cookie" not in vietnamese.headers
+    english = json.loads(client.get("/api/v1/gaps.geojson?province=02").data)["legend"][1:]
+    assert all(entry["label"].endswith(" pts") for entry in english)
+    page = client.get("/?province=02&lang=vi").get_data(as_text=True)
+    assert "lang=vi" in page.split("dataUrl:", 1)[1].split("\n", 1)[0]

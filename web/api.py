@@ -27,10 +27,18 @@ bp = Blueprint("api", __name__)
 # Colour-blind-safe qualitative palette (ColorBrewer "Dark2") for the plain province view.
 PROVINCE_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
 VIEWS = {  # view → (column, palette, unit)
-    "gap": ("gap_score", "YlOrRd", " pts"),
-    "priority": ("priority_score", "Purples", " pts"),
-    "coverage": ("funding_usd", "YlGnBu", " USD"),
+    "gap": ("gap_score", "YlOrRd", "points"),
+    "priority": ("priority_score", "Purples", "points"),
+    "coverage": ("funding_usd", "YlGnBu", "USD"),
 }
+UNITS = {"points": {"en": " pts", "vi": " điểm"}, "USD": {"en": " USD", "vi": " USD"}}
+
+
+def legend_unit(unit: str) -> str:
+    """A legend unit in ``?lang=`` (vi|en, default en). Only the query string counts, not
+    cookies or headers, so a cached response always matches its URL."""
+    lang = request.args.get("lang")
+    return UNITS[unit]["vi" if lang == "vi" else "en"]
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -161,7 +169,7 @@ def _gaps_collection(filters, view: str, detail: str) -> dict:
     column, palette, unit = VIEWS[view]
     classes = classify(rows[column], palette=palette)
     rows["fill"] = classes.colour_of()
-    legend = classes.legend(unit, decimals=0 if view == "coverage" else 1)
+    legend = classes.legend(legend_unit(unit), decimals=0 if view == "coverage" else 1)
     extra = {"legend": legend, "view": view, "sample": frames.is_sample, "filters": filters.to_query(),
              "geometry_detail": detail}
     if detail == "national":
@@ -258,7 +266,7 @@ def donor_geojson(donor: str):
     rows["fill"] = classes.colour_of()
     return cached_json(feature_collection(
         rows, ["commune_code", "commune_name", "district", "province", "funding_usd", "fill"], _detail(),
-        legend=classes.legend(" USD", decimals=0), sample=reach.sample, donor=reach.donor),
+        legend=classes.legend(legend_unit("USD"), decimals=0), sample=reach.sample, donor=reach.donor),
         "application/geo+json")
 
 

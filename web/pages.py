@@ -61,7 +61,7 @@ def home():
     query = _query(filters)
     return render_template(
         "gap_map.html", frame=map_frame(_bounds(filters)), view=view, views=list(VIEWS),
-        data_url=url_for("api.gaps_geojson", view=view, **query, **_detail_query()),
+        data_url=url_for("api.gaps_geojson", view=view, **query, **_detail_query(), lang=_lang()),
         projects_url=url_for("api.projects_geojson", **query),
         export_urls={fmt: url_for("pages.export", what="gaps", fmt=fmt, **query) for fmt in ("csv", "xlsx")},
         map_image_urls={fmt: url_for("pages.map_image", fmt=fmt, view=view, **query)
@@ -101,7 +101,7 @@ def donor(donor: str):
         bounds = communes[communes["province_code"].isin(provinces)].total_bounds
     return render_template("donor.html", reach=reach, frame=map_frame(bounds),
                            data_url=url_for("api.donor_json", donor=reach.donor + ".geojson",
-                                            **filters.to_query()),
+                                            **_query(filters), lang=_lang()),
                            projects=reach.projects.to_dict("records"),
                            shares=reach.priority_share.to_dict("records"),
                            by_sector=reach.by_sector.to_dict("records"),
@@ -143,7 +143,8 @@ def commune(code: str):
                            projects=projects.to_dict("records"), frame=map_frame(around.total_bounds),
                            data_url=url_for("api.gaps_geojson", view="gap",
                                             province=shape["province_code"].iloc[0],
-                                            **({"version": version} if version != "2019" else {})),
+                                            **({"version": version} if version != "2019" else {}),
+                                            lang=_lang()),
                            code=code, is_sample=frames.is_sample, version=version,
                            lineage=_lineage(code, version))
 
