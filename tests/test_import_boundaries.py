@@ -327,3 +327,14 @@ def test_cli_field_options_for_a_names_only_file(ca_mau, tmp_path, writable_work
     communes = writable_workspace.read(schema.COMMUNES)
     assert sorted(communes["code"]) == sorted(ca_mau["code"])
     assert communes["code_source"].str.startswith("GSO list by name").all()
+
+
+def test_upload_saved_under_another_name_reports_the_users_name(ca_mau, tmp_path):
+    shp = as_vietnamese_shapefile(ca_mau.iloc[:3], tmp_path, "EPSG:4326")
+    upload = tmp_path / "upload-5f2c.zip"  # as a web server would store it
+    with zipfile.ZipFile(upload, "w") as z:
+        for part in shp.parent.glob("xa_camau.*"):
+            z.write(part, part.name)
+    frame, report = read_boundaries(upload, source_name="C:\\Users\\an\\Desktop\\ranh_gioi.zip")
+    assert report.ok and report.file == "ranh_gioi.zip"
+    assert set(frame["geometry_source"]) == {"ranh_gioi.zip › xa_camau.shp"}

@@ -147,8 +147,8 @@ def _gso_table() -> pd.DataFrame:
 
 def read_boundaries(path: str | os.PathLike, field_map: dict[str, str] | None = None,
                     crs: str | None = None, version: str = "2019", layer: str | None = None,
-                    encoding: str | None = None,
-                    codes: str = "auto") -> tuple[gpd.GeoDataFrame, ImportReport]:
+                    encoding: str | None = None, codes: str = "auto",
+                    source_name: str | None = None) -> tuple[gpd.GeoDataFrame, ImportReport]:
     """Read and validate a boundary file; return communes in the workspace schema.
 
     The frame has ``schema.COMMUNE_COLUMNS`` + geometry (EPSG:4326) and a
@@ -158,10 +158,15 @@ def read_boundaries(path: str | os.PathLike, field_map: dict[str, str] | None = 
     and an empty frame. ``report.source`` describes the source for metadata.
     Nothing is written anywhere except a temporary folder for a zip, which
     is removed before returning.
+
+    ``source_name`` is the file name shown in reports and metadata (an upload
+    saved under a server-chosen name passes the user's file name here; it is
+    never used as a path). The type is taken from ``path``'s suffix.
     """
     path = Path(path)
-    report = ImportReport(path.name)
-    report.source = Source(file=path.name, dataset=path.name)
+    shown = re.split(r"[\\/]", source_name)[-1] if source_name else path.name
+    report = ImportReport(shown)
+    report.source = Source(file=shown, dataset=shown)
     empty = gpd.GeoDataFrame(columns=schema.COMMUNE_COLUMNS + ["source_row"], geometry=[],
                              crs=schema.CRS)
     if version not in ("2019", "2025"):
@@ -176,7 +181,7 @@ def read_boundaries(path: str | os.PathLike, field_map: dict[str, str] | None = 
             with extracted(path) as folder:
                 dataset = _dataset_in(folder, layer)
                 inner = dataset.relative_to(folder).as_posix()
-                report.source.dataset = f"{path.name} › {inner}"
+                report.source.dataset = f"{shown} › {inner}"
                 raw = _read(dataset, layer if dataset.suffix.lower() == ".gpkg" else None,
                             encoding, report)
         else:
