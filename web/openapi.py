@@ -33,6 +33,8 @@ def spec() -> dict:
     view = {"name": "view", "in": "query", "schema": {"type": "string", "enum": ["gap", "priority", "coverage"]}}
     donor = {"name": "donor", "in": "path", "required": True, "schema": {"type": "string"}}
     code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+    lang = {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "vi"]},
+            "description": "language of the legend labels (default en)"}
     return {
         "openapi": "3.0.3",
         "info": {"title": "geoaid API", "version": __version__,
@@ -45,13 +47,13 @@ def spec() -> dict:
             "/api/v1/communes/{code}": _get("One commune: coverage, projects, neighbours", [code]),
             "/api/v1/gaps": _get("Gap ranking, most urgent first", _FILTERS),
             "/api/v1/gaps.geojson": _get("Communes with priority, coverage and gap, coloured by view",
-                                         _FILTERS + [view, detail], geo=True),
+                                         _FILTERS + [view, detail, lang], geo=True),
             "/api/v1/projects": _get("Projects and their allocations", _FILTERS),
             "/api/v1/projects.geojson": _get("Commune-targeted project locations as points", _FILTERS, geo=True),
             "/api/v1/overlaps": _get("Same sector, same commune, different donors, overlapping periods",
                                      _FILTERS),
             "/api/v1/donors": _get("Donors with project counts and funding"),
             "/api/v1/donors/{donor}": _get("Where one donor's aid goes", [donor] + _FILTERS),
-            "/api/v1/donors/{donor}.geojson": _get("A donor's funding per commune", [donor], geo=True),
+            "/api/v1/donors/{donor}.geojson": _get("A donor's funding per commune", [donor, lang], geo=True),
         },
     }
