@@ -199,7 +199,12 @@ def read_boundaries(path: str | os.PathLike, field_map: dict[str, str] | None = 
     if "name" not in fields:
         return empty, report
     report.source.fields = fields
-    out = _to_schema(raw, fields, version, report.source.label)
+    try:
+        geometry = shapely.force_2d(to_wgs84(raw.geometry).values)
+    except Exception as exc:  # pyproj/PROJ errors name the operation that failed
+        report.add(None, "geometry", raw.crs.name, f"cannot reproject to WGS 84: {exc}")
+        return empty, report
+    out = _to_schema(raw, geometry, fields, version, report.source.label)
     mode = _code_mode(out, fields, codes, version, report)
     if mode is None:
         return empty, report
@@ -207,10 +212,8 @@ def read_boundaries(path: str | os.PathLike, field_map: dict[str, str] | None = 
     _complete_names(out)
     if mode == "names":
         _codes_by_name(out, report)
-    _fill_from_gso(out, version)
+    _fill_from_gso(out, version, report)
     _complete_names(out)  # again: the GSO list may have given a unit type
-    for n, column, value, reason in out.attrs.pop("clashes", []):
-        report.add(n, column, value, reason, severity="warning")
     _validate(out, report, mode)
     if version == "2019":
         _report_missing_communes(out, report)
@@ -365,7 +368,7 @@ def _code(series: pd.Series, width: int) -> pd.Series:
     return series.map(clean).astype(object)
 
 
-def _to_schema(raw: gpd.GeoDataFrame, fields: dict[str, str], version: str, source: str):
+def _to_schema(raw: gpd.GeoDataFrame, geometry, fields: dict[str, str], version: str, source: str):
     def column(name, fn=_text, *args):
         if name not in fields:
             return pd.Series([None] * len(raw), index=raw.index, dtype=object)
@@ -387,7 +390,7 @@ def _to_schema(raw: gpd.GeoDataFrame, fields: dict[str, str], version: str, sour
         "code_source": "file",
         "match_method": "imported",
         "source_row": np.arange(1, len(raw) + 1),
-    }, geometry=to_wgs84(raw.geometry).values, crs=schema.CRS)
+    }, geometry=geometry, crs=schema.CRS)
     return out.reset_index(drop=True)
 
 
@@ -487,7 +490,7 @@ def _codes_by_name(out: gpd.GeoDataFrame, report: ImportReport) -> None:
                                          f"match{detail}; please check", severity="warning")
 
 
-def _fill_from_gso(out: gpd.GeoDataFrame, version: str) -> None:
+def _fill_from_gso(out: gpd.GeoDataFrame, version: str, report: ImportReport) -> None:
     """Fill missing district/province codes and names, and unit types, from the GSO list.
 
     A 5-digit GSO commune code identifies its district and province, so a
@@ -508,9 +511,8 @@ def _fill_from_gso(out: gpd.GeoDataFrame, version: str) -> None:
         clash = known & out[column].notna() & (out[column] != official)
         for n, code, given, listed in zip(out.loc[clash, "source_row"], out.loc[clash, "code"],
                                           out.loc[clash, column], official[clash]):
-            out.attrs.setdefault("clashes", []).append(
-                (int(n), column, given, f"the GSO list puts commune {code} in {column.split('_')[0]} "
-                                        f"{listed}, not {given}; check the code"))
+            report.add(int(n), column, given, f"the GSO list puts commune {code} in "
+                       f"{column.split('_')[0]} {listed}, not {given}; check the code", severity="warning")
     # "Cà Mau" in the file, "Thành phố Cà Mau" in the GSO list: same unit, show the full name.
     for column in ("district_name", "province_name"):
         official = out["code"].map(codes[column])
