@@ -130,6 +130,11 @@ class Workspace:
         return values
 
     # -- writing -----------------------------------------------------------
+    def record(self, user: str, action: str, details: dict, file: str | None = None) -> None:
+        """Add an audit-log row for a change made outside the workspace (an account)."""
+        with self.transaction() as tx:
+            tx.audit(user, action, file, details)
+
     @contextlib.contextmanager
     def transaction(self, create: bool = False) -> Iterator["Transaction"]:
         """Apply a set of layer writes all together, or not at all.

@@ -24,20 +24,28 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
         ASSET_MAX_AGE=7 * 24 * 3600,
         API_MAX_AGE=300,
         JSON_SORT_KEYS=False,
+        # Uploads: the file limit (GEOAID_UPLOAD_MAX_MB, default 50 MB) and a
+        # request limit a little above it for the form fields; Werkzeug refuses
+        # a bigger request from its Content-Length before reading the body.
+        UPLOAD_MAX_BYTES=int(float(os.environ.get("GEOAID_UPLOAD_MAX_MB", "50")) * 2**20),
     )
     app.json.ensure_ascii = False  # Vietnamese stays readable in JSON
     if config:
         app.config.update(config)
+    app.config.setdefault("MAX_CONTENT_LENGTH", app.config["UPLOAD_MAX_BYTES"] + 2**20)
     app.extensions["geoaid_workspace"] = Workspace(app.config["WORKSPACE"])
 
-    from web import api, errors, i18n, pages, vendor
+    from web import api, auth, errors, i18n, manage, pages, vendor
 
     vendor.check_installed()
     app.register_blueprint(vendor.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(pages.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(manage.bp)
+    i18n.register(app)      # first: the language of every page, error pages included
+    auth.init_app(app)
     errors.register(app)
-    i18n.register(app)
     logging.getLogger(__name__).info("geoaid serving workspace %s", app.config["WORKSPACE"])
     return app
 

@@ -26,7 +26,7 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _respond(status: int, message: str, suggestions: list[str] | None = None):
+def respond(status: int, message: str, suggestions: list[str] | None = None):
     if _wants_json():
         body = {"error": message}
         if suggestions:
@@ -39,22 +39,29 @@ def _respond(status: int, message: str, suggestions: list[str] | None = None):
 def register(app) -> None:
     @app.errorhandler(BadParameter)
     def bad_parameter(exc):
-        return _respond(400, str(exc))
+        return respond(400, str(exc))
 
     @app.errorhandler(UnknownDonor)
     def unknown_donor(exc):
-        return _respond(404, str(exc), exc.suggestions)
+        return respond(404, str(exc), exc.suggestions)
 
     @app.errorhandler(WorkspaceError)
     def no_workspace(exc):
         log.error("workspace unavailable: %s", exc)
-        return _respond(503, str(exc))
+        return respond(503, str(exc))
+
+    @app.errorhandler(413)
+    def too_large(exc):
+        from web.i18n import t
+
+        limit = app.config["UPLOAD_MAX_BYTES"] // 2**20
+        return respond(413, t("upload_too_large").format(mb=limit))
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
-        return _respond(exc.code or 500, exc.description or exc.name)
+        return respond(exc.code or 500, exc.description or exc.name)
 
     @app.errorhandler(Exception)
     def unexpected(exc):
         log.exception("unhandled error on %s", request.path)
-        return _respond(500, "Internal server error. It has been logged.")
+        return respond(500, "Internal server error. It has been logged.")

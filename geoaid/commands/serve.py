@@ -24,7 +24,10 @@ def run(args) -> int:
     from web import create_app  # Flask stays out of geoaid's import path
 
     workspace = workspace_from(args).require()
-    app = create_app(workspace.path)
+    # Session cookies travel only over HTTPS once the app is reachable from
+    # other machines (behind a TLS proxy); on 127.0.0.1 plain HTTP is fine.
+    loopback = args.host in ("127.0.0.1", "localhost", "::1")
+    app = create_app(workspace.path, {"SESSION_COOKIE_SECURE": not loopback})
     print(f"geoaid: serving {workspace.path} on http://{args.host}:{args.port}/")
     if args.production:
         from waitress import serve

@@ -97,9 +97,10 @@ def scheme_meta(key, label=None, legal_source="", period="", level=None, kind=No
             "source_file": source_file}
 
 
-def prepare(path, communes, meta: dict) -> tuple[pd.DataFrame, ImportReport]:
+def prepare(path, communes, meta: dict, source_name: str | None = None) -> tuple[pd.DataFrame, ImportReport]:
     """Read and validate; return classification rows (with ``source_row``) and the report."""
-    report = ImportReport(Path(path).name)
+    # source_name: the name shown in the report (an upload is stored under another name)
+    report = ImportReport(source_name or Path(path).name)
     table = read_table(path, header_matcher(ALIASES), report)
     empty = pd.DataFrame(columns=schema.CLASSIFICATION_COLUMNS + ["source_row"])
     if table is None:

@@ -83,9 +83,10 @@ def run(args, workspace) -> ImportReport:
     return commit(workspace, prepared, report, keep_valid=args.keep_valid, raise_on_error=False)
 
 
-def prepare(path, communes, rates: dict, sample: bool = False):
+def prepare(path, communes, rates: dict, sample: bool = False, source_name: str | None = None):
     """Read and validate; return (projects, locations) frames with ``source_row``, and the report."""
-    report = ImportReport(Path(path).name)
+    # source_name: the name shown in the report (an upload is stored under another name)
+    report = ImportReport(source_name or Path(path).name)
     projects = pd.DataFrame(columns=schema.PROJECT_COLUMNS + ["source_row"])
     locations = pd.DataFrame(columns=schema.PROJECT_LOCATION_COLUMNS + ["source_row"])
     table = read_table(path, header_matcher(ALIASES), report, required=REQUIRED)

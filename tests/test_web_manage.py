@@ -1,0 +1,439 @@
+"""Accounts, roles, CSRF, rate limit and uploads through the web app, on a real demo workspace.
+
+Every test drives the Flask app with CSRF protection on, exactly as served:
+forms are fetched first and their token sent back, like a browser does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import stat
+import unicodedata
+import zipfile
+
+import geopandas as gpd
+import pytest
+
+from geoaid import schema
+from geoaid.accounts import AccountStore, accounts_path
+from geoaid.cli import main
+from web import create_app
+
+PASSWORD = "correct horse battery"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+GOOD_PROJECTS = (
+    "project_id,title,donor,sector,budget,currency,start_date,end_date,status,locations\n"
+    'W-1,Trạm y tế xã Tân Thành,Web Donor,health,1.500.000.000,VND,01/03/2024,31/12/2025,ongoing,'
+    '"Xã Tân Thành, Thành phố Cà Mau"\n'
+)
+BAD_ROW = 'W-2,Trường học,Web Donor,education,2000,USD,2024-01-01,2025-01-01,ongoing,Xã Không Có Thật\n'
+
+
+def cp1258(text: str) -> bytes:
+    """Text as Excel's Vietnamese "CSV" writes it: Windows-1258, precomposed vowel + tone mark."""
+    out = b""
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", char)
+        for mark in list(marks):                 # â, ê, ô, ơ, ư, ă are code points of their own
+            composed = unicodedata.normalize("NFC", base + mark)
+            try:
+                composed.encode("cp1258")
+            except UnicodeEncodeError:
+                continue
+            if len(composed) == 1:
+                base = composed
+                marks.remove(mark)
+        out += (base + "".join(marks)).encode("cp1258")
+    return out
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def app(writable_workspace):
+    store = AccountStore.for_workspace(writable_workspace.path)
+    store.add("admin1", PASSWORD, "admin")
+    store.add("planner1", PASSWORD, "planner")
+    store.add("planner2", PASSWORD, "planner")
+    return create_app(writable_workspace.path)
+
+
+def token(client, url="/login") -> str:
+    page = client.get(url)
+    found = TOKEN.search(page.get_data(as_text=True))
+    assert found, f"no CSRF token on {url} ({page.status_code})"
+    return found.group(1)
+
+
+def sign_in(client, name, password=PASSWORD):
+    client.set_cookie("lang", "en")      # assertions read the English messages
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": token(client)})
+
+
+@pytest.fixture
+def planner(app):
+    client = app.test_client()
+    assert sign_in(client, "planner1").status_code == 302
+    return client
+
+
+@pytest.fixture
+def admin(app):
+    client = app.test_client()
+    assert sign_in(client, "admin1").status_code == 302
+    return client
+
+
+def audit(workspace):
+    return workspace.read(schema.AUDIT_LOG)
+
+
+def upload(client, kind, name, data: bytes, **fields):
+    form = {"csrf_token": token(client, "/manage"), "file": (io.BytesIO(data), name), **fields}
+    return client.post(f"/manage/import/{kind}", data=form, content_type="multipart/form-data")
+
+
+def confirm(client, preview, **fields):
+    page = preview.get_data(as_text=True)
+    upload_token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    csrf = TOKEN.search(page).group(1)
+    return client.post("/manage/import/confirm", data={"csrf_token": csrf, "token": upload_token, **fields})
+
+
+# --- accounts ------------------------------------------------------------------
+
+def test_cli_creates_the_first_admin_with_a_hashed_password(writable_workspace, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["user", "add", "chief", "--role", "admin", "--password-stdin",
+                 "--workspace", str(writable_workspace.path)]) == 0
+    store = AccountStore.for_workspace(writable_workspace.path)
+    assert store.authenticate("chief", PASSWORD).role == "admin"
+    assert store.authenticate("chief", "wrong password!") is None
+    raw = accounts_path(writable_workspace.path).read_bytes()
+    assert PASSWORD.encode() not in raw and b"$argon2id$" in raw
+    assert stat.S_IMODE(accounts_path(writable_workspace.path).stat().st_mode) == 0o600
+    last = audit(writable_workspace).iloc[-1]
+    assert (last["user"], last["action"]) == ("cli", "user add") and "chief" in last["details"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["user", "add", "x", "--password-stdin", "--workspace", str(writable_workspace.path)]) == 2
+    assert "at least 10 characters" in capsys.readouterr().err
+
+
+def test_the_last_admin_cannot_be_demoted_or_removed(app, writable_workspace):
+    store = AccountStore.for_workspace(writable_workspace.path)
+    with pytest.raises(ValueError, match="no admin left"):
+        store.set_role("admin1", "planner")
+    with pytest.raises(ValueError, match="no admin left"):
+        store.remove("admin1")
+    assert store.get("admin1").role == "admin"
+
+
+def test_secret_key_is_generated_beside_the_workspace_not_in_the_repo(app, writable_workspace):
+    key_file = writable_workspace.path.with_name(writable_workspace.path.stem + ".secret-key")
+    assert app.config["SECRET_KEY"] == key_file.read_text().strip() and len(app.config["SECRET_KEY"]) == 64
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert create_app(writable_workspace.path).config["SECRET_KEY"] == app.config["SECRET_KEY"]
+
+
+def test_session_cookie_flags(app, writable_workspace):
+    response = sign_in(app.test_client(), "planner1")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    public = create_app(writable_workspace.path, {"SESSION_COOKIE_SECURE": True})
+    assert "Secure" in sign_in(public.test_client(), "planner1").headers["Set-Cookie"]
+
+
+def test_wrong_password_is_refused_and_sign_in_is_rate_limited(app):
+    client = app.test_client()
+    for _ in range(5):
+        response = sign_in(client, "planner1", "not the password")
+        assert response.status_code == 401 and "Wrong user name or password" in response.get_data(
+            as_text=True) or "Sai tên" in response.get_data(as_text=True)
+    response = sign_in(client, "planner1")                 # even the right password, for now
+    assert response.status_code == 429
+    assert "Too many" in response.get_data(as_text=True) or "Quá nhiều" in response.get_data(as_text=True)
+    assert client.get("/manage").status_code == 302        # still signed out
+
+
+def test_password_change_signs_the_user_out_everywhere(app, planner, writable_workspace):
+    assert planner.get("/manage").status_code == 200
+    AccountStore.for_workspace(writable_workspace.path).set_password("planner1", "another long password")
+    assert planner.get("/manage").status_code == 302
+
+
+def test_sign_in_redirect_stays_on_this_site(app):
+    client = app.test_client()
+    csrf = token(client)
+    response = client.post("/login?next=https://evil.example/", data={
+        "name": "planner1", "password": PASSWORD, "csrf_token": csrf})
+    assert response.status_code == 302 and response.headers["Location"] == "/manage"
+
+
+# --- roles on every write route --------------------------------------------------
+
+def _write_rules(app):
+    return sorted({rule.rule for rule in app.url_map.iter_rules()
+                   if "POST" in rule.methods and rule.endpoint not in ("auth.login", "auth.logout")})
+
+
+def test_every_write_route_needs_a_role(app, planner, writable_workspace):
+    rules = _write_rules(app)
+    assert {"/manage/import/<kind>", "/manage/import/confirm", "/manage/import/discard",
+            "/manage/settings", "/manage/users"} <= set(rules)
+    before = sha256(writable_workspace.path)
+    public = app.test_client()
+    csrf = token(public)
+    for rule in rules:
+        url = rule.replace("<kind>", "projects")
+        response = public.post(url, data={"csrf_token": csrf, "key": "gap_area_weight", "value": "1",
+                                          "action": "remove", "name": "admin1"})
+        assert response.status_code == 401, url
+        assert public.get(url).status_code in (302, 405), url   # pages redirect to sign-in
+    csrf = token(planner, "/manage")
+    for action in ("add", "role", "remove"):
+        response = planner.post("/manage/users", data={"csrf_token": csrf, "action": action, "name": "admin1",
+                                                       "role": "planner", "password": PASSWORD + "x"})
+        assert response.status_code == 403
+    assert planner.get("/manage/users").status_code == 403
+    assert sha256(writable_workspace.path) == before
+    assert AccountStore.for_workspace(writable_workspace.path).get("admin1").role == "admin"
+
+
+def test_post_without_csrf_token_is_refused(app, planner, writable_workspace):
+    before = sha256(writable_workspace.path)
+    response = planner.post("/manage/settings", data={"key": "gap_area_weight", "value": "1"})
+    assert response.status_code == 400
+    assert "form expired" in response.get_data(as_text=True) or "Biểu mẫu" in response.get_data(as_text=True)
+    forged = planner.post("/manage/settings", data={"key": "gap_area_weight", "value": "1",
+                                                    "csrf_token": "forged"})
+    assert forged.status_code == 400
+    assert app.test_client().post("/login", data={"name": "planner1", "password": PASSWORD}).status_code == 400
+    assert sha256(writable_workspace.path) == before
+
+
+# --- settings, accounts through the web ------------------------------------------
+
+def test_planner_edits_exchange_rates_with_audit(app, planner, writable_workspace):
+    csrf = token(planner, "/manage/settings")
+    bad = planner.post("/manage/settings", data={"csrf_token": csrf, "key": "exchange_rates_vnd",
+                                                 "value": '{"USD": -1}'})
+    assert bad.status_code == 400 and "VND" in bad.get_data(as_text=True)
+    assert writable_workspace.settings()["exchange_rates_vnd"]["USD"] == 25000
+    good = planner.post("/manage/settings", data={"csrf_token": csrf, "key": "exchange_rates_vnd",
+                                                  "value": '{"VND": 1, "USD": 25400, "EUR": 27500}'})
+    assert good.status_code == 302
+    assert writable_workspace.settings()["exchange_rates_vnd"]["USD"] == 25400
+    last = audit(writable_workspace).iloc[-1]
+    assert (last["user"], last["action"]) == ("planner1", "settings set") and "25400" in last["details"]
+
+
+def test_admin_manages_accounts_with_audit(app, admin, writable_workspace):
+    csrf = token(admin, "/manage/users")
+    assert admin.post("/manage/users", data={"csrf_token": csrf, "action": "add", "name": "donor_desk",
+                                             "password": PASSWORD, "role": "planner"}).status_code == 302
+    assert admin.post("/manage/users", data={"csrf_token": csrf, "action": "role", "name": "donor_desk",
+                                             "role": "admin"}).status_code == 302
+    refused = admin.post("/manage/users", data={"csrf_token": csrf, "action": "remove", "name": "admin1"})
+    assert refused.status_code == 400
+    store = AccountStore.for_workspace(writable_workspace.path)
+    assert store.get("donor_desk").role == "admin" and store.get("admin1") is not None
+    actions = audit(writable_workspace)[["user", "action"]].values.tolist()
+    assert ["admin1", "user add"] in actions and ["admin1", "user role"] in actions
+
+
+# --- uploads: preview, confirm, audit -----------------------------------------------
+
+def test_upload_previews_then_commits_on_confirm(app, planner, writable_workspace):
+    before = sha256(writable_workspace.path)
+    projects_before = len(writable_workspace.read(schema.PROJECTS))
+    preview = upload(planner, "projects", "dự án.csv", GOOD_PROJECTS.encode())
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "1 of 1" in page or "1 trên 1" in page
+    assert sha256(writable_workspace.path) == before           # nothing written by a preview
+    done = confirm(planner, preview)
+    assert done.status_code == 200
+    projects = writable_workspace.read(schema.PROJECTS)
+    assert len(projects) == projects_before + 1
+    assert projects.set_index("project_id").loc["W-1", "title"] == "Trạm y tế xã Tân Thành"
+    last = audit(writable_workspace).iloc[-1]
+    assert (last["user"], last["action"], last["file"]) == ("planner1", "import projects", "dự án.csv")
+    assert '"projects": 1' in last["details"]
+    again = confirm(planner, preview)                          # the staged file is gone once imported
+    assert again.status_code == 404
+
+
+def test_bad_row_is_reported_and_nothing_written_unless_asked(app, planner, writable_workspace):
+    before = sha256(writable_workspace.path)
+    preview = upload(planner, "projects", "mixed.csv", (GOOD_PROJECTS + BAD_ROW).encode())
+    page = preview.get_data(as_text=True)
+    assert "Xã Không Có Thật" in page and "<td>3</td>" in page   # row 3, with the value
+    refused = confirm(planner, preview)
+    assert refused.status_code == 422 and sha256(writable_workspace.path) == before
+    kept = confirm(planner, preview, keep_valid="on")
+    assert kept.status_code == 200
+    ids = set(writable_workspace.read(schema.PROJECTS)["project_id"])
+    assert "W-1" in ids and "W-2" not in ids
+
+
+def test_another_planner_cannot_confirm_my_upload(app, planner, writable_workspace):
+    preview = upload(planner, "projects", "p.csv", GOOD_PROJECTS.encode())
+    other = app.test_client()
+    sign_in(other, "planner2")
+    upload_token = re.search(r'name="token" value="([^"]+)"', preview.get_data(as_text=True)).group(1)
+    response = other.post("/manage/import/confirm", data={"csrf_token": token(other, "/manage"),
+                                                          "token": upload_token})
+    assert response.status_code == 404
+    assert "W-1" not in set(writable_workspace.read(schema.PROJECTS)["project_id"])
+
+
+def test_hostile_file_name_is_text_and_never_a_path(app, planner, writable_workspace, tmp_path):
+    name = '../../<img src=x onerror=alert(1)>.csv'
+    preview = upload(planner, "projects", name, GOOD_PROJECTS.encode())
+    page = preview.get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.csv" in page
+    staged = list((writable_workspace.path.parent / f".{writable_workspace.path.stem}.uploads").iterdir())
+    assert staged and all(re.fullmatch(r"[A-Za-z0-9_-]{22}\.(csv|json)", p.name) for p in staged)
+    assert not list(tmp_path.parent.glob("*onerror*"))
+
+
+def test_classification_upload_with_scheme_and_sample_label(app, planner, writable_workspace):
+    data = "ma_xa,ten_xa,huyen,tinh\n32026,Xã Tân Thành,Thành phố Cà Mau,Cà Mau\n".encode()
+    preview = upload(planner, "classifications", "dbkk.csv", data, scheme="dbkk",
+                     legal_source="Decision 861/QĐ-TTg", period="2021-2025", sample="on")
+    assert preview.status_code == 200
+    assert confirm(planner, preview).status_code == 200
+    schemes = writable_workspace.read(schema.SCHEMES).set_index("scheme")
+    assert schemes.loc["dbkk", "label"].startswith("SAMPLE") and schemes.loc["dbkk", "legal_source"] == (
+        "Decision 861/QĐ-TTg")
+    last = audit(writable_workspace).iloc[-1]
+    assert (last["user"], last["action"], last["file"]) == ("planner1", "import classifications dbkk",
+                                                           "dbkk.csv")
+
+
+# --- hostile uploads ----------------------------------------------------------------
+
+def _refused(response, writable_workspace, before, *words):
+    page = response.get_data(as_text=True)
+    assert response.status_code in (400, 413), response.status_code
+    assert any(word in page for word in words), page[-2000:]
+    assert sha256(writable_workspace.path) == before
+
+
+def test_zip_slip_is_refused(app, planner, writable_workspace):
+    before = sha256(writable_workspace.path)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("xa.shp", b"x")
+        z.writestr("../../evil.sh", b"pwned")
+    _refused(upload(planner, "boundaries", "xa.zip", archive.getvalue()), writable_workspace, before,
+             "points outside the archive")
+
+
+def test_zip_bomb_is_refused(app, planner, writable_workspace):
+    before = sha256(writable_workspace.path)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xa.shp", b"\0" * (30 * 1024 * 1024))
+    assert len(archive.getvalue()) < 200_000
+    _refused(upload(planner, "boundaries", "bomb.zip", archive.getvalue()), writable_workspace, before,
+             "zip bomb")
+
+
+class Zeros(io.RawIOBase):
+    """A 200 MB request body that counts how much of it the server read."""
+
+    def __init__(self, size):
+        self.size, self.pos, self.read_bytes = size, 0, 0
+
+    def readable(self):
+        return True
+
+    def seekable(self):          # the test client measures the body by seeking to its end
+        return True
+
+    def tell(self):
+        return self.pos
+
+    def seek(self, offset, whence=0):
+        self.pos = {0: 0, 1: self.pos, 2: self.size}[whence] + offset
+        return self.pos
+
+    def readinto(self, buffer):
+        n = max(0, min(len(buffer), self.size - self.pos))
+        buffer[:n] = b"\0" * n
+        self.pos += n
+        self.read_bytes += n
+        return n
+
+
+def test_200_mb_upload_is_refused_before_it_is_read(app, planner, writable_workspace):
+    before = sha256(writable_workspace.path)
+    size = 200 * 1024 * 1024
+    body = Zeros(size)
+    response = planner.post("/manage/import/projects", input_stream=body, content_length=size,
+                            content_type="multipart/form-data; boundary=x")
+    _refused(response, writable_workspace, before, "upload limit")
+    assert body.read_bytes < 1024 * 1024
+
+
+def test_file_over_the_limit_without_content_length_is_refused_while_reading(writable_workspace):
+    AccountStore.for_workspace(writable_workspace.path).add("p", PASSWORD, "planner")
+    small = create_app(writable_workspace.path, {"UPLOAD_MAX_BYTES": 1024 * 1024,
+                                                 "MAX_CONTENT_LENGTH": 100 * 1024 * 1024})
+    client = small.test_client()
+    sign_in(client, "p")
+    before = sha256(writable_workspace.path)
+    big = (GOOD_PROJECTS + "x" * 2 * 1024 * 1024).encode()
+    _refused(upload(client, "projects", "big.csv", big), writable_workspace, before, "1 MB limit")
+
+
+def test_broken_dbf_is_reported_and_refused(app, planner, writable_workspace, tmp_path):
+    communes = writable_workspace.read(schema.COMMUNES)
+    frame = communes[communes["province_code"] == "96"][["code", "name", "geometry"]].head(5)
+    gpd.GeoDataFrame(frame).to_file(tmp_path / "xa.shp", encoding="utf-8")
+    dbf = (tmp_path / "xa.dbf").read_bytes()
+    (tmp_path / "xa.dbf").write_bytes(dbf[:40] + b"\xff" * 20)          # header cut and garbled
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        for part in tmp_path.glob("xa.*"):
+            z.write(part, part.name)
+    before = sha256(writable_workspace.path)
+    preview = upload(planner, "boundaries", "xa.zip", archive.getvalue())
+    assert preview.status_code == 200 and 'table-danger' in preview.get_data(as_text=True)
+    refused = confirm(planner, preview)
+    assert refused.status_code == 422 and sha256(writable_workspace.path) == before
+
+
+def test_windows_1258_csv_is_refused_unless_declared(app, planner, writable_workspace):
+    data = cp1258(GOOD_PROJECTS)
+    assert data != GOOD_PROJECTS.encode()
+    before = sha256(writable_workspace.path)
+    _refused(upload(planner, "projects", "cp1258.csv", data), writable_workspace, before,
+             "not UTF-8 (line 2")
+    preview = upload(planner, "projects", "cp1258.csv", data, encoding="cp1258")
+    assert preview.status_code == 200 and "Windows-1258" in preview.get_data(as_text=True)
+    assert confirm(planner, preview).status_code == 200
+    title = writable_workspace.read(schema.PROJECTS).set_index("project_id").loc["W-1", "title"]
+    assert title == "Trạm y tế xã Tân Thành"      # decoded and composed to NFC
+
+
+@pytest.mark.parametrize("kind,name,data,message", [
+    ("projects", "p.exe", b"MZ\x90\x00", "wrong file type"),
+    ("projects", "p.xlsx", b"not a workbook at all", "not a zip archive"),
+    ("projects", "p.csv", b"PK\x03\x04" + b"\0" * 100, "Excel workbook named .csv"),
+    ("boundaries", "b.gpkg", b"<html></html>", "not a GeoPackage"),
+    ("boundaries", "b.geojson", b"\x89PNG\r\n", "not GeoJSON"),
+    ("projects", "p.csv", b"", "empty"),
+])
+def test_wrong_file_types_are_refused(app, planner, writable_workspace, kind, name, data, message):
+    before = sha256(writable_workspace.path)
+    _refused(upload(planner, kind, name, data), writable_workspace, before, message)

@@ -1,0 +1,152 @@
+"""Sign-in, roles, CSRF protection and the sign-in rate limit.
+
+Public visitors (no account) see maps, donor views, the API and exports.
+Planners and admins sign in (accounts: :mod:`geoaid.accounts`). Libraries do
+the security work: Flask-Login (sessions), Flask-WTF (CSRF token on every
+form: every POST without a valid token is refused), Flask-Limiter (sign-in
+attempts per client address), argon2-cffi (password hashes).
+
+The session cookie is signed with a key that is never in the repository
+(``$GEOAID_SECRET_KEY``, else a key generated beside the workspace), is
+HttpOnly and SameSite=Lax, and Secure whenever the app is not served on the
+loopback address only (``SESSION_COOKIE_SECURE``; ``geoaid serve`` sets it).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, abort, current_app, redirect, render_template, request, session,
+                   url_for)
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from geoaid.accounts import Account, AccountStore, secret_key
+from web.i18n import t
+
+bp = Blueprint("auth", __name__)
+LOGIN_LIMIT = "5 per minute; 30 per hour"
+
+
+class User(UserMixin):
+    """A signed-in account; the session id carries the account's epoch."""
+
+    def __init__(self, account: Account):
+        self.account = account
+        self.name = account.name
+        self.role = account.role
+
+    def get_id(self) -> str:
+        return f"{self.account.epoch}:{self.account.name}"
+
+    def may(self, role: str) -> bool:
+        return self.account.may(role)
+
+
+def accounts() -> AccountStore:
+    return AccountStore.for_workspace(current_app.config["WORKSPACE"])
+
+
+def user_name() -> str:
+    """Who is acting, for the audit log."""
+    return current_user.name if current_user.is_authenticated else "public"
+
+
+def require(role: str):
+    """Allow a view to accounts with at least ``role``: others get 401 (sign in) or 403."""
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if request.method == "GET":
+                    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                abort(401, description=t("sign_in_required"))
+            if not current_user.may(role):
+                abort(403, description=t("forbidden_role").format(role=t(f"role_{role}")))
+            return view(*args, **kwargs)
+        return guarded
+    return decorate
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an absolute URL an attacker chose."""
+    parts = urlsplit(target or "")
+    if not target or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("manage.index")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        account = accounts().authenticate(request.form.get("name", ""), request.form.get("password", ""))
+        if account is not None:
+            session.clear()          # a new session on sign-in (no session fixation)
+            login_user(User(account))
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")))
+        error = t("login_failed")
+    return render_template("login.html", error=error, next=request.args.get("next", "")), (
+        401 if error else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    return redirect(url_for("pages.home"))
+
+
+def init_app(app) -> None:
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(app.config["WORKSPACE"])
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=app.config["SESSION_COOKIE_SECURE"],
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+    )
+    @app.before_request
+    def refuse_oversized_body():
+        # Before the CSRF check reads the form: a body over the limit is refused
+        # from its Content-Length, unread.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and (request.content_length or 0) > limit:
+            abort(413)
+
+    CSRFProtect(app)
+    manager = LoginManager(app)
+    manager.session_protection = "strong"
+
+    @manager.user_loader
+    def load_user(user_id: str):
+        epoch, _, name = user_id.partition(":")
+        account = accounts().get(name)
+        return User(account) if account and str(account.epoch) == epoch else None
+
+    # One limiter per app: its counters live in this process (a single
+    # waitress process serves geoaid); several processes would need a shared
+    # store (RATELIMIT_STORAGE_URI, e.g. redis://).
+    limiter = Limiter(get_remote_address, app=app, default_limits=[],
+                      storage_uri=app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
+    app.view_functions["auth.login"] = limiter.limit(LOGIN_LIMIT, methods=["POST"])(
+        app.view_functions["auth.login"])
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(exc):
+        from web.errors import respond
+
+        return respond(400, t("csrf_refused"))
+
+    @app.errorhandler(429)
+    def too_many(exc):
+        from web.errors import respond
+
+        return respond(429, t("too_many_attempts"))

@@ -1,0 +1,180 @@
+"""Planner and admin pages: uploads (preview, then confirm), settings, audit log, accounts.
+
+Every route here changes data or shows who did, so every one is guarded by
+a role (:func:`web.auth.require`) and every POST carries a CSRF token.
+Views parse the form, call :mod:`geoaid.uploads` / :mod:`geoaid.accounts` /
+:mod:`geoaid.settings`, and render; uploads follow the CLI's rules exactly
+because they run the same importers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from geoaid import schema, uploads
+from geoaid.accounts import ROLES, AccountError
+from geoaid.importers.boundaries import CODE_MODES
+from geoaid.importers.classifications import KNOWN_SCHEMES
+from geoaid.safezip import Limits, UnsafeFileError
+from geoaid.settings import DEFAULTS, validate
+from web import workspace
+from web.auth import accounts, current_user, require, user_name
+from web.i18n import t
+
+bp = Blueprint("manage", __name__)
+
+
+def _staging() -> uploads.Staging:
+    path = Path(current_app.config["WORKSPACE"])
+    return uploads.Staging(path.with_name(f".{path.stem}.uploads"))
+
+
+def _limits() -> Limits:
+    return Limits(max_file_bytes=current_app.config["UPLOAD_MAX_BYTES"])
+
+
+def _options(kind: str) -> dict:
+    """The importer options a form may set; anything else in the form is ignored."""
+    form = request.form
+    options = {"sample": form.get("sample") == "on", "encoding": form.get("encoding", "utf-8")}
+    if kind == "classifications":
+        scheme = form.get("scheme", "")
+        if scheme not in KNOWN_SCHEMES:
+            raise UnsafeFileError(t("choose_scheme"))
+        options.update(scheme=scheme, label=form.get("label", "").strip(),
+                       legal_source=form.get("legal_source", "").strip(),
+                       period=form.get("period", "").strip())
+    elif kind == "boundaries":
+        version = form.get("version", "2019")
+        codes = form.get("codes", "auto")
+        if version not in ("2019", "2025") or codes not in CODE_MODES:
+            raise UnsafeFileError(t("bad_option"))
+        options.update(version=version, codes=codes, merge=form.get("merge") == "on")
+    return options
+
+
+def _index_context(**extra) -> dict:
+    return {"kinds": uploads.KINDS, "schemes": KNOWN_SCHEMES, "code_modes": CODE_MODES,
+            "limit_mb": current_app.config["UPLOAD_MAX_BYTES"] // 2**20, **extra}
+
+
+@bp.route("/manage")
+@require("planner")
+def index():
+    return render_template("manage.html", **_index_context())
+
+
+@bp.route("/manage/import/<kind>", methods=["POST"])
+@require("planner")
+def upload(kind: str):
+    if kind not in uploads.KINDS:
+        abort(404)
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        return render_template("manage.html", **_index_context(error=t("no_file"), kind=kind)), 400
+    try:
+        staged = _staging().put(sent.stream, kind, sent.filename, user_name(), _options(kind), _limits())
+    except UnsafeFileError as exc:
+        return render_template("manage.html", **_index_context(
+            error=f"{uploads.display_name(sent.filename)}: {exc}", kind=kind)), 400
+    try:
+        prepared = uploads.prepare(workspace(), staged)
+    except ValueError as exc:                       # e.g. a period written wrongly
+        _staging().discard(staged)
+        return render_template("manage.html", **_index_context(error=str(exc), kind=kind)), 400
+    return render_template("import_preview.html", staged=staged, prepared=prepared,
+                           report=prepared.report)
+
+
+def _staged_or_404():
+    try:
+        return _staging().get(request.form.get("token", ""), user_name())
+    except KeyError:
+        abort(404, description=t("upload_gone"))
+
+
+@bp.route("/manage/import/confirm", methods=["POST"])
+@require("planner")
+def confirm():
+    staged = _staged_or_404()
+    # Prepared again: the workspace may have changed since the preview.
+    prepared = uploads.prepare(workspace(), staged)
+    report = uploads.commit(workspace(), staged, prepared, user_name(),
+                            keep_valid=request.form.get("keep_valid") == "on")
+    if report.written:
+        _staging().discard(staged)
+    return render_template("import_result.html", staged=staged, report=report,
+                           prepared=prepared), 200 if report.written else 422
+
+
+@bp.route("/manage/import/discard", methods=["POST"])
+@require("planner")
+def discard():
+    _staging().discard(_staged_or_404())
+    return redirect(url_for("manage.index"))
+
+
+@bp.route("/manage/settings", methods=["GET", "POST"])
+@require("planner")
+def settings():
+    error, status = None, 200
+    if request.method == "POST":
+        key = request.form.get("key", "")
+        try:
+            if key not in DEFAULTS:
+                raise ValueError(t("bad_option"))
+            try:
+                value = json.loads(request.form.get("value", ""))
+            except json.JSONDecodeError:
+                raise ValueError(t("settings_json")) from None
+            value = validate(key, value)
+            with workspace().transaction() as tx:
+                tx.set_settings(**{key: value})
+                tx.audit(user_name(), "settings set", None, {key: value})
+            return redirect(url_for("manage.settings"))
+        except ValueError as exc:
+            error, status = f"{key}: {exc}", 400
+    current = {key: json.dumps(value, ensure_ascii=False) for key, value in workspace().settings().items()}
+    return render_template("manage_settings.html", settings=current, error=error), status
+
+
+@bp.route("/manage/audit")
+@require("planner")
+def audit():
+    log = workspace().read(schema.AUDIT_LOG).iloc[::-1].head(500)
+    return render_template("manage_audit.html", rows=log.to_dict("records"))
+
+
+@bp.route("/manage/users", methods=["GET", "POST"])
+@require("admin")
+def users():
+    error, status = None, 200
+    if request.method == "POST":
+        action, name = request.form.get("action", ""), request.form.get("name", "")
+        store = accounts()
+        try:
+            if action == "add":
+                account = store.add(name, request.form.get("password", ""), request.form.get("role", ""))
+                details = {"name": account.name, "role": account.role}
+            elif action == "role":
+                account = store.set_role(name, request.form.get("role", ""))
+                details = {"name": account.name, "role": account.role}
+            elif action == "password":
+                store.set_password(name, request.form.get("password", ""))
+                details = {"name": name}
+            elif action == "remove":
+                if name == current_user.name:
+                    raise AccountError(t("cannot_remove_self"))
+                store.remove(name)
+                details = {"name": name}
+            else:
+                raise AccountError(t("bad_option"))
+            workspace().record(user_name(), f"user {action}", details)
+            return redirect(url_for("manage.users"))
+        except AccountError as exc:
+            error, status = str(exc), 400
+    return render_template("manage_users.html", accounts=accounts().list(), roles=ROLES,
+                           error=error), status
