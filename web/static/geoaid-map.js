@@ -119,16 +119,30 @@
     return control;
   }
 
+  // Offline, a tile request may fail at once (tileerror) or hang behind a
+  // firewall for a minute; both count as "basemap unavailable" so the notice
+  // shows within seconds. A tile that loads later clears it.
   function watchBasemap(map) {
     var notice = document.getElementById("basemap-offline");
+    var loaded = false;
+    function offline() {
+      if (loaded) return;
+      if (notice) notice.hidden = false;
+      document.body.dataset.basemap = "offline";
+    }
+    var tiles = 0;
     map.eachLayer(function (layer) {
       if (layer instanceof L.TileLayer) {
-        layer.on("tileerror", function () {
-          if (notice) notice.hidden = false;
-          document.body.dataset.basemap = "offline";
+        tiles += 1;
+        layer.on("tileerror", offline);
+        layer.on("tileload", function () {
+          loaded = true;
+          if (notice) notice.hidden = true;
+          document.body.dataset.basemap = "online";
         });
       }
     });
+    if (tiles) window.setTimeout(offline, 8000);
   }
 
   // Tooltip: the commune's name and, when known, its gap or funding figure.
