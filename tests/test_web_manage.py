@@ -12,6 +12,7 @@ import re
 import stat
 import unicodedata
 import zipfile
+from datetime import datetime, timedelta, timezone
 
 import geopandas as gpd
 import pytest
@@ -267,6 +268,8 @@ def test_upload_previews_then_commits_on_confirm(app, planner, writable_workspac
     last = audit(writable_workspace).iloc[-1]
     assert (last["user"], last["action"], last["file"]) == ("planner1", "import projects", "dự án.csv")
     assert '"projects": 1' in last["details"]
+    age = datetime.now(timezone.utc) - datetime.fromisoformat(last["at"])
+    assert timedelta(0) <= age < timedelta(minutes=5)
     again = confirm(planner, preview)                          # the staged file is gone once imported
     assert again.status_code == 404
 
@@ -408,7 +411,9 @@ def test_broken_dbf_is_reported_and_refused(app, planner, writable_workspace, tm
             z.write(part, part.name)
     before = sha256(writable_workspace.path)
     preview = upload(planner, "boundaries", "xa.zip", archive.getvalue())
-    assert preview.status_code == 200 and 'table-danger' in preview.get_data(as_text=True)
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and 'table-danger' in page
+    assert "attribute table (.dbf) is missing, damaged or empty" in page
     refused = confirm(planner, preview)
     assert refused.status_code == 422 and sha256(writable_workspace.path) == before
 

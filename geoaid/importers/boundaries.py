@@ -269,6 +269,12 @@ def _read(path: Path, layer: str | None, encoding: str | None, report: ImportRep
     except Exception as exc:
         report.add(None, None, None, f"cannot read the file: {exc}")
         return None
+    if suffix == ".shp" and not [c for c in raw.columns if c != "geometry"]:
+        # GDAL reads the shapes of a Shapefile whose .dbf is missing or damaged, with no fields.
+        report.add(None, None, path.with_suffix(".dbf").name,
+                   "the attribute table (.dbf) is missing, damaged or empty: no fields could be read; "
+                   "export the layer again (with its .dbf, .shx, .prj and .cpg)")
+        return None
     if suffix == ".shp" and encoding is None:
         raw = _fix_encoding(path, layer, raw, report)
     return raw
