@@ -223,18 +223,34 @@ def test_post_without_csrf_token_is_refused(app, planner, writable_workspace):
 
 # --- settings, accounts through the web ------------------------------------------
 
-def test_planner_edits_exchange_rates_with_audit(app, planner, writable_workspace):
+def test_planner_edits_exchange_rates_and_weights_with_audit(app, planner, writable_workspace):
     csrf = token(planner, "/manage/settings")
+    page = planner.get("/manage/settings").get_data(as_text=True)
+    assert 'name="rate_USD" value="25000"' in page and 'name="weight_region_iii"' in page
     bad = planner.post("/manage/settings", data={"csrf_token": csrf, "key": "exchange_rates_vnd",
-                                                 "value": '{"USD": -1}'})
-    assert bad.status_code == 400 and "VND" in bad.get_data(as_text=True)
+                                                 "rate_USD": "-1", "rate_EUR": "27000"})
+    assert bad.status_code == 400 and "positive" in bad.get_data(as_text=True)
+    words = planner.post("/manage/settings", data={"csrf_token": csrf, "key": "exchange_rates_vnd",
+                                                   "rate_USD": "hai mươi lăm nghìn", "rate_EUR": "27000"})
+    assert words.status_code == 400 and "is not a number" in words.get_data(as_text=True)
     assert writable_workspace.settings()["exchange_rates_vnd"]["USD"] == 25000
-    good = planner.post("/manage/settings", data={"csrf_token": csrf, "key": "exchange_rates_vnd",
-                                                  "value": '{"VND": 1, "USD": 25400, "EUR": 27500}'})
+    good = planner.post("/manage/settings", data={
+        "csrf_token": csrf, "key": "exchange_rates_vnd", "rate_USD": "25.400", "rate_EUR": "",
+        "new_code": "jpy", "new_rate": "165"})                    # Vietnamese thousands; EUR removed
     assert good.status_code == 302
-    assert writable_workspace.settings()["exchange_rates_vnd"]["USD"] == 25400
+    assert writable_workspace.settings()["exchange_rates_vnd"] == {"VND": 1, "USD": 25400, "JPY": 165}
     last = audit(writable_workspace).iloc[-1]
     assert (last["user"], last["action"]) == ("planner1", "settings set") and "25400" in last["details"]
+    weights = {f"weight_{k}": "1,5" for k in writable_workspace.settings()["priority_weights"]}
+    assert planner.post("/manage/settings", data={"csrf_token": csrf, "key": "priority_weights",
+                                                  **weights}).status_code == 302
+    assert set(writable_workspace.settings()["priority_weights"].values()) == {1.5}
+    assert planner.post("/manage/settings", data={"csrf_token": csrf, "key": "area_allocation_rule",
+                                                  "value": "area"}).status_code == 302
+    assert writable_workspace.settings()["area_allocation_rule"] == "area"
+    refused = planner.post("/manage/settings", data={"csrf_token": csrf, "key": "gap_area_weight",
+                                                     "value": "2"})
+    assert refused.status_code == 400 and writable_workspace.settings()["gap_area_weight"] == 0.5
 
 
 def test_admin_manages_accounts_with_audit(app, admin, writable_workspace):

@@ -9,7 +9,6 @@ because they run the same importers.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -20,6 +19,7 @@ from geoaid.importers.boundaries import CODE_MODES
 from geoaid.importers.classifications import KNOWN_SCHEMES
 from geoaid.safezip import Limits, UnsafeFileError
 from geoaid.settings import DEFAULTS, validate
+from geoaid.tabular import parse_number
 from web import workspace
 from web.auth import accounts, current_user, require, user_name
 from web.i18n import t
@@ -117,27 +117,51 @@ def discard():
     return redirect(url_for("manage.index"))
 
 
+def _number(name: str) -> float:
+    raw = request.form.get(name, "")
+    try:
+        value = parse_number(raw)
+    except ValueError:
+        raise ValueError(t("not_a_number").format(value=raw)) from None
+    return int(value) if value.is_integer() else value
+
+
+def _setting_from_form(key: str, current):
+    """A setting's new value from its form: one field per currency or scheme, Vietnamese numbers."""
+    form = request.form
+    if key == "exchange_rates_vnd":
+        rates = {"VND": 1}
+        for code in current:
+            if code != "VND" and form.get(f"rate_{code}", "").strip():  # an emptied rate removes it
+                rates[code] = _number(f"rate_{code}")
+        new_code = form.get("new_code", "").strip().upper()
+        if new_code:
+            rates[new_code] = _number("new_rate")
+        return rates
+    if key == "priority_weights":
+        return {scheme: _number(f"weight_{scheme}") for scheme in current}
+    if key in ("gap_reference_vnd", "gap_area_weight"):
+        return _number("value")
+    return form.get("value", "")
+
+
 @bp.route("/manage/settings", methods=["GET", "POST"])
 @require("planner")
 def settings():
     error, status = None, 200
+    current = workspace().settings()
     if request.method == "POST":
         key = request.form.get("key", "")
         try:
             if key not in DEFAULTS:
                 raise ValueError(t("bad_option"))
-            try:
-                value = json.loads(request.form.get("value", ""))
-            except json.JSONDecodeError:
-                raise ValueError(t("settings_json")) from None
-            value = validate(key, value)
+            value = validate(key, _setting_from_form(key, current[key]))
             with workspace().transaction() as tx:
                 tx.set_settings(**{key: value})
                 tx.audit(user_name(), "settings set", None, {key: value})
             return redirect(url_for("manage.settings"))
         except ValueError as exc:
             error, status = f"{key}: {exc}", 400
-    current = {key: json.dumps(value, ensure_ascii=False) for key, value in workspace().settings().items()}
     return render_template("manage_settings.html", settings=current, error=error), status
 
 
