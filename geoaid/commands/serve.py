@@ -29,6 +29,11 @@ def run(args) -> int:
     loopback = args.host in ("127.0.0.1", "localhost", "::1")
     app = create_app(workspace.path, {"SESSION_COOKIE_SECURE": not loopback})
     print(f"geoaid: serving {workspace.path} on http://{args.host}:{args.port}/")
+    from geoaid.accounts import AccountStore
+
+    if not AccountStore.for_workspace(workspace.path).list():
+        print("geoaid: no planner accounts yet: maps are public, uploads need one. Create the first "
+              f"admin with: geoaid user add NAME --role admin --workspace {workspace.path}")
     if args.production:
         from waitress import serve
 
