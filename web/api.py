@@ -16,9 +16,6 @@ import pandas as pd
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from geoaid.classify import classify
-from geoaid.coverage import commune_projects, coverage, gap_ranking
-from geoaid.donors import donor_reach, list_donors
-from geoaid.neighbours import neighbours
 from geoaid.overlaps import find_overlaps
 from web import data
 
@@ -126,13 +123,11 @@ def commune_json(code: str):
     frames = data.frames()
     if code not in set(frames.communes["code"]):
         abort(404, description=f"unknown commune code {code!r}")
-    row = coverage(frames, allocations=data.allocations())
-    row = row[row["commune_code"] == code].drop(columns="geometry")
-    projects = commune_projects(frames, allocations=data.allocations())
+    rows = data.coverage_rows()
+    row = rows[rows["commune_code"] == code].drop(columns="geometry")
+    projects = data.project_rows()
     projects = projects[projects["commune_code"] == code]
-    near = neighbours(frames.communes, code)["code"]
-    near_rows = coverage(frames, allocations=data.allocations())
-    near_rows = near_rows[near_rows["commune_code"].isin(near)].drop(columns="geometry")
+    near_rows = rows[rows["commune_code"].isin(data.neighbour_codes(code))].drop(columns="geometry")
     return cached_json({"commune": records(pd.DataFrame(row))[0], "projects": records(projects),
                         "neighbours": records(pd.DataFrame(near_rows))})
 
@@ -142,7 +137,7 @@ def commune_json(code: str):
 def gaps_json():
     """The gap ranking (most urgent first) for the filters."""
     filters = data.filters_from_request()
-    ranking = gap_ranking(data.frames(), filters)
+    ranking = data.ranking(filters)
     return cached_json({"filters": filters.to_query(), "sample": data.frames().is_sample,
                         "communes": records(ranking)})
 
@@ -165,7 +160,7 @@ NATIONAL_PROPERTIES = ["name", "fill", "ethnic_minority", "coastal"]
 
 def _gaps_collection(filters, view: str, detail: str) -> dict:
     frames = data.frames()
-    rows = pd.DataFrame(coverage(frames, filters, allocations=data.allocations()).drop(columns="geometry"))
+    rows = pd.DataFrame(data.coverage_rows(filters).drop(columns="geometry"))
     column, palette, unit = VIEWS[view]
     classes = classify(rows[column], palette=palette)
     rows["fill"] = classes.colour_of()
@@ -181,7 +176,7 @@ def _gaps_collection(filters, view: str, detail: str) -> dict:
                 if not props.get(flag):
                     props.pop(flag, None)
         return collection
-    titles = commune_projects(frames, filters, allocations=data.allocations())
+    titles = data.project_rows(filters)
     titles = titles.groupby("commune_code").apply(
         lambda g: [{"title": t, "donor": d, "sector": s}  # a sector key: the page labels it in its language
                    for t, d, s in zip(g["title"], g["donor"], g["sector"])][:8], include_groups=False)
@@ -196,7 +191,7 @@ def _gaps_collection(filters, view: str, detail: str) -> dict:
 @bp.route("/projects")
 def projects_json():
     filters = data.filters_from_request()
-    rows = commune_projects(data.frames(), filters, allocations=data.allocations())
+    rows = data.project_rows(filters)
     projects = data.frames().projects
     wanted = projects[projects["project_id"].isin(rows["project_id"])]
     return cached_json({"projects": records(wanted), "allocations": records(rows[[
@@ -208,7 +203,7 @@ def projects_geojson():
     """Commune-targeted project locations as points (commune representative points)."""
     filters = data.filters_from_request()
     frames = data.frames()
-    rows = commune_projects(frames, filters, allocations=data.allocations())
+    rows = data.project_rows(filters)
     rows = rows[rows["scope"] == "commune"]
     points = frames.communes.set_index("code").geometry.representative_point()
     names = frames.communes.set_index("code")["name"]
@@ -232,12 +227,12 @@ def overlaps_json():
 # -- donors ---------------------------------------------------------------------
 @bp.route("/donors")
 def donors_json():
-    return cached_json({"donors": records(list_donors(data.frames()))})
+    return cached_json({"donors": records(data.donors())})
 
 
 def reach_or_404(donor: str):
     """The donor's reach; an unknown donor raises UnknownDonor (a 404 with suggestions)."""
-    return donor_reach(data.frames(), donor, data.filters_from_request())
+    return data.reach(donor, data.filters_from_request())
 
 
 @bp.route("/donors/<path:donor>")
@@ -253,7 +248,12 @@ def donor_json(donor: str):
 
 
 def donor_geojson(donor: str):
-    reach = reach_or_404(donor)
+    reach = reach_or_404(donor)          # an unknown donor is a 404 before anything is cached
+    detail = _detail()
+    return cached_json(lambda: _donor_collection(reach, detail), "application/geo+json")
+
+
+def _donor_collection(reach, detail: str) -> dict:
     per_commune = reach.by_commune.groupby("commune_code", as_index=False)[["funding_vnd", "funding_usd"]].sum()
     communes = data.frames().communes
     rows = pd.DataFrame({"commune_code": communes["code"], "commune_name": communes["name"],
@@ -264,10 +264,9 @@ def donor_geojson(donor: str):
     rows[["funding_vnd", "funding_usd"]] = rows[["funding_vnd", "funding_usd"]].fillna(0)
     classes = classify(rows["funding_usd"], palette="YlGnBu")
     rows["fill"] = classes.colour_of()
-    return cached_json(feature_collection(
-        rows, ["commune_code", "commune_name", "district", "province", "funding_usd", "fill"], _detail(),
-        legend=classes.legend(legend_unit("USD"), decimals=0), sample=reach.sample, donor=reach.donor),
-        "application/geo+json")
+    return feature_collection(
+        rows, ["commune_code", "commune_name", "district", "province", "funding_usd", "fill"], detail,
+        legend=classes.legend(legend_unit("USD"), decimals=0), sample=reach.sample, donor=reach.donor)
 
 
 @bp.route("/openapi.json")

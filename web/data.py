@@ -9,32 +9,74 @@ from __future__ import annotations
 
 import threading
 
-from flask import request
+from flask import g, request
 
 from geoaid.allocation import allocate
-from geoaid.donors import UnknownDonor
+from geoaid.coverage import commune_projects, coverage, gap_ranking
+from geoaid.donors import UnknownDonor, donor_reach, list_donors
 from geoaid.filters import Filters, filters_for
+from geoaid.neighbours import neighbours
 from geoaid.frames import Frames, load_frames
 from geoaid.reform_aggregate import available_versions, frames_for_version
 from geoaid.simplify import DECIMALS, TOLERANCE, simplify_for_web
+from geoaid.workspace import WorkspaceError
 from web import workspace
 from web.errors import BadParameter
 
 _lock = threading.Lock()
-_cache: dict = {}
+_cache: dict = {}          # (workspace path, file version, name) -> value
+_KEEP_VERSIONS = 2         # the newest and the one requests may still be reading
+_MAX_ENTRIES = 256         # per process: bounds memory when many filter combinations are asked
+
+
+def _store(key, value) -> None:
+    with _lock:
+        path, version = key[0], key[1]
+        others = [v for v in dict.fromkeys(k[1] for k in _cache if k[0] == path) if v != version]
+        keep = {version, *others[len(others) - (_KEEP_VERSIONS - 1):]}
+        for old in [k for k in _cache if k[0] == path and k[1] not in keep]:
+            del _cache[old]
+        while len(_cache) >= _MAX_ENTRIES:            # oldest first (dicts keep insertion order)
+            del _cache[next(iter(_cache))]
+        _cache[key] = value
+
+
+def _snapshot():
+    """The (file version, Frames) this request reads, fixed at its first read.
+
+    Why: an import may swap the workspace file while a request is being
+    served. Every figure of one response must come from one version, so the
+    request pins the version of the frames it first read, and every derived
+    value (allocations, coverage, geometry) is cached under that version and
+    built from those frames. The frames themselves are read again if the file
+    changed while they were being read.
+    """
+    if "geoaid_snapshot" not in g:
+        ws = workspace()
+        for _ in range(20):
+            version = ws.version()
+            key = (str(ws.path), version, "frames:2019")
+            with _lock:
+                loaded = _cache.get(key)
+            if loaded is None:
+                loaded = load_frames(ws)
+                if ws.version() != version:
+                    continue                              # swapped mid-read: read again
+                _store(key, loaded)
+            g.geoaid_snapshot = (version, loaded)
+            break
+        else:
+            raise WorkspaceError(f"{ws.path} keeps changing; try again in a moment")
+    return g.geoaid_snapshot
 
 
 def _cached(name: str, build):
-    ws = workspace()
-    key = (str(ws.path), ws.version(), name)
+    key = (str(workspace().path), _snapshot()[0], name)
     with _lock:
         if key in _cache:
             return _cache[key]
     value = build()
-    with _lock:
-        for old in [k for k in _cache if k[0] == key[0] and k[1] != key[1]]:
-            del _cache[old]
-        _cache[key] = value
+    _store(key, value)
     return value
 
 
@@ -51,7 +93,7 @@ def boundary_version() -> str:
 
 
 def frames() -> Frames:
-    legacy = _cached("frames:2019", lambda: load_frames(workspace()))
+    legacy = legacy_frames()
     version = boundary_version()
     if version == "2019":
         return legacy
@@ -59,12 +101,67 @@ def frames() -> Frames:
 
 
 def legacy_frames() -> Frames:
-    return _cached("frames:2019", lambda: load_frames(workspace()))
+    return _snapshot()[1]
 
 
 def allocations():
     current = frames()
     return _cached(f"allocations:{boundary_version()}", lambda: allocate(current))
+
+
+# Analysis results per filter set, computed once per workspace version: the
+# views ask for the same coverage many times (a commune page needs its own row
+# and its neighbours'), and recomputing it per request starves the server's
+# threads of the interpreter under load. Callers get copies they may change.
+
+def _filter_key(filters: Filters | None) -> str:
+    return repr(sorted((filters or Filters()).to_query().items()))
+
+
+def coverage_rows(filters: Filters | None = None):
+    """geoaid.coverage.coverage for the request's boundary version and ``filters``."""
+    current = frames()
+    rows = _cached(f"coverage:{boundary_version()}:{_filter_key(filters)}",
+                   lambda: coverage(current, filters or Filters(), allocations=allocations()))
+    return rows.copy()
+
+
+def ranking(filters: Filters | None = None):
+    """geoaid.coverage.gap_ranking, from the same cached allocations."""
+    current = frames()
+    rows = _cached(f"ranking:{boundary_version()}:{_filter_key(filters)}",
+                   lambda: gap_ranking(current, filters or Filters(), allocations()))
+    return rows.copy()
+
+
+def project_rows(filters: Filters | None = None):
+    """geoaid.coverage.commune_projects: each project's allocation to each commune."""
+    current = frames()
+    rows = _cached(f"projects:{boundary_version()}:{_filter_key(filters)}",
+                   lambda: commune_projects(current, filters or Filters(), allocations=allocations()))
+    return rows.copy()
+
+
+def donors():
+    """geoaid.donors.list_donors for the request's version."""
+    current = frames()
+    return _cached(f"donors:{boundary_version()}", lambda: list_donors(current)).copy()
+
+
+def reach(donor: str, filters: Filters):
+    """geoaid.donors.donor_reach from the cached allocations (UnknownDonor is raised, not cached).
+
+    The result is shared between requests: views only read it.
+    """
+    current = frames()
+    return _cached(f"reach:{boundary_version()}:{donor}:{_filter_key(filters)}",
+                   lambda: donor_reach(current, donor, filters, allocations()))
+
+
+def neighbour_codes(code: str) -> list[str]:
+    communes = frames().communes
+    return list(_cached(f"neighbours:{boundary_version()}:{code}",
+                        lambda: list(neighbours(communes, code)["code"])))
 
 
 def light_geometry(detail: str):

@@ -10,10 +10,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from geoaid.coverage import commune_projects, coverage, gap_ranking
-from geoaid.donors import donor_reach, list_donors
 from geoaid.exports import export_table
-from geoaid.neighbours import neighbours
 from geoaid.sectors import SECTORS
 from geoaid.simplify import TOLERANCE
 from geoaid import schema
@@ -86,14 +83,14 @@ def _version_query() -> dict:
 
 @bp.route("/donors")
 def donors():
-    return render_template("donors.html", donors=list_donors(data.frames()).to_dict("records"),
+    return render_template("donors.html", donors=data.donors().to_dict("records"),
                            is_sample=data.frames().is_sample)
 
 
 @bp.route("/donors/<path:donor>")
 def donor(donor: str):
     filters = data.filters_from_request()
-    reach = donor_reach(data.frames(), donor, filters)  # UnknownDonor → 404 with suggestions
+    reach = data.reach(donor, filters)  # UnknownDonor → 404 with suggestions
     provinces = reach.by_province["province_code"].tolist()
     bounds = None
     communes = data.frames().communes
@@ -111,7 +108,7 @@ def donor(donor: str):
 @bp.route("/planner")
 def planner():
     filters = data.filters_from_request()
-    ranking = gap_ranking(data.frames(), filters)
+    ranking = data.ranking(filters)
     limit = request.args.get("limit", "50")
     if not limit.isdigit():
         raise BadParameter("limit must be a whole number")
@@ -129,11 +126,11 @@ def commune(code: str):
     communes = frames.communes
     if code not in set(communes["code"]):
         abort(404, description=f"unknown commune code {code!r}")
-    rows = coverage(frames, allocations=data.allocations())
+    rows = data.coverage_rows()
     row = rows[rows["commune_code"] == code].iloc[0]
-    near = neighbours(communes, code)["code"]
+    near = data.neighbour_codes(code)
     near_rows = rows[rows["commune_code"].isin(near)].sort_values("gap_rank")
-    projects = commune_projects(frames, allocations=data.allocations())
+    projects = data.project_rows()
     projects = projects[projects["commune_code"] == code]
     shape = communes[communes["code"] == code]
     # The mini-map frames the commune with its neighbours, so their coverage is in view too.
@@ -214,7 +211,7 @@ def api_index():
     for path in description["paths"]:
         example = path.replace("{code}", data.frames().communes["code"].iloc[0])
         if "{donor}" in path:
-            donors = list_donors(data.frames())["donor"]
+            donors = data.donors()["donor"]
             if donors.empty:
                 continue
             example = example.replace("{donor}", quote(donors.iloc[0], safe=""))
