@@ -1,0 +1,335 @@
+"""Concurrency: maps served during imports, and planners importing at once.
+
+README ("Accounts, uploads and the audit log" → Concurrency) promises that maps
+served during an import show the workspace before or after it, never in
+between, and that two planners importing at once are serialised. These tests
+drive the real programs: ``geoaid serve --production`` (waitress) answering
+over HTTP while ``geoaid import projects`` runs as separate processes.
+
+Not marked ``slow``: CI runs ``./run.sh test`` (plain pytest, no ``-m``
+filter), and these properties must be checked there on every run.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import multiprocessing
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from geoaid import schema
+from geoaid.coverage import commune_projects, coverage, gap_ranking
+from geoaid.donors import list_donors
+from geoaid.filters import Filters
+from geoaid.frames import load_frames
+from geoaid.importers import projects
+from geoaid.workspace import Workspace
+from tests.test_import_projects import prepare, write_csv
+from tests.test_web_serve import free_port, wait_for
+
+PROVINCE = "96"                 # Cà Mau, one of the demo provinces
+X, Y = "32002", "32005"         # two of its communes (real codes from the demo build)
+IMPORT_SECONDS = 30             # how long imports keep swapping the workspace under the readers
+READERS = 4                     # client threads hammering the API meanwhile
+
+
+def project_row(project_id: str, title: str, donor: str, budget_vnd: int, commune: str) -> str:
+    """One row in the Vietnamese-header layout of tests/test_import_projects.HEADER."""
+    return f"{project_id},{title},{donor},Y tế,{budget_vnd},VND,01/01/2024,31/12/2025,ongoing,{commune}\n"
+
+
+def write_a_and_b(folder):
+    """Files A and B: each has its own project and the shared project CC-S, with another budget
+    and commune. Re-importing therefore *changes* what the maps show (CC-S moves between X and
+    Y), and a reader combining tables of two versions (A's project budgets with B's locations,
+    or one version's projects with another's allocations) produces figures that no consistent
+    state has: that is what makes a torn read visible below."""
+    a = write_csv(folder, project_row("CC-A1", "Concurrency A one", "Concurrency Donor A", 1_000_000_000, X)
+                  + project_row("CC-S", "Shared (A)", "Concurrency Donor A", 3_000_000_000, X), "a.csv")
+    b = write_csv(folder, project_row("CC-B1", "Concurrency B one", "Concurrency Donor B", 2_000_000_000, Y)
+                  + project_row("CC-S", "Shared (B)", "Concurrency Donor B", 5_000_000_000, Y), "b.csv")
+    return a, b
+
+
+def import_in_process(workspace: Workspace, path) -> None:
+    """The core importer on ``path`` (the CLI's code path without the CLI)."""
+    prepared, report = prepare(path, workspace)
+    projects.commit(workspace, prepared, report)
+
+
+def cli_import(path, workspace_path, **popen) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "geoaid", "import", "projects", str(path),
+                             "--workspace", str(workspace_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen)
+
+
+# -- what each read endpoint shows, from the API's JSON and from the core library ------------
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+URLS = {
+    # URL → function of the decoded JSON body giving the figures that must be consistent
+    f"/api/v1/gaps?province={PROVINCE}": lambda body: frozenset(
+        (c["commune_code"], c["project_count"], c["funding_vnd"]) for c in body["communes"]),
+    f"/api/v1/gaps.geojson?province={PROVINCE}": lambda body: frozenset(
+        (f["id"], f["properties"]["project_count"], f["properties"]["funding_usd"]) for f in body["features"]),
+    "/api/v1/donors": lambda body: frozenset(
+        (d["donor"], d["project_count"], d["funding_vnd"]) for d in body["donors"]),
+    **{f"/api/v1/communes/{code}": (lambda body: (
+        body["commune"]["project_count"], body["commune"]["funding_vnd"],
+        frozenset((p["project_id"], p["amount_vnd"]) for p in body["projects"]))) for code in (X, Y)},
+}
+
+
+def core_views(workspace: Workspace) -> dict:
+    """The same figures for every URL in URLS, computed by the core library (no web code)."""
+    frames = load_frames(workspace)
+    gaps = gap_ranking(frames, Filters(provinces=(PROVINCE,)))
+    rows = coverage(frames).set_index("commune_code")
+    located = commune_projects(frames)
+    views = {
+        f"/api/v1/gaps?province={PROVINCE}": frozenset(
+            (c, _plain(n), _plain(v)) for c, n, v in zip(gaps["commune_code"], gaps["project_count"],
+                                                          gaps["funding_vnd"])),
+        f"/api/v1/gaps.geojson?province={PROVINCE}": frozenset(
+            (c, _plain(n), _plain(v)) for c, n, v in zip(gaps["commune_code"], gaps["project_count"],
+                                                          gaps["funding_usd"])),
+        "/api/v1/donors": frozenset(
+            (d, _plain(n), _plain(v)) for d, n, v in list_donors(frames)[["donor", "project_count",
+                                                                           "funding_vnd"]].itertuples(index=False)),
+    }
+    for code in (X, Y):
+        here = located[located["commune_code"] == code]
+        views[f"/api/v1/communes/{code}"] = (
+            _plain(rows.at[code, "project_count"]), _plain(rows.at[code, "funding_vnd"]),
+            frozenset((p, _plain(a)) for p, a in zip(here["project_id"], here["amount_vnd"])))
+    return views
+
+
+def consistent_states(workspace: Workspace, a, b, folder) -> dict[str, dict]:
+    """Every state the workspace can be in between whole imports of A and B, in any order:
+    before, after A, after B, after A then B (CC-S as in B), after B then A (CC-S as in A)."""
+    states = {}
+    for name, sequence in {"before": [], "A": [a], "B": [b], "A+B": [a, b], "B+A": [b, a]}.items():
+        copy = Workspace(folder / f"state-{name.replace('+', '-')}.gpkg")
+        shutil.copy2(workspace.path, copy.path)
+        for path in sequence:
+            import_in_process(copy, path)
+        states[name] = core_views(copy)
+    return states
+
+
+# -- the served app -------------------------------------------------------------------------
+
+@pytest.fixture
+def production_server(writable_workspace):
+    """`geoaid serve --production` on a private copy of the demo workspace, ready to answer."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "geoaid", "serve", "--production", "--workspace",
+                                str(writable_workspace.path), "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log: list[str] = []
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/v1/openapi.json", process)
+
+        # Keep reading the server's output (tracebacks of failed requests): a full pipe would
+        # block the server, and the lines explain a failure.
+        def drain():
+            for line in process.stdout:
+                log.append(line)
+        threading.Thread(target=drain, daemon=True).start()
+        yield SimpleNamespace(port=port, workspace=writable_workspace, log=log, process=process)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def fetch_json(connection: http.client.HTTPConnection, url: str):
+    connection.request("GET", url)
+    response = connection.getresponse()
+    body = response.read()
+    return response.status, body
+
+
+def test_maps_served_during_imports_never_show_a_half_imported_state(production_server, tmp_path):
+    server = production_server
+    a, b = write_a_and_b(tmp_path)
+    states = consistent_states(server.workspace, a, b, tmp_path)
+    # The five states must differ on the province-wide views, or a torn read could pass as a
+    # consistent state there. (A single commune can look the same in two states: X is the same
+    # after A as after B then A.)
+    for url in (f"/api/v1/gaps?province={PROVINCE}", f"/api/v1/gaps.geojson?province={PROVINCE}",
+                "/api/v1/donors"):
+        assert len({state[url] for state in states.values()}) == len(states), url
+
+    stop = threading.Event()
+    seen: dict[str, set[str]] = {url: set() for url in URLS}
+    failures: list[str] = []
+    answered = [0]
+    lock = threading.Lock()
+
+    def reader(offset: int):
+        # One keep-alive connection per thread, like a browser tab; each thread starts at another URL
+        # so that every endpoint is being computed while the workspace is swapped.
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+        urls = list(URLS)
+        i = offset
+        while not stop.is_set():
+            url = urls[i % len(urls)]
+            i += 1
+            try:
+                status, body = fetch_json(connection, url)
+                if status != 200:
+                    failures.append(f"{url}: HTTP {status}: {body[:300]!r}")
+                    continue
+                shown = URLS[url](json.loads(body))
+                match = [name for name, state in states.items() if state[url] == shown]
+                with lock:
+                    answered[0] += 1
+                    if match:
+                        seen[url].add(match[0])
+                    else:
+                        failures.append(f"{url}: a mixed state: {sorted(shown, key=repr) if isinstance(shown, frozenset) else shown}")
+            except Exception as exc:  # noqa: BLE001 - any failure to answer is a finding
+                failures.append(f"{url}: {type(exc).__name__}: {exc}")
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+        connection.close()
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(READERS)]
+    for thread in threads:
+        thread.start()
+    imports = []
+    try:
+        deadline = time.monotonic() + IMPORT_SECONDS
+        while time.monotonic() < deadline or len(imports) < 3:
+            path = a if len(imports) % 2 == 0 else b
+            process = cli_import(path, server.workspace.path)
+            output, _ = process.communicate(timeout=120)
+            assert process.returncode == 0, output
+            imports.append(path.name)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=180)
+
+    by_url = {url: sum(f.startswith(url + ":") for f in failures) for url in URLS}
+    assert not failures, (f"{len(failures)} bad answers of {answered[0] + len(failures)} (imports: {imports}); "
+                          f"per URL: {by_url}; examples: {sorted(set(failures))[:6]}\n"
+                          f"server output:\n{''.join(server.log)[-3000:]}")
+    # The readers really saw the workspace change under them: from before the first import to
+    # both states that alternate once A and B are both in.
+    assert {"before", "A+B", "B+A"} <= seen[f"/api/v1/gaps?province={PROVINCE}"], seen
+    # And once the imports are over, every URL shows the last one's state.
+    final = "A+B" if imports[-1] == b.name else "B+A"
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+    try:
+        for url, shown_of in URLS.items():
+            status, body = fetch_json(connection, url)
+            assert status == 200 and shown_of(json.loads(body)) == states[final][url], url
+    finally:
+        connection.close()
+
+
+# -- planners importing at once ---------------------------------------------------------------
+
+def _import_at_barrier(barrier, path: str, workspace_path: str) -> None:
+    """Child process: run `geoaid import projects` in-process, released together with the others.
+
+    The libraries are imported before the barrier so that what runs after it (read the file,
+    validate, write) overlaps between the processes instead of being spread by start-up time.
+    """
+    from geoaid.cli import main
+    import geoaid.importers.projects  # noqa: F401
+
+    barrier.wait(timeout=120)
+    sys.exit(main(["import", "projects", path, "--workspace", workspace_path]))
+
+
+def import_together(files, workspace_path) -> list[int]:
+    """Import ``files`` into one workspace from as many processes, started at the same instant."""
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded pytest process
+    barrier = context.Barrier(len(files))
+    workers = [context.Process(target=_import_at_barrier, args=(barrier, str(f), str(workspace_path)))
+               for f in files]
+    for worker in workers:
+        worker.start()
+    try:
+        for worker in workers:
+            worker.join(timeout=180)
+        return [worker.exitcode for worker in workers]
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+
+
+def assert_intact(path) -> None:
+    """The GeoPackage opens, SQLite finds no corruption, and no temporary copy was left behind."""
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert schema.PROJECTS in Workspace(path).layers()
+    assert not list(path.parent.glob(f".{path.stem}.*.tmp.gpkg"))
+
+
+def audit_rows(workspace: Workspace) -> pd.DataFrame:
+    return workspace.read(schema.AUDIT_LOG)
+
+
+def test_planners_importing_at_once_are_serialised(writable_workspace, tmp_path):
+    workspace = writable_workspace
+    planners = 4
+    files = [write_csv(tmp_path, project_row(f"CC-P{n}", f"Planner {n} project", f"Planner Donor {n}",
+                                             (n + 1) * 100_000_000, X if n % 2 else Y), f"planner{n}.csv")
+             for n in range(planners)]
+    audit_before = len(audit_rows(workspace))
+
+    assert import_together(files, workspace.path) == [0] * planners
+
+    assert_intact(workspace.path)
+    stored = workspace.read(schema.PROJECTS).set_index("project_id")
+    locations = workspace.read(schema.PROJECT_LOCATIONS)
+    lost = {f"CC-P{n}" for n in range(planners)} - set(stored.index)
+    assert not lost, f"imports lost to another planner's write: {sorted(lost)}"
+    for n in range(planners):  # every planner's project, none lost to another's write
+        assert stored.at[f"CC-P{n}", "budget_vnd"] == (n + 1) * 100_000_000
+        assert locations.loc[locations["project_id"] == f"CC-P{n}", "unit_code"].tolist() == [X if n % 2 else Y]
+    log = audit_rows(workspace).iloc[audit_before:]
+    assert sorted(log["file"]) == sorted(f.name for f in files)
+    assert set(log["action"]) == {"import projects"}
+
+
+def test_a_failing_import_beside_a_good_one_leaves_exactly_the_good_ones_changes(writable_workspace, tmp_path):
+    workspace = writable_workspace
+    good = write_csv(tmp_path, project_row("CC-G1", "Good one", "Good Donor", 700_000_000, X)
+                     + project_row("CC-G2", "Good two", "Good Donor", 800_000_000, Y), "good.csv")
+    # One bad row (an unknown sector) among good ones: all or nothing, so none of its rows may land.
+    bad = write_csv(tmp_path, project_row("CC-F1", "Fine row", "Bad Donor", 900_000_000, X)
+                    + project_row("CC-F2", "Bad row", "Bad Donor", 900_000_000, Y).replace("Y tế", "Space travel"),
+                    "bad.csv")
+    expected = Workspace(tmp_path / "expected.gpkg")  # the good file alone, by the core library
+    shutil.copy2(workspace.path, expected.path)
+    import_in_process(expected, good)
+    audit_before = len(audit_rows(workspace))
+
+    assert import_together([bad, good], workspace.path) == [2, 0]
+
+    assert_intact(workspace.path)
+    for layer, key in ((schema.PROJECTS, ["project_id"]), (schema.PROJECT_LOCATIONS, ["project_id", "unit_code"])):
+        got = workspace.read(layer).sort_values(key).reset_index(drop=True)
+        want = expected.read(layer).sort_values(key).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want)
+    assert not workspace.read(schema.PROJECTS)["project_id"].astype(str).str.startswith("CC-F").any()
+    log = audit_rows(workspace).iloc[audit_before:]
+    assert log["file"].tolist() == ["good.csv"] and log["action"].tolist() == ["import projects"]
