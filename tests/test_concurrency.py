@@ -333,3 +333,22 @@ def test_a_failing_import_beside_a_good_one_leaves_exactly_the_good_ones_changes
     assert not workspace.read(schema.PROJECTS)["project_id"].astype(str).str.startswith("CC-F").any()
     log = audit_rows(workspace).iloc[audit_before:]
     assert log["file"].tolist() == ["good.csv"] and log["action"].tolist() == ["import projects"]
+
+
+def test_one_request_reads_one_version_even_if_the_file_is_swapped_meanwhile(writable_workspace, tmp_path):
+    """Deterministic twin of the served-maps test: the swap happens between two reads of one request."""
+    from web import create_app, data
+
+    a, _ = write_a_and_b(tmp_path)
+    app = create_app(writable_workspace.path)
+    with app.test_request_context(f"/api/v1/gaps?province={PROVINCE}"):
+        before = data.frames()
+        prepared, report = prepare(a, writable_workspace)
+        projects.commit(writable_workspace, prepared, report)            # a new file version lands
+        assert "CC-A1" in set(load_frames(writable_workspace).projects["project_id"])
+        # Everything this request still computes comes from the version it started with.
+        assert data.frames() is before
+        assert "CC-A1" not in set(data.project_rows()["project_id"])
+        assert "CC-A1" not in set(data.allocations()["project_id"])
+    with app.test_request_context(f"/api/v1/gaps?province={PROVINCE}"):
+        assert "CC-A1" in set(data.project_rows()["project_id"])          # the next request sees it
