@@ -155,7 +155,8 @@ def gaps_geojson():
 # At national detail only what the map colours and outlines by travels; the
 # rest of a commune's figures come from /api/v1/communes/<code> on demand.
 # (The commune code travels once, as the feature id.)
-NATIONAL_PROPERTIES = ["name", "fill", "ethnic_minority", "coastal"]
+# The colour travels as "k", the feature's entry in the legend (1 byte, not 9).
+NATIONAL_PROPERTIES = ["name", "k", "ethnic_minority", "coastal"]
 
 
 def _gaps_collection(filters, view: str, detail: str) -> dict:
@@ -168,6 +169,7 @@ def _gaps_collection(filters, view: str, detail: str) -> dict:
     extra = {"legend": legend, "view": view, "sample": frames.is_sample, "filters": filters.to_query(),
              "geometry_detail": detail}
     if detail == "national":
+        rows["k"] = [0 if i < 0 else int(i) + 1 for i in classes.index]   # legend[0] is "none"
         collection = feature_collection(rows.rename(columns={"commune_name": "name"}), NATIONAL_PROPERTIES,
                                         detail, **extra)
         for feature in collection["features"]:  # absent = false: 10,000 "false"s are 200 KB

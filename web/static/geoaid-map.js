@@ -199,7 +199,10 @@
         var overlays = {};
         var communes = L.geoJSON(data, {
           style: function (feature) {
-            return {color: "#555", weight: 0.5, fillColor: feature.properties.fill, fillOpacity: 0.75};
+            var props = feature.properties;
+            // Light (national) layers name their legend entry ("k") instead of carrying a colour.
+            var fill = props.fill || (data.legend && data.legend[props.k] ? data.legend[props.k].colour : "#cccccc");
+            return {color: "#555", weight: 0.5, fillColor: fill, fillOpacity: 0.75};
           },
           onEachFeature: function (feature, layer) {
             layer.bindTooltip(tooltipFor(feature.properties, options.labels), {sticky: true});
