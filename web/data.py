@@ -93,11 +93,25 @@ def boundary_version() -> str:
 
 
 def frames() -> Frames:
-    legacy = legacy_frames()
     version = boundary_version()
     if version == "2019":
-        return legacy
-    return _cached(f"frames:{version}", lambda: frames_for_version(legacy, workspace(), version))
+        return legacy_frames()
+    ws = workspace()
+    for _ in range(20):
+        pinned, legacy = _snapshot()
+        key = (str(ws.path), pinned, f"frames:{version}")
+        with _lock:
+            if key in _cache:
+                return _cache[key]
+        # The 2025 frames read more tables (2025 communes, crosswalk) from the file:
+        # build them only while the file is still the pinned version, else re-pin.
+        if ws.version() == pinned:
+            built = frames_for_version(legacy, ws, version)
+            if ws.version() == pinned:
+                _store(key, built)
+                return built
+        g.pop("geoaid_snapshot", None)
+    raise WorkspaceError(f"{ws.path} keeps changing; try again in a moment")
 
 
 def legacy_frames() -> Frames:
