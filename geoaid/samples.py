@@ -59,8 +59,11 @@ def _edge_communes(communes: gpd.GeoDataFrame, province_codes) -> set[str]:
     chosen = communes[communes["province_code"].isin(province_codes)]
     if chosen.empty:
         return set()
-    outline = shapely.union_all(chosen.geometry.buffer(0.0005).values).boundary
-    touching = chosen[chosen.geometry.buffer(0.002).intersects(outline)]
+    # Distances in degrees on purpose: "about 50 m / 200 m from the edge" only needs
+    # to be roughly right at Vietnam's latitudes, and keeps the sample data reproducible.
+    shapes = chosen.geometry.values
+    outline = shapely.union_all(shapely.buffer(shapes, 0.0005)).boundary
+    touching = chosen[shapely.intersects(shapely.buffer(shapes, 0.002), outline)]
     return set(touching["code"])
 
 
