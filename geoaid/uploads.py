@@ -228,8 +228,8 @@ def prepare(workspace, staged: Staged) -> Prepared:
         from geoaid.importers import boundaries
 
         data, report = boundaries.read_boundaries(
-            staged.path, version=options.get("version", "2019"), codes=options.get("codes", "auto"),
-            source_name=name)
+            staged.path, field_map=options.get("fields") or None, crs=options.get("crs") or None,
+            version=options.get("version", "2019"), codes=options.get("codes", "auto"), source_name=name)
         rows = data["source_row"]
     # Some importers drop rows with errors from ``data``, others keep them: count both ways.
     seen, bad = set(rows), report.bad_rows()

@@ -458,3 +458,40 @@ def test_windows_1258_csv_is_refused_unless_declared(app, planner, writable_work
 def test_wrong_file_types_are_refused(app, planner, writable_workspace, kind, name, data, message):
     before = sha256(writable_workspace.path)
     _refused(upload(planner, kind, name, data), writable_workspace, before, message)
+
+
+def test_boundaries_without_prj_need_a_crs_and_field_names_can_be_given(app, planner, writable_workspace,
+                                                                        tmp_path):
+    from geoaid.crs import vn2000_tm3
+    from tests.test_import_boundaries import as_vietnamese_shapefile
+
+    communes = writable_workspace.read(schema.COMMUNES)
+    ca_mau = communes[communes["province_code"] == "96"].reset_index(drop=True)
+    shp = as_vietnamese_shapefile(ca_mau, tmp_path, vn2000_tm3(104.5))
+    frame = gpd.read_file(shp).rename(columns={"ten_xa": "TEN_DV"})
+    frame.to_file(shp, encoding="utf-8")
+    shp.with_suffix(".prj").unlink()                                  # as often sent: no .prj
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        for part in tmp_path.glob("xa_camau.*"):
+            z.write(part, part.name)
+    data = archive.getvalue()
+    before = sha256(writable_workspace.path)
+
+    no_crs = upload(planner, "boundaries", "xa_camau.zip", data, merge="on")
+    assert "no coordinate reference system" in no_crs.get_data(as_text=True)
+    assert confirm(planner, no_crs).status_code == 422 and sha256(writable_workspace.path) == before
+
+    proj = upload(planner, "boundaries", "xa_camau.zip", data, crs="+proj=longlat +nadgrids=/etc/passwd")
+    _refused(proj, writable_workspace, before, "give an EPSG code")
+
+    given = upload(planner, "boundaries", "xa_camau.zip", data, merge="on", crs="VN2000-TM3:province=96",
+                   name_field="TEN_DV")
+    page = given.get_data(as_text=True)
+    assert f"{len(ca_mau)} of {len(ca_mau)} rows valid" in page, page[-3000:]
+    assert confirm(planner, given).status_code == 200
+    after = writable_workspace.read(schema.COMMUNES)
+    assert len(after) == len(communes)                                 # Cà Mau replaced, others kept
+    assert set(after[after["province_code"] == "96"]["name"]) == set(ca_mau["name"])
+    last = audit(writable_workspace).iloc[-1]
+    assert (last["user"], last["action"], last["file"]) == ("planner1", "import boundaries 2019", "xa_camau.zip")

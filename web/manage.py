@@ -9,6 +9,7 @@ because they run the same importers.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -25,6 +26,9 @@ from web.auth import accounts, current_user, require, user_name
 from web.i18n import t
 
 bp = Blueprint("manage", __name__)
+WEB_FIELD_ROLES = ("code", "name", "district", "province")
+_WEB_CRS = re.compile(r"^(EPSG:)?\d{4,6}$|^(VN-?2000-TM3|TM3):[\w.°'=, -]{1,40}$", re.IGNORECASE)
+_FIELD_NAME = re.compile(r"^[\w .-]{1,64}$")
 
 
 def _staging() -> uploads.Staging:
@@ -53,12 +57,21 @@ def _options(kind: str) -> dict:
         if version not in ("2019", "2025") or codes not in CODE_MODES:
             raise UnsafeFileError(t("bad_option"))
         options.update(version=version, codes=codes, merge=form.get("merge") == "on")
+        crs = form.get("crs", "").strip()
+        # Only EPSG codes and the VN-2000 TM-3 forms: a PROJ string could name files on the server.
+        if crs and not _WEB_CRS.match(crs):
+            raise UnsafeFileError(t("crs_forms"))
+        fields = {role: form.get(f"{role}_field", "").strip() for role in WEB_FIELD_ROLES}
+        if any(value and not _FIELD_NAME.match(value) for value in fields.values()):
+            raise UnsafeFileError(t("bad_option"))
+        options.update(crs=crs, fields={role: value for role, value in fields.items() if value})
     return options
 
 
 def _index_context(**extra) -> dict:
     return {"kinds": uploads.KINDS, "schemes": KNOWN_SCHEMES, "code_modes": CODE_MODES,
-            "limit_mb": current_app.config["UPLOAD_MAX_BYTES"] // 2**20, **extra}
+            "limit_mb": current_app.config["UPLOAD_MAX_BYTES"] // 2**20, "field_roles": WEB_FIELD_ROLES,
+            **extra}
 
 
 @bp.route("/manage")
