@@ -175,7 +175,9 @@ def settings():
             return redirect(url_for("manage.settings"))
         except ValueError as exc:
             error, status = f"{key}: {exc}", 400
-    return render_template("manage_settings.html", settings=current, error=error), status
+    labels = {key: spec[2] for key, spec in KNOWN_SCHEMES.items()}
+    return render_template("manage_settings.html", settings=current, error=error,
+                           scheme_labels=labels), status
 
 
 @bp.route("/manage/audit")
