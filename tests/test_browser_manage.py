@@ -36,7 +36,15 @@ def test_planner_signs_in_previews_and_confirms_an_upload(writable_workspace, tm
         assert "hoa" in page.locator("#signed-in").inner_text()
 
         page.set_input_files("#upload-projects input[type=file]", str(upload))
+        # The form says it is working as soon as it is sent: hold the first submission to look.
+        page.evaluate("""() => document.querySelector('#upload-projects').addEventListener(
+            'submit', (e) => e.preventDefault(), {once: true})""")
         page.click("#upload-projects button[type=submit]")
+        note = page.locator("#upload-projects .busy-note")
+        assert note.is_visible() and "checking every row" in note.inner_text()
+        assert page.locator("#upload-projects button[type=submit]").is_disabled()
+        with page.expect_navigation():
+            page.evaluate("document.querySelector('#upload-projects').submit()")
         page.wait_for_selector("#import-report")
         report = page.locator("#import-report").inner_text()
         assert "Xã Không Có" in report and "3" in report          # row 3, the unknown commune
