@@ -44,7 +44,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import CACHE, ROWS, report  # noqa: E402  (one table format for every benchmark)
+from bench.run import CACHE, print_table, report  # noqa: E402  (one table format for every benchmark)
 from geoaid.donors import list_donors  # noqa: E402
 from geoaid.frames import load_frames  # noqa: E402
 from geoaid.workspace import Workspace  # noqa: E402
@@ -279,9 +279,7 @@ def main() -> int:
            f"{n['rss']:.0f} MB (peak {n['peak']:.0f} MB)" if naive else "", "target < 1 GB")
     report("every URL once, cold caches", f"{ours['cold']:.1f} s", f"{n['cold']:.1f} s" if naive else "",
            f"{len(mix)} URLs, one client")
-    print("\n| measure | geoaid | naive | note |\n|---|---|---|---|")
-    for row in ROWS:
-        print("| " + " | ".join(row) + " |")
+    print_table()
     return 0
 
 

@@ -50,6 +50,13 @@ def report(name: str, geoaid: str, naive: str = "", note: str = "") -> None:
           flush=True)
 
 
+def print_table() -> None:
+    """Every reported figure as the Markdown table the README carries."""
+    print("\n| measure | geoaid | naive | note |\n|---|---|---|---|")
+    for row in ROWS:
+        print("| " + " | ".join(row) + " |")
+
+
 def timed(fn, repeat: int = 1):
     best, value = float("inf"), None
     for _ in range(repeat):
@@ -239,9 +246,7 @@ def main() -> int:
     bench_analysis(workspace)
     bench_print(workspace)
     bench_service_memory(workspace)
-    print("\n| measure | geoaid | naive | note |\n|---|---|---|---|")
-    for row in ROWS:
-        print("| " + " | ".join(row) + " |")
+    print_table()
     return 0
 
 
