@@ -21,6 +21,7 @@ import os
 import re
 import secrets
 import sqlite3
+import tempfile
 import unicodedata
 from contextlib import closing
 from dataclasses import dataclass
@@ -74,10 +75,18 @@ def secret_key(workspace_path: str | os.PathLike) -> str:
     path = Path(workspace_path)
     key_file = path.with_name(path.stem + ".secret-key")
     if not key_file.exists():
+        # Written whole into a private temporary file, then linked into place: two
+        # servers starting at once agree on one key, and nobody reads a half-written one.
         key_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+        fd, tmp = tempfile.mkstemp(prefix=".secret-", dir=key_file.parent)   # mode 0600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            os.link(tmp, key_file)
+        except FileExistsError:
+            pass                                  # another process made it first: use theirs
+        finally:
+            os.unlink(tmp)
     return key_file.read_text().strip()
 
 
