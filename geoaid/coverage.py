@@ -154,7 +154,11 @@ def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataF
 def gap_ranking(frames: Frames, filters: Filters = Filters(),
                 allocations: pd.DataFrame | None = None) -> pd.DataFrame:
     """The coverage rows, most urgent first, without geometry."""
-    rows = coverage(frames, filters, allocations)
+    return ranking_of(coverage(frames, filters, allocations))
+
+
+def ranking_of(rows: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The gap ranking from coverage rows already computed (they come in gap_rank order)."""
     out = pd.DataFrame(rows.drop(columns="geometry"))
     out.attrs.update(rows.attrs)
     return out

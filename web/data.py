@@ -12,7 +12,7 @@ import threading
 from flask import g, request
 
 from geoaid.allocation import allocate
-from geoaid.coverage import commune_projects, coverage, gap_ranking
+from geoaid.coverage import commune_projects, coverage, ranking_of
 from geoaid.donors import UnknownDonor, donor_reach, list_donors
 from geoaid.filters import Filters, filters_for
 from geoaid.neighbours import neighbours
@@ -132,28 +132,26 @@ def _filter_key(filters: Filters | None) -> str:
     return repr(sorted((filters or Filters()).to_query().items()))
 
 
+def _per_filters(what: str, compute, filters: Filters | None):
+    """``compute(frames, filters, allocations)`` for this request's version, cached per filter set."""
+    current, filters = frames(), filters or Filters()
+    return _cached(f"{what}:{boundary_version()}:{_filter_key(filters)}",
+                   lambda: compute(current, filters, allocations())).copy()
+
+
 def coverage_rows(filters: Filters | None = None):
     """geoaid.coverage.coverage for the request's boundary version and ``filters``."""
-    current = frames()
-    rows = _cached(f"coverage:{boundary_version()}:{_filter_key(filters)}",
-                   lambda: coverage(current, filters or Filters(), allocations=allocations()))
-    return rows.copy()
+    return _per_filters("coverage", coverage, filters)
 
 
 def ranking(filters: Filters | None = None):
-    """geoaid.coverage.gap_ranking, from the same cached allocations."""
-    current = frames()
-    rows = _cached(f"ranking:{boundary_version()}:{_filter_key(filters)}",
-                   lambda: gap_ranking(current, filters or Filters(), allocations()))
-    return rows.copy()
+    """geoaid.coverage.gap_ranking, from the same cached coverage rows (not computed again)."""
+    return ranking_of(coverage_rows(filters))
 
 
 def project_rows(filters: Filters | None = None):
     """geoaid.coverage.commune_projects: each project's allocation to each commune."""
-    current = frames()
-    rows = _cached(f"projects:{boundary_version()}:{_filter_key(filters)}",
-                   lambda: commune_projects(current, filters or Filters(), allocations=allocations()))
-    return rows.copy()
+    return _per_filters("projects", commune_projects, filters)
 
 
 def donors():
@@ -175,7 +173,7 @@ def reach(donor: str, filters: Filters):
 def neighbour_codes(code: str) -> list[str]:
     communes = frames().communes
     return list(_cached(f"neighbours:{boundary_version()}:{code}",
-                        lambda: list(neighbours(communes, code)["code"])))
+                        lambda: tuple(neighbours(communes, code)["code"])))
 
 
 def light_geometry(detail: str):
