@@ -86,3 +86,33 @@ CROSSWALK = "crosswalk_2025"
 REFORM_REPORT = "reform_report"  # status, new_code, new_name, old_code, old_name, detail
 
 AUDIT_LOG = "audit_log"  # when, who, action, file, counts (JSON)
+
+# --- column types ------------------------------------------------------------
+# The type of every column as stored, whatever the frame being written holds:
+# an empty or all-null column would otherwise be stored as TEXT (pandas has
+# no type for "nothing"), and numbers read back as text break every sum.
+# Transaction.write casts to these (geoaid/column_types.py); columns a frame
+# does not have are not added. "text" | "real" | "integer" (64-bit) | "boolean".
+_COMMUNE_TYPES = {**{column: "text" for column in COMMUNE_COLUMNS}, "area_km2": "real",
+                  "shape_uncertain": "boolean", "old_codes": "text", "area_km2_published": "real"}
+COLUMN_TYPES: dict[str, dict[str, str]] = {
+    COMMUNES: _COMMUNE_TYPES,
+    COMMUNES_2025: _COMMUNE_TYPES,
+    UNMATCHED_POLYGONS: {"src_province": "text", "src_district": "text", "src_name": "text"},
+    METADATA: {"key": "text", "value": "text"},
+    SETTINGS: {"key": "text", "value": "text"},
+    MATCH_REPORT: {column: "text" for column in MATCH_REPORT_COLUMNS},
+    SCHEMES: {**{column: "text" for column in SCHEME_COLUMNS},
+              "period_start": "integer", "period_end": "integer", "sample": "integer"},
+    CLASSIFICATIONS: {"scheme": "text", "unit_code": "text", "level": "text", "value": "text",
+                      "value_num": "real", "sample": "integer"},
+    PROJECTS: {**{column: "text" for column in PROJECT_COLUMNS},
+               "budget": "real", "budget_vnd": "integer", "sample": "integer"},
+    PROJECT_LOCATIONS: {"project_id": "text", "level": "text", "unit_code": "text",
+                        "share_pct": "real", "lon": "real", "lat": "real", "location_text": "text"},
+    CROSSWALK: {"old_code": "text", "new_code": "text", "new_province_code": "text",
+                "divided": "boolean", "is_default": "boolean", "weight": "real"},
+    REFORM_REPORT: {column: "text" for column in
+                    ["status", "new_code", "new_name", "old_code", "old_name", "detail"]},
+    AUDIT_LOG: {column: "text" for column in ["at", "user", "action", "file", "details"]},
+}
