@@ -12,11 +12,10 @@ importing at once), while readers never wait.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
-import tempfile
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,8 +25,16 @@ from typing import Any, Iterator
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely
 
-from geoaid import schema
+from geoaid import column_types, integrity, schema, temp_copies
+from geoaid.workspace_errors import (WorkspaceDamaged, WorkspaceError, WorkspaceNotWritten,  # noqa: F401
+                                     first_line, write_failed)
+
+# What reading a damaged file can raise from GDAL, SQLite, text decoding or WKB parsing.
+_READ_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.DatabaseError,
+                UnicodeError, shapely.errors.GEOSException, column_types.ColumnTypeError)
+_WRITE_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError)
 
 _EMPTY_COLUMNS = {
     schema.SCHEMES: schema.SCHEME_COLUMNS,
@@ -41,10 +48,6 @@ _EMPTY_COLUMNS = {
 }
 
 
-class WorkspaceError(RuntimeError):
-    """The workspace is missing, unreadable or cannot be written."""
-
-
 def _stamp(path: Path) -> tuple[int, int, int]:
     st = path.stat()
     return (st.st_ino, st.st_mtime_ns, st.st_size)
@@ -55,11 +58,15 @@ class Workspace:
 
     Reads are cached per file version (inode, mtime, size), so a server that
     reads the communes on every request pays for parsing only once per
-    change; the atomic swap gives every new version a new inode.
+    change; the atomic swap gives every new version a new inode. Each new
+    version is checked once (:func:`geoaid.integrity.check_file`) before it is
+    read, so a damaged file gives one clear error instead of GDAL tracebacks.
     """
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, check: bool = True):
         self.path = Path(path)
+        self._check = check          # False only for a transaction's own copy
+        self._checked: tuple | None = None
         self._cache: dict[tuple, Any] = {}
         self._cache_lock = threading.Lock()
 
@@ -71,21 +78,30 @@ class Workspace:
         return self.path.is_file()
 
     def require(self) -> "Workspace":
-        """Raise a clear error when there is no workspace file yet."""
-        if not self.exists():
-            raise WorkspaceError(
-                f"No workspace at {self.path}. Build the demo with `geoaid demo`, "
-                "or point --workspace / GEOAID_WORKSPACE at an existing .gpkg."
-            )
+        """Raise a clear error when there is no workspace file, or it is not a sound one."""
+        self.version()
         return self
 
     def version(self) -> tuple[int, int, int]:
         """An identifier of the current file version (changes on every write)."""
-        return _stamp(self.require().path)
+        if not self.exists():
+            raise WorkspaceError(
+                f"No workspace at {self.path}. Build the demo with `geoaid demo`, "
+                "or point --workspace / GEOAID_WORKSPACE at an existing .gpkg.",
+                public="No workspace yet: build one with `geoaid demo`, or point GEOAID_WORKSPACE "
+                       "at an existing .gpkg.")
+        stamp = _stamp(self.path)
+        if self._check and stamp != self._checked:
+            integrity.check_file(self.path)
+            self._checked = stamp
+        return stamp
 
     def layers(self) -> list[str]:
         self.require()
-        return [str(name) for name, _ in pyogrio.list_layers(self.path)]
+        try:
+            return [str(name) for name, _ in pyogrio.list_layers(self.path)]
+        except _READ_ERRORS as exc:
+            raise WorkspaceDamaged(self.path, f"its layers cannot be listed ({first_line(exc)})") from None
 
     def read(self, layer: str) -> pd.DataFrame | gpd.GeoDataFrame:
         """Read a layer; a table that was never written reads as empty.
@@ -110,7 +126,10 @@ class Workspace:
                                             schema.UNMATCHED_POLYGONS):
                 return gpd.GeoDataFrame(columns=schema.COMMUNE_COLUMNS, geometry=[], crs=schema.CRS)
             return pd.DataFrame(columns=columns or [])
-        frame = pyogrio.read_dataframe(self.path, layer=layer)
+        try:
+            frame = column_types.repaired_on_read(layer, pyogrio.read_dataframe(self.path, layer=layer))
+        except _READ_ERRORS as exc:
+            raise WorkspaceDamaged(self.path, f"layer {layer!r} cannot be read ({first_line(exc)})") from None
         if "code" in frame.columns:
             frame["code"] = frame["code"].astype("string")
         return frame
@@ -141,33 +160,61 @@ class Workspace:
 
         ``create=True`` starts from an empty file (a build); otherwise from a
         copy of the current workspace. Raises inside the block discard the copy.
+        A damaged workspace, or one this process cannot write, is refused
+        before anything is copied; a copy that lost any layer, row or column
+        the change did not mean to replace is never swapped in.
         """
         if not create:
             self.require()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "a+") as lock_file:
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
-            fd, tmp_name = tempfile.mkstemp(
-                prefix=f".{self.path.stem}.", suffix=".tmp.gpkg", dir=self.path.parent
-            )
-            os.close(fd)
-            tmp = Path(tmp_name)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise write_failed(f"cannot create the folder of {self.path}", exc) from None
+        integrity.check_writable(self.path)
+        with contextlib.ExitStack() as held:
             try:
-                if create:
-                    tmp.unlink()
-                else:
-                    shutil.copy2(self.path, tmp)
+                held.enter_context(temp_copies.writer_lock(self.path))
+            except OSError as exc:
+                raise write_failed(f"cannot take the writer lock of {self.path}", exc) from None
+            # Holding the lock: any copy still here is a killed writer's, never a live one's.
+            temp_copies.remove_stale_copies(self.path)
+            before = {} if create else integrity.inventory(self.path)
+            tmp = self._private_copy(create)
+            try:
                 tx = Transaction(tmp)
                 yield tx
                 tx.flush()
-                with open(tmp, "rb+") as handle:
-                    os.fsync(handle.fileno())
-                os.replace(tmp, self.path)
+                integrity.verify_copy(before, tmp, tx.written)
+                self._swap_in(tmp, create)
             finally:
-                if tmp.exists():
-                    tmp.unlink()
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
+                for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                    leftover.unlink(missing_ok=True)
+
+    def _private_copy(self, create: bool) -> Path:
+        """The writer's own copy: always writable (0600, not the original's mode)."""
+        try:
+            tmp = temp_copies.new_copy_path(self.path)
+        except OSError as exc:
+            raise write_failed(f"cannot create a copy beside {self.path}", exc) from None
+        try:
+            if create:
+                tmp.unlink()
+            else:
+                shutil.copyfile(self.path, tmp)   # contents only: never a read-only mode
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise write_failed(f"cannot copy {self.path} to change it", exc) from None
+        return tmp
+
+    def _swap_in(self, tmp: Path, create: bool) -> None:
+        try:
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            if not create and self.path.exists():   # keep the permissions the file had
+                os.chmod(tmp, self.path.stat().st_mode & 0o7777)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            raise write_failed(f"cannot save the changed {self.path}", exc) from None
 
 
 @dataclass
@@ -177,20 +224,29 @@ class Transaction:
     path: Path
     _metadata: dict[str, str] = field(default_factory=dict)
     _settings: dict[str, Any] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)   # layer -> rows written
 
     def write(self, layer: str, frame: pd.DataFrame) -> None:
-        """Replace ``layer`` with ``frame`` (a GeoDataFrame for spatial layers)."""
-        frame = frame.reset_index(drop=True)
-        if isinstance(frame, gpd.GeoDataFrame):
-            frame = frame.to_crs(schema.CRS) if frame.crs else frame.set_crs(schema.CRS)
-            pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG",
-                                    promote_to_multi=True)
-        else:
-            pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG")
+        """Replace ``layer`` with ``frame`` (a GeoDataFrame for spatial layers).
+
+        Columns keep the types geoaid/schema.py declares, whatever the frame
+        holds (an empty or all-null column included).
+        """
+        frame = column_types.for_write(layer, frame.reset_index(drop=True))
+        try:
+            if isinstance(frame, gpd.GeoDataFrame):
+                frame = frame.to_crs(schema.CRS) if frame.crs else frame.set_crs(schema.CRS)
+                pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG",
+                                        promote_to_multi=True)
+            else:
+                pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG")
+        except _WRITE_ERRORS as exc:
+            raise write_failed(f"cannot write layer {layer!r} of the workspace", exc) from None
+        self.written[layer] = len(frame)
 
     def read(self, layer: str):
         """Read a layer as it stands in this transaction's copy."""
-        return Workspace(self.path).read(layer)
+        return Workspace(self.path, check=False).read(layer)
 
     def set_metadata(self, **values: str) -> None:
         self._metadata.update({k: str(v) for k, v in values.items()})

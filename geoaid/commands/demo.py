@@ -32,11 +32,13 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from boundaries.demo import build_workspace
     from boundaries.registry import DEMO_PROVINCES
+    from geoaid.integrity import check_writable
 
     workspace = workspace_from(args)
     if args.if_missing and workspace.exists():
         print(f"Workspace exists: {workspace.path} (use `geoaid demo` without --if-missing to rebuild)")
         return 0
+    check_writable(workspace.path)     # before the build, not after it: a refusal costs no wait
     provinces = None if args.national else (
         [p.strip().zfill(2) for p in args.provinces.split(",")] if args.provinces else list(DEMO_PROVINCES))
 
