@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from geoaid import __version__
@@ -72,4 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (WorkspaceError, FileNotFoundError, ValueError) as exc:
         print(f"geoaid: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:     # whoever read the output stopped reading (geoaid info | head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:      # e.g. an output file on a full disk or in a read-only folder
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"geoaid: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ import os
 from flask import Flask
 
 from geoaid.config import resolve_workspace
+from geoaid.temp_copies import clean_if_no_writer
 from geoaid.workspace import Workspace
 
 
@@ -33,7 +34,8 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
     if config:
         app.config.update(config)
     app.config.setdefault("MAX_CONTENT_LENGTH", app.config["UPLOAD_MAX_BYTES"] + 2**20)
-    app.extensions["geoaid_workspace"] = Workspace(app.config["WORKSPACE"])
+    app.extensions["geoaid_workspace"] = ws = Workspace(app.config["WORKSPACE"])
+    _check_workspace_at_start(ws)
 
     from web import api, auth, errors, i18n, manage, pages, vendor
 
@@ -48,6 +50,17 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
     errors.register(app)
     logging.getLogger(__name__).info("geoaid serving workspace %s", app.config["WORKSPACE"])
     return app
+
+
+def _check_workspace_at_start(ws: Workspace) -> None:
+    """Refuse to start on a damaged workspace (it would answer every page with an error), and
+    remove the temporary copies of writers that were killed, unless a writer is running now."""
+    removed = clean_if_no_writer(ws.path)
+    if removed:
+        logging.getLogger(__name__).warning("removed %d temporary file(s) left by interrupted writes: %s",
+                                            len(removed), ", ".join(p.name for p in removed))
+    if ws.exists():     # a missing one is reported on every page until it is built
+        ws.require()
 
 
 def workspace() -> Workspace:

@@ -66,7 +66,8 @@ def _snapshot():
             g.geoaid_snapshot = (version, loaded)
             break
         else:
-            raise WorkspaceError(f"{ws.path} keeps changing; try again in a moment")
+            raise WorkspaceError(f"{ws.path} keeps changing; try again in a moment",
+                                 public="The workspace keeps changing; try again in a moment.")
     return g.geoaid_snapshot
 
 
@@ -111,7 +112,8 @@ def frames() -> Frames:
                 _store(key, built)
                 return built
         g.pop("geoaid_snapshot", None)
-    raise WorkspaceError(f"{ws.path} keeps changing; try again in a moment")
+    raise WorkspaceError(f"{ws.path} keeps changing; try again in a moment",
+                         public="The workspace keeps changing; try again in a moment.")
 
 
 def legacy_frames() -> Frames:

@@ -47,8 +47,9 @@ def register(app) -> None:
 
     @app.errorhandler(WorkspaceError)
     def no_workspace(exc):
+        # The full message names server paths: it goes to the log, the visitor gets the public one.
         log.error("workspace unavailable: %s", exc)
-        return respond(503, str(exc))
+        return respond(503, exc.public)
 
     @app.errorhandler(413)
     def too_large(exc):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geoaid import schema
+from geoaid import schema, temp_copies
 from geoaid.cli import add_workspace_option, workspace_from
 
 
@@ -26,4 +26,19 @@ def run(args) -> int:
     if len(communes):
         print("Communes per province:")
         print(communes.groupby(["province_code", "province_name"]).size().to_string())
+    _report_temporary_copies(workspace.path)
     return 0
+
+
+def _report_temporary_copies(path) -> None:
+    copies = temp_copies.temporary_copies(path)
+    if not copies:
+        return
+    size = sum(p.stat().st_size for p in copies if p.exists()) / 2**20
+    running = temp_copies.writer_running(path)
+    state = {True: "a write is running now: they are its working files",
+             False: "left by interrupted writes: removed at the next change or server start",
+             None: "could not check whether a write is running"}[running]
+    print(f"Temporary copies: {len(copies)} file(s), {size:.1f} MB ({state}):")
+    for copy in copies:
+        print(f"  {copy.name}")
