@@ -187,10 +187,10 @@ def _unit(cells, level, locator: Locator, districts):
 
 def commit(workspace, prepared: pd.DataFrame, report: ImportReport, keep_valid=False,
            user="cli", raise_on_error=True) -> ImportReport:
-    if not decide(report, keep_valid, raise_on_error):
+    rows = prepared[~prepared["source_row"].isin(report.bad_rows())].drop(columns="source_row")
+    if not decide(report, keep_valid, raise_on_error, valid=len(rows)):
         return report
     meta = prepared.attrs["scheme"]
-    rows = prepared[~prepared["source_row"].isin(report.bad_rows())].drop(columns="source_row")
     with workspace.transaction() as tx:
         schemes = tx.read(schema.SCHEMES)
         schemes = pd.concat([schemes[schemes["scheme"] != meta["scheme"]], pd.DataFrame([meta])],

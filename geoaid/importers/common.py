@@ -26,10 +26,17 @@ def header_matcher(aliases: dict[str, list[str]]) -> Callable[[str], str | None]
     return match
 
 
-def decide(report: ImportReport, keep_valid: bool, raise_on_error: bool) -> bool:
+def decide(report: ImportReport, keep_valid: bool, raise_on_error: bool, valid: int) -> bool:
     """True when the import may write. File-wide errors always stop it;
-    row errors stop it unless ``keep_valid`` (then those rows are skipped)."""
+    row errors stop it unless ``keep_valid`` (then those rows are skipped);
+    nothing valid to write (``valid`` rows) always stops it: an import that
+    writes no row would still rewrite the tables and the audit log."""
     file_wide = [p for p in report.errors if p.row is None]
+    if not file_wide and valid == 0:
+        reason = ("the file has no data rows" if not report.counts.get("rows")
+                  else "no valid row to import")
+        report.add(None, None, None, f"{reason}: nothing was written")
+        file_wide = [p for p in report.errors if p.row is None]
     if file_wide or (report.errors and not keep_valid):
         report.written = False
         if raise_on_error:

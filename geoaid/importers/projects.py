@@ -212,9 +212,9 @@ def _status(raw, bad):
 def commit(workspace, prepared, report: ImportReport, keep_valid=False, user="cli",
            raise_on_error=True) -> ImportReport:
     """Write projects; ids already in the workspace are updated, not duplicated."""
-    if not decide(report, keep_valid, raise_on_error):
-        return report
     projects, locations = (frame.drop(columns="source_row") for frame in prepared)
+    if not decide(report, keep_valid, raise_on_error, valid=len(projects)):
+        return report
     ids = set(projects["project_id"])
     with workspace.transaction() as tx:
         current = tx.read(schema.PROJECTS)
