@@ -7,6 +7,12 @@ only when the whole change succeeded. Readers therefore see either the old or
 the new workspace, never a half-written one, and a failed import leaves the
 file byte-for-byte as it was. A lock file serialises writers (two planners
 importing at once), while readers never wait.
+
+What keeps that promise when the file or the disk misbehaves lives beside this
+module: geoaid/integrity.py (a damaged or unwritable workspace is refused
+before anything is copied; the copy is verified before the swap),
+geoaid/column_types.py (writes keep the schema's column types) and
+geoaid/temp_copies.py (the writer lock; copies of killed writers removed).
 """
 
 from __future__ import annotations
