@@ -183,8 +183,8 @@ class _SheetReader:
             min_col, min_row, max_col, max_row = range_boundaries(ref)
         except (ValueError, TypeError):
             self.refuse(f"merged range {ref[:40]!r} is not a range")
-        if None in (min_col, min_row, max_col, max_row):
-            self.refuse(f"merged range {ref[:40]!r} is not a range")
+        if None in (min_col, min_row, max_col, max_row) or not (1 <= min_col <= max_col and 1 <= min_row <= max_row):
+            self.refuse(f"merged range {ref[:40]!r} is not a range")   # a reversed range would count negative
         if max_row > limits.max_rows or max_col > limits.max_columns:
             self.refuse(f"merged range {ref} reaches beyond {limits.max_rows:,} rows and "
                         f"{limits.max_columns} columns, the most an import sheet may use")

@@ -127,7 +127,8 @@ HOSTILE = {
               + "</mergeCells>"))),
     "500,000 declared empty cells": ("(a zip bomb?)", lambda p: write_xlsx(
         p, sheet_xml(table_rows() + compact_empty_cells(500_000)))),
-    "2,000,000 shared strings": ("(a zip bomb?)", lambda p: write_xlsx(p, shared_strings=shared_strings_xml(2_000_000))),
+    "2,000,000 shared strings": ("(a zip bomb?)", lambda p: write_xlsx(
+        p, shared_strings=shared_strings_xml(2_000_000))),
     "100,000 sheets": ("more than 1,000 sheets", lambda p: write_xlsx(p, workbook=workbook_xml(100_000))),
     "billion laughs in shared strings": (DOCTYPE, lambda p: write_xlsx(
         p, shared_strings=shared_strings_xml(1, BILLION_LAUGHS, "&lol9;"))),

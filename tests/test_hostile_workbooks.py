@@ -64,7 +64,8 @@ def test_hostile_workbook_is_refused_or_read_in_a_second_and_bounded_memory(tmp_
     assert result["grown_mb"] < 64, result
     if expected is None:            # harmless: read exactly as the two-row table it holds
         assert result["problems"] == []
-        assert result["rows"] == [{"name": "Nước sạch", "budget": 1500}, {"name": "Trường học", "budget": 2000}]
+        assert result["rows"] == [{"name": "Nước sạch", "budget": 1500},
+                                  {"name": "Trường học", "budget": 2000}]
     else:                           # one file-wide error, one line, saying why
         assert result["rows"] is None
         [(row, reason)] = result["problems"]
@@ -118,6 +119,8 @@ def test_a_value_beyond_the_columns_or_rows_an_import_uses_is_refused(tmp_path, 
     (sheet_xml(table_rows() + '<row r="4"><c r="A4"><v>1</c></row>'), "not well-formed XML (mismatched tag"),
     (sheet_xml(table_rows() + '<row r="4"><c r="$%4"><v>1</v></c></row>'), "is not a cell"),
     (sheet_xml(after='<mergeCells><mergeCell ref="A:A"/></mergeCells>'), "merged range 'A:A' is not a range"),
+    (sheet_xml(after='<mergeCells><mergeCell ref="B5000:A1"/></mergeCells>'), "merged range 'B5000:A1' is not"),
+    (sheet_xml(after='<mergeCells><mergeCell ref="A0:B0"/></mergeCells>'), "merged range 'A0:B0' is not a range"),
     (sheet_xml(table_rows() + '<row r="4">' + cell("A4", "&undefined;") + "</row>"), "undefined entity"),
 ])
 def test_broken_sheets_are_clear_errors(tmp_path, sheet, message):
