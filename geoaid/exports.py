@@ -15,11 +15,9 @@ Formats:
   union of the communes they reach), with the notes as a foreign member
   (GeoJSON) or a ``notes`` table (GeoPackage).
 
-User text is data: a text cell starting with = + - @ (or tab/CR) would run as
-a formula in Excel/LibreOffice ("CSV/formula injection", e.g. a project
-titled ``=HYPERLINK(...)``), and openpyxl would even store it as a formula.
-Such cells are prefixed with an apostrophe in CSV and XLSX (OWASP advice);
-GeoJSON and GeoPackage are not spreadsheet formats and keep the text as is.
+User text is data: every CSV and XLSX cell, header and note goes through
+:mod:`geoaid.formula_injection` (text a spreadsheet would run as a formula
+gets a leading apostrophe); GeoJSON and GeoPackage keep the text as is.
 """
 
 from __future__ import annotations
@@ -39,6 +37,7 @@ from geoaid import __version__
 from geoaid.allocation import allocate
 from geoaid.coverage import coverage, describe_gap_formula
 from geoaid.filters import Filters, active_projects
+from geoaid.formula_injection import csv_text, neutralise_frame
 from geoaid.frames import Frames, sample_mask
 from geoaid.priority import priority_index
 from geoaid.sectors import BY_KEY
@@ -83,7 +82,6 @@ HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes
     "match_method": "Name match / Cách ghép tên",
 }
 SCOPE_LABELS = {"commune": "commune-targeted / tại xã", "area": "district/province-wide / toàn huyện, tỉnh"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- the tables ---------------------------------------------------------------
@@ -187,16 +185,6 @@ def _sector_list_labels(keys: str) -> str:
 
 # --- formatting -----------------------------------------------------------------
 
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
-    return out
-
-
 def notes(frames: Frames, what: str, filters: Filters, table: pd.DataFrame | None = None
           ) -> list[tuple[str, str]]:
     """(note, value) rows: what the export is, from what, and how it was computed."""
@@ -258,11 +246,11 @@ def export_table(frames: Frames, what: str, filters: Filters = Filters(), fmt: s
     note_rows = notes(frames, what, filters, table)
     if fmt in ("geojson", "gpkg"):
         return _spatial(table, fmt, what, note_rows), FORMATS[fmt], filename
-    plain = neutralise(pd.DataFrame(table.drop(columns="geometry", errors="ignore")))
+    plain = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
     if sample and "sample" not in plain.columns:
         plain["sample"] = True
     if fmt == "csv":
-        return plain.to_csv(index=False).encode("utf-8-sig"), FORMATS[fmt], filename
+        return csv_text(plain).encode("utf-8-sig"), FORMATS[fmt], filename
     return _xlsx(plain, what, note_rows), FORMATS[fmt], filename
 
 
@@ -270,14 +258,15 @@ def _xlsx(plain: pd.DataFrame, what: str, note_rows: list[tuple[str, str]]) -> b
     buffer = io.BytesIO()
     sheet_name = SHEET_TITLES[what]
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        plain.rename(columns=lambda c: HEADERS.get(c, c)).to_excel(writer, sheet_name=sheet_name, index=False)
+        neutralise_frame(plain.rename(columns=lambda c: HEADERS.get(c, c))).to_excel(
+            writer, sheet_name=sheet_name, index=False)
         sheet = writer.sheets[sheet_name]
         for cells in sheet.columns:  # width from the header and the first rows, within reason
             width = max(len(str(c.value if c.value is not None else "")) for c in cells[:200])
             sheet.column_dimensions[cells[0].column_letter].width = min(max(10, width + 2), 60)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
-        notes_frame = neutralise(pd.DataFrame(note_rows, columns=["Note / Ghi chú", "Value / Nội dung"]))
+        notes_frame = neutralise_frame(pd.DataFrame(note_rows, columns=["Note / Ghi chú", "Value / Nội dung"]))
         notes_frame.to_excel(writer, sheet_name="notes", index=False)
         notes_sheet = writer.sheets["notes"]
         notes_sheet.column_dimensions["A"].width = 38

@@ -11,6 +11,8 @@ import csv
 import io
 from dataclasses import asdict, dataclass, field
 
+from geoaid.formula_injection import neutralise
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -60,7 +62,7 @@ class ImportReport:
         writer = csv.DictWriter(out, fieldnames=["file", "row", "column", "value", "reason", "severity"])
         writer.writeheader()
         for problem in self.problems:
-            writer.writerow(asdict(problem))
+            writer.writerow({key: neutralise(value) for key, value in asdict(problem).items()})
         return out.getvalue()
 
     def summary(self) -> str:

@@ -3,10 +3,12 @@
 Uploaded or downloaded archives come from anywhere. Before anything is read,
 every member name is checked (no absolute paths, no "..", no drive letters,
 no symlinks: "zip-slip"), the number of members and the declared and actual
-decompressed sizes are bounded, and the compression ratio is bounded (a
-"zip bomb" expands a few KB into GBs). Members are extracted only into a
-fresh temporary folder created here; no name from the archive is ever used
-as a path outside it.
+decompressed sizes are bounded, and the compression ratio is bounded for
+every member, however small, and for all members together (a "zip bomb"
+expands a few KB into GBs, in one member or spread over many small ones).
+An archive inside the archive is refused: its own members would escape
+these checks. Members are extracted only into a fresh temporary folder
+created here; no name from the archive is ever used as a path outside it.
 """
 
 from __future__ import annotations
@@ -33,10 +35,15 @@ class Limits:
     max_members: int = 200
     max_member_bytes: int = 300 * 1024 * 1024      # one member, decompressed
     max_total_bytes: int = 500 * 1024 * 1024       # all members, decompressed
-    max_ratio: float = 100.0                       # decompressed / compressed, per member
+    max_ratio: float = 100.0                       # decompressed / compressed, of every member
 
 DEFAULT_LIMITS = Limits()
 _CHUNK = 1024 * 1024
+# Archives and compressed files, by name and by their first bytes.
+_ARCHIVE_SUFFIXES = (".zip", ".xlsx", ".xlsm", ".docx", ".kmz", ".jar", ".gz", ".tgz", ".bz2", ".xz",
+                     ".7z", ".rar", ".tar", ".zst")
+_ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf",
+                  b"Rar!", b"\x28\xb5\x2f\xfd")
 
 
 def check_size(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> int:
@@ -74,25 +81,47 @@ def check_zip(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> list[
         members = [info for info in archive.infolist() if not info.is_dir()]
         if len(members) > limits.max_members:
             raise UnsafeFileError(f"archive has {len(members)} files; the limit is {limits.max_members}")
-        total = 0
         for info in members:
-            _safe_member_name(info)
-            if info.flag_bits & 0x1:
-                raise UnsafeFileError(f"archive member {info.filename!r} is encrypted; "
-                                      "send the archive without a password")
-            if info.file_size > limits.max_member_bytes:
-                raise UnsafeFileError(f"archive member {info.filename!r} expands to "
-                                      f"{info.file_size / 1e6:.0f} MB; the limit is "
-                                      f"{limits.max_member_bytes / 1e6:.0f} MB")
-            if info.file_size > 1024 * 1024 and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-                raise UnsafeFileError(f"archive member {info.filename!r} is compressed "
-                                      f"{info.file_size / max(info.compress_size, 1):.0f}:1 "
-                                      "(a zip bomb?); refused")
-            total += info.file_size
+            _check_member(info, limits)
+        # Every member within the ratio bounds the archive's overall ratio too.
+        total = sum(info.file_size for info in members)
         if total > limits.max_total_bytes:
             raise UnsafeFileError(f"archive expands to {total / 1e6:.0f} MB; the limit is "
                                   f"{limits.max_total_bytes / 1e6:.0f} MB")
+        for info in members:
+            _refuse_nested_archive(archive, info)
     return members
+
+
+def _check_member(info: zipfile.ZipInfo, limits: Limits) -> None:
+    _safe_member_name(info)
+    if info.flag_bits & 0x1:
+        raise UnsafeFileError(f"archive member {info.filename!r} is encrypted; "
+                              "send the archive without a password")
+    if info.file_size > limits.max_member_bytes:
+        raise UnsafeFileError(f"archive member {info.filename!r} expands to "
+                              f"{info.file_size / 1e6:.0f} MB; the limit is "
+                              f"{limits.max_member_bytes / 1e6:.0f} MB")
+    # Whatever the member's size: a hundred 900 KB members of zeros are a bomb too.
+    if info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        raise UnsafeFileError(f"archive member {info.filename!r} is compressed "
+                              f"{info.file_size / max(info.compress_size, 1):.0f}:1 "
+                              "(a zip bomb?); refused")
+
+
+def _refuse_nested_archive(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """An archive inside the archive is refused, by name or by its first bytes."""
+    if info.filename.lower().endswith(_ARCHIVE_SUFFIXES):
+        raise UnsafeFileError(f"archive member {info.filename!r} is itself an archive; "
+                              "send the files it holds instead")
+    try:
+        with archive.open(info) as member:
+            head = member.read(8)                     # decompresses a few KB at most
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
+        raise UnsafeFileError(f"cannot read archive member {info.filename!r}: {exc}") from None
+    if head.startswith(_ARCHIVE_MAGIC):
+        raise UnsafeFileError(f"archive member {info.filename!r} is itself an archive or compressed "
+                              "file; send the files it holds instead")
 
 
 def extract_zip(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Path:

@@ -16,6 +16,9 @@
   decimal mark ("1,5" = 1.5).
 * Dates: dd/mm/yyyy (Vietnamese order, also with - or .), ISO yyyy-mm-dd,
   Excel date cells and Excel serial numbers. mm/dd/yyyy is never guessed.
+* Workbooks are untrusted: :mod:`geoaid.xlsx_reader` streams the first sheet
+  from the cells that exist, within limits, and refuses hostile ones
+  (declared sizes, merged ranges over the sheet, DOCTYPEs) with a message.
 """
 
 from __future__ import annotations
@@ -29,10 +32,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import openpyxl
-
 from geoaid.problems import ImportReport
 from geoaid.textnorm import nfc
+from geoaid.xlsx_reader import read_first_sheet
 
 HEADER_SEARCH_ROWS = 12
 
@@ -44,6 +46,9 @@ class Table:
     rows: list[dict[str, object]] = field(default_factory=list)
     row_numbers: list[int] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)   # field -> header text in the file
+    # XLSX merged ranges as (min_row, min_col, max_row, max_col), sheet rows and 1-based columns:
+    # a merged cell's value is spread over its range in ``rows``; this says where it came from.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def __iter__(self):
         return iter(zip(self.row_numbers, self.rows))
@@ -62,21 +67,24 @@ def read_table(path: str | Path, match_header: Callable[[str], str | None], repo
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    merged = []
     try:
         if suffix in (".xlsx", ".xlsm"):
-            grid = _xlsx_grid(path)
+            grid, merged = _xlsx_grid(path)
         elif suffix in (".csv", ".txt", ".tsv"):
             grid = _csv_grid(path, report)
         else:
             report.add(None, None, path.suffix, "unsupported file type; use CSV or XLSX")
             return None
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile,
-            openpyxl.utils.exceptions.InvalidFileException) as exc:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:   # UnsafeFileError is a ValueError
         report.add(None, None, None, f"cannot read the file: {exc}")
         return None
     if grid is None:
         return None
-    return _table_from_grid(grid, match_header, report, required)
+    table = _table_from_grid(grid, match_header, report, required)
+    if table is not None:
+        table.merged = merged
+    return table
 
 
 def _decode(data: bytes, report: ImportReport) -> str:
@@ -93,7 +101,10 @@ def _decode(data: bytes, report: ImportReport) -> str:
         return data.decode("cp1258", errors="strict")
 
 
-def _csv_grid(path: Path, report: ImportReport) -> list[tuple[int, list]] | None:
+Grid = list[tuple[int, dict[int, object]]]   # (row number the user sees, {0-based column: value})
+
+
+def _csv_grid(path: Path, report: ImportReport) -> Grid | None:
     try:
         text = _decode(path.read_bytes(), report)
     except UnicodeDecodeError as exc:
@@ -107,71 +118,77 @@ def _csv_grid(path: Path, report: ImportReport) -> list[tuple[int, list]] | None
     grid = []
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     for row in reader:
-        grid.append((reader.line_num, [nfc(cell) if cell.strip() else None for cell in row]))
+        grid.append((reader.line_num, {col: nfc(cell) for col, cell in enumerate(row) if cell.strip()}))
     return grid
 
 
-def _xlsx_grid(path: Path) -> list[tuple[int, list]]:
-    # Not read_only: merged-cell ranges are only available on a normal worksheet.
-    workbook = openpyxl.load_workbook(path, data_only=True)
-    sheet = workbook.worksheets[0]
-    values = {}
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.value is not None:
-                values[(cell.row, cell.column)] = cell.value
-    # A merged header cell holds its value in the top-left cell only: spread it.
-    for merged in sheet.merged_cells.ranges:
-        value = values.get((merged.min_row, merged.min_col))
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                values[(r, c)] = value
+def _xlsx_grid(path: Path) -> tuple[Grid, list[tuple[int, int, int, int]]]:
+    """The first sheet as a grid of the cells that hold a value, and its merged ranges.
+
+    A merged cell holds its value in the top-left cell only: the value is
+    spread over the range (merged headers and merged project cells read as
+    if every cell held it). Rows without values are left out of the grid,
+    except among the first rows, where the header search looks at the row
+    directly above each candidate.
+    """
+    sheet = read_first_sheet(path)
+    rows = sheet.rows
+    for min_row, min_col, max_row, max_col in sheet.merged:
+        value = rows.get(min_row, {}).get(min_col)
+        if value is None:
+            continue
+        for r in range(min_row, max_row + 1):
+            cells = rows.setdefault(r, {})
+            for c in range(min_col, max_col + 1):
+                cells[c] = value
+    last = max(rows, default=0)
+    numbers = sorted(set(rows) | set(range(1, min(last, HEADER_SEARCH_ROWS) + 1)))
     grid = []
-    for r in range(1, sheet.max_row + 1):
-        cells = []
-        for c in range(1, sheet.max_column + 1):
-            value = values.get((r, c))
+    for r in numbers:
+        cells = {}
+        for c, value in rows.get(r, {}).items():
             if isinstance(value, str):
                 value = nfc(value) or None
-            cells.append(value)
+            if value is not None:
+                cells[c - 1] = value
         grid.append((r, cells))
-    return grid
+    return grid, sheet.merged
 
 
 def _table_from_grid(grid, match_header, report, required) -> Table | None:
     best = None
     for index, (_, cells) in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        above = grid[index - 1][1] if index > 0 else []
-        mapping = {}
-        for col, cell in enumerate(cells):
+        above = grid[index - 1][1] if index > 0 else {}
+        mapping, texts = {}, {}
+        for col in sorted(cells.keys() | above.keys()):
+            cell, up = cells.get(col), above.get(col)
             candidates = [cell]
-            if col < len(above) and above[col] and cell:
-                candidates = [f"{above[col]} {cell}", cell]
-            elif col < len(above) and above[col] and not cell:
-                candidates = [above[col]]
+            if up and cell:
+                candidates = [f"{up} {cell}", cell]
+            elif up and not cell:
+                candidates = [up]
             for text in candidates:
                 fieldname = match_header(str(text)) if text is not None else None
                 if fieldname and fieldname not in mapping.values():
-                    mapping[col] = fieldname
+                    mapping[col], texts[col] = fieldname, str(cell if cell is not None else text)
                     break
         if best is None or len(mapping) > len(best[1]):
-            best = (index, mapping)
+            best = (index, mapping, texts)
     if best is None or len(best[1]) < 2:
         report.add(None, None, None, "no header row recognised in the first "
                                      f"{HEADER_SEARCH_ROWS} rows; see the template for column names")
         return None
-    header_index, mapping = best
-    header_row = grid[header_index][1]
+    header_index, mapping, texts = best
     missing = [f for f in required if f not in mapping.values()]
     if missing:
         report.add(grid[header_index][0], None, None,
                    f"missing required column(s): {', '.join(missing)}")
         return None
-    table = Table(headers={f: str(header_row[c]) for c, f in mapping.items()})
+    table = Table(headers={f: texts[c] for c, f in mapping.items()})
     for line, cells in grid[header_index + 1:]:
-        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells.values()):
             continue
-        table.rows.append({f: (cells[c] if c < len(cells) else None) for c, f in mapping.items()})
+        table.rows.append({f: cells.get(c) for c, f in mapping.items()})
         table.row_numbers.append(line)
     return table
 

@@ -17,8 +17,9 @@ from geoaid import schema
 from geoaid.allocation import allocate
 from geoaid.cli import main
 from geoaid.coverage import gap_ranking
-from geoaid.exports import HEADERS, export_table, neutralise, write_export
+from geoaid.exports import HEADERS, export_table, write_export
 from geoaid.filters import Filters
+from geoaid.formula_injection import neutralise_frame
 from geoaid.frames import load_frames
 
 HOSTILE = {
@@ -145,7 +146,7 @@ def test_formula_text_is_neutralised_in_csv_and_xlsx(hostile_frames):
 
 def test_neutralise_leaves_numbers_and_plain_text():
     frame = pd.DataFrame({"a": ["=1", "Cà Mau", "-x", "", None], "n": [-1, 2, 3, 4, 5]})
-    out = neutralise(frame)
+    out = neutralise_frame(frame)
     assert out["a"].tolist()[:4] == ["'=1", "Cà Mau", "'-x", ""] and out["n"].tolist() == [-1, 2, 3, 4, 5]
 
 

@@ -14,12 +14,15 @@ import sys
 import pandas as pd
 
 from geoaid.cli import add_workspace_option, workspace_from
+from geoaid.formula_injection import csv_text
 
 # Keys every `geoaid gaps --format json` commune object carries (issue 4, item 6).
 GAP_JSON_KEYS = ["commune_code", "commune_name", "district", "province", "priority_score", "classes",
                  "project_count", "donor_count", "funding_usd", "sectors_missing", "gap_rank"]
 GAP_TABLE_COLUMNS = ["gap_rank", "commune_code", "commune_name", "district", "priority_score",
                      "project_count", "donor_count", "funding_usd", "area_funding_vnd", "gap_score", "classes"]
+DONOR_PROJECT_COLUMNS = ["project_id", "title", "sector", "budget_vnd", "allocated_vnd", "communes", "start_date",
+                         "end_date", "sample"]
 OVERLAP_TABLE_COLUMNS = ["commune_code", "commune_name", "sector", "donors", "project_ids", "period_start",
                          "period_end", "funding_vnd"]
 
@@ -120,13 +123,15 @@ def register(subparsers) -> None:
                     "priority\ncommunes (per classification scheme) against the province average: the "
                     "same share for\nall donors together in the provinces where the donor works.",
         epilog=FILTER_HELP + "\n\nexamples:\n  geoaid donor\n  geoaid donor \"hoi chu thap do\" --year 2024\n"
-                             "  geoaid donor \"Donor A\" --format json --out donor.json")
+                             "  geoaid donor \"Donor A\" --format json --out donor.json\n"
+                             "  geoaid donor \"Donor A\" --format csv --out projects.csv   (the donor's projects)")
     donor.add_argument("name", nargs="?", help="donor name (case, Unicode form and diacritics do not matter)")
     add_workspace_option(donor)
     add_filter_options(donor)
     add_rule_option(donor)
     add_version_option(donor)
-    donor.add_argument("--format", choices=["table", "json"], default="table")
+    donor.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                       help="csv: the donor list, or with NAME the donor's projects")
     donor.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     donor.set_defaults(func=run_donor)
 
@@ -217,7 +222,7 @@ def run_gaps(args) -> int:
                      "gap_formula": ranking.attrs.get("gap_formula"), "usd_rate_vnd": frames.usd_rate,
                      "communes_total": total, "communes": records(ranking)}), args.out)
     elif args.format == "csv":
-        _emit(ranking.to_csv(index=False), args.out, csv_file=True)
+        _emit(csv_text(ranking), args.out, csv_file=True)
     else:
         body = _table(ranking, GAP_TABLE_COLUMNS) if len(ranking) else "No communes match the filters."
         _emit(_notes(frames, filters) + body + f"\n\n{len(ranking)} of {total} communes shown "
@@ -235,7 +240,7 @@ def run_overlaps(args) -> int:
                      "allocation_rule": frames.allocation_rule, "include_area": args.include_area,
                      "overlaps": records(found)}), args.out)
     elif args.format == "csv":
-        _emit(found.to_csv(index=False), args.out, csv_file=True)
+        _emit(csv_text(found), args.out, csv_file=True)
     else:
         body = (_table(found, OVERLAP_TABLE_COLUMNS) + f"\n\n{len(found)} commune-sector overlap(s)."
                 if len(found) else "No overlaps.")
@@ -253,20 +258,23 @@ def run_donor(args) -> int:
         donors = list_donors(frames)
         if args.format == "json":
             _emit(_json({"sample": bool(frames.is_sample), "donors": records(donors)}), args.out)
+        elif args.format == "csv":
+            _emit(csv_text(donors), args.out, csv_file=True)
         else:
             body = _table(donors, list(donors.columns)) if len(donors) else "No projects in the workspace."
             _emit(body + "\n", args.out)
         return 0
     reach = donor_reach(frames, args.name, filters)
+    if args.format == "csv":
+        _emit(csv_text(reach.projects[DONOR_PROJECT_COLUMNS]), args.out, csv_file=True)
+        return 0
     if args.format == "json":
         _emit(_json({"donor": reach.donor, "filters": filters.to_query(), "sample": reach.sample,
                      "allocation_rule": reach.allocation_rule, "totals": reach.totals,
                      "by_province": records(reach.by_province), "by_sector": records(reach.by_sector),
                      "by_commune": records(reach.by_commune),
                      "priority_share": records(reach.priority_share),
-                     "projects": records(reach.projects[["project_id", "title", "sector", "budget_vnd",
-                                                         "allocated_vnd", "communes", "start_date",
-                                                         "end_date", "sample"]])}), args.out)
+                     "projects": records(reach.projects[DONOR_PROJECT_COLUMNS])}), args.out)
         return 0
     t = reach.totals
     lines = [_notes(frames, filters).rstrip("\n"), "",

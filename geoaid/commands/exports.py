@@ -27,8 +27,8 @@ def register(subparsers) -> None:
         "export", help="export the gap ranking, projects, allocations or communes (CSV, XLSX, GeoJSON, GPKG)",
         formatter_class=RawDescriptionHelpFormatter,
         description="Export analysis tables for plans and donor reports, with the same filters as the "
-                    "maps. Text that a spreadsheet would run as a formula (=, +, -, @) is neutralised "
-                    "with a leading apostrophe in CSV and XLSX.",
+                    "maps. Text that a spreadsheet would run as a formula (=, +, -, @, their full-width "
+                    "forms, a leading tab or line break) gets a leading apostrophe in CSV and XLSX.",
         epilog=WHAT_HELP + "\n\n" + FILTER_HELP + "\n\nexamples:\n"
                "  geoaid export gaps --province 96 --out gaps-ca-mau.xlsx\n"
                "  geoaid export allocations --sector health --year 2024 --format csv --out health.csv\n"

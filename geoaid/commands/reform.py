@@ -102,7 +102,9 @@ def run_report(args) -> int:
     if args.status:
         report = report[report["status"].isin(args.status)]
     if args.format == "csv":
-        sys.stdout.write(report.to_csv(index=False))
+        from geoaid.formula_injection import csv_text
+
+        sys.stdout.write(csv_text(report))
     else:
         with pd.option_context("display.max_colwidth", 200, "display.width", 250):
             print(report.to_string(index=False) if len(report) else "(no rows)")

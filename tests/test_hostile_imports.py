@@ -1,0 +1,69 @@
+"""Hostile workbooks through the real entry points: the CLI importers and the web upload preview.
+
+A refused workbook is one line naming the file and the reason (exit code 2 on
+the command line, the preview's problem table on the web), never a traceback
+or a server error, and the workspace is left byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.hostile_xlsx import HOSTILE
+from tests.test_web_manage import app, planner, sha256, upload  # noqa: F401  (fixtures and helpers)
+
+ROOT = Path(__file__).resolve().parents[1]
+ENTRY_POINT_CASES = ["billion laughs in shared strings", "external entity in the sheet",
+                     "DOCTYPE in the workbook part", "far value cell XFD1048576", "merged range over the sheet",
+                     "100,000 merged ranges", "bomb member (50 MB of zeros)"]
+
+
+def geoaid(*argv) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "geoaid", *argv], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=300)
+
+
+# Both importers read through geoaid.tabular: the classification importer gets the entity cases.
+CLI_CASES = ([("projects", [], name) for name in ENTRY_POINT_CASES]
+             + [("classifications", ["--scheme", "region_iii"], name) for name in ENTRY_POINT_CASES[:2]])
+
+
+@pytest.mark.parametrize("kind, options, name", CLI_CASES)
+def test_cli_import_refuses_a_hostile_workbook_in_one_line(writable_workspace, tmp_path, kind, options, name):
+    expected, build = HOSTILE[name]
+    path = build(tmp_path / "evil.xlsx")
+    before = sha256(writable_workspace.path)
+    done = geoaid("import", kind, str(path), "--workspace", str(writable_workspace.path), *options)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+    errors = [line for line in done.stdout.splitlines() if line.startswith("ERROR:")]
+    assert len(errors) == 1 and errors[0].startswith("ERROR: evil.xlsx: cannot read the file: ")
+    assert expected in errors[0]
+    assert sha256(writable_workspace.path) == before
+
+
+@pytest.mark.parametrize("name", ENTRY_POINT_CASES)
+def test_web_upload_shows_why_a_hostile_workbook_is_refused(app, planner, writable_workspace, tmp_path,  # noqa: F811
+                                                            name):
+    expected, build = HOSTILE[name]
+    data = build(tmp_path / "evil.xlsx").read_bytes()
+    before = sha256(writable_workspace.path)
+    start = time.perf_counter()
+    page = upload(planner, "projects", "kế hoạch.xlsx", data)
+    seconds = time.perf_counter() - start
+    text = page.get_data(as_text=True)
+    assert page.status_code in (200, 400)           # the preview's problem table, or refused at upload
+    assert "kế hoạch.xlsx" in text
+    assert expected.replace("'", "&#39;") in text or expected in text
+    if page.status_code == 200:                     # the preview: one file-wide error, nothing to import
+        assert re.search(r'id="import-report".*cannot read the file', text, re.S)
+    assert seconds < 5, seconds
+    assert sha256(writable_workspace.path) == before
