@@ -14,6 +14,7 @@ import os
 from flask import Flask
 
 from geoaid.config import resolve_workspace
+from geoaid.serving import request_limit_bytes, upload_limit_bytes
 from geoaid.temp_copies import clean_if_no_writer
 from geoaid.workspace import Workspace
 
@@ -25,15 +26,20 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
         ASSET_MAX_AGE=7 * 24 * 3600,
         API_MAX_AGE=300,
         JSON_SORT_KEYS=False,
-        # Uploads: the file limit (GEOAID_UPLOAD_MAX_MB, default 50 MB) and a
-        # request limit a little above it for the form fields; Werkzeug refuses
-        # a bigger request from its Content-Length before reading the body.
-        UPLOAD_MAX_BYTES=int(float(os.environ.get("GEOAID_UPLOAD_MAX_MB", "50")) * 2**20),
+        # Uploads: the file limit (GEOAID_UPLOAD_MAX_MB, default 50 MB); the
+        # request limit below follows it (geoaid.serving, which also gives it to
+        # waitress).
+        UPLOAD_MAX_BYTES=upload_limit_bytes(),
     )
     app.json.ensure_ascii = False  # Vietnamese stays readable in JSON
     if config:
         app.config.update(config)
-    app.config.setdefault("MAX_CONTENT_LENGTH", app.config["UPLOAD_MAX_BYTES"] + 2**20)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        # Flask's defaults hold MAX_CONTENT_LENGTH = None, so setdefault() would
+        # leave requests unlimited. With a limit, Werkzeug refuses a larger
+        # request from its Content-Length before reading the body, and cuts a
+        # body without one off at the limit.
+        app.config["MAX_CONTENT_LENGTH"] = request_limit_bytes(app.config["UPLOAD_MAX_BYTES"])
     app.extensions["geoaid_workspace"] = ws = Workspace(app.config["WORKSPACE"])
     _check_workspace_at_start(ws)
 

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+import sys
+
 from geoaid.cli import add_workspace_option, workspace_from
+from geoaid.serving import RequestDeadlines, ServingLimits, raise_open_file_limit
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "serve", help="serve the web app (maps, donor and planner views, API)",
         description="Serve the geoaid web app. Development server by default; --production uses "
-                    "waitress. Another WSGI server works too: gunicorn 'web:create_app()' with "
-                    "GEOAID_WORKSPACE set.")
+                    "waitress with connection limits and request deadlines (printed at start). "
+                    "Another WSGI server works too: gunicorn 'web:create_app()' with "
+                    "GEOAID_WORKSPACE set. Uploads are limited by GEOAID_UPLOAD_MAX_MB (default 50).")
     add_workspace_option(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     parser.add_argument("--production", action="store_true",
                         help="serve with waitress (multi-threaded WSGI server) instead of Flask's")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads (default 8)")
+    parser.add_argument("--threads", type=int, default=ServingLimits.threads,
+                        help=f"waitress threads (default {ServingLimits.threads})")
+    parser.add_argument("--connection-limit", type=int, default=ServingLimits.connection_limit,
+                        help="waitress: most connections open at once; the open-file limit is raised to "
+                             f"fit when allowed (default {ServingLimits.connection_limit})")
+    parser.add_argument("--header-timeout", type=float, default=RequestDeadlines.header_timeout,
+                        help="waitress: seconds a request's headers may take to arrive "
+                             f"(default {RequestDeadlines.header_timeout:g})")
+    parser.add_argument("--body-timeout", type=float, default=RequestDeadlines.body_timeout,
+                        help="waitress: seconds of grace for a request body, after which it must "
+                             f"average {RequestDeadlines.body_min_rate / 1024:g} KiB/s "
+                             f"(default {RequestDeadlines.body_timeout:g})")
     parser.set_defaults(func=run)
 
 
@@ -28,6 +43,10 @@ def run(args) -> int:
     # other machines (behind a TLS proxy); on 127.0.0.1 plain HTTP is fine.
     loopback = args.host in ("127.0.0.1", "localhost", "::1")
     app = create_app(workspace.path, {"SESSION_COOKIE_SECURE": not loopback})
+    limits = ServingLimits(max_request_bytes=app.config["MAX_CONTENT_LENGTH"], threads=args.threads,
+                           connection_limit=args.connection_limit,
+                           deadlines=RequestDeadlines(header_timeout=args.header_timeout,
+                                                      body_timeout=args.body_timeout))
     print(f"geoaid: serving {workspace.path} on http://{args.host}:{args.port}/")
     from geoaid.accounts import AccountStore
 
@@ -35,9 +54,20 @@ def run(args) -> int:
         print("geoaid: no planner accounts yet: maps are public, uploads need one. Create the first "
               f"admin with: geoaid user add NAME --role admin --workspace {workspace.path}")
     if args.production:
-        from waitress import serve
+        from geoaid import waitress_server
 
-        serve(app, host=args.host, port=args.port, threads=args.threads)
+        open_files = raise_open_file_limit(limits.open_files_needed())
+        fitted = limits.within_open_files(open_files)
+        if fitted.connection_limit < limits.connection_limit:
+            print(f"geoaid: warning: the open-file limit ({open_files}) allows only "
+                  f"{fitted.connection_limit} connections; raise it (ulimit -n, systemd LimitNOFILE) "
+                  f"for {limits.connection_limit}")
+        for line in fitted.describe(open_files):
+            print(f"geoaid: {line}")
+        sys.stdout.flush()   # before the server loop: a service log shows the limits at once
+        waitress_server.serve(app, fitted, args.host, args.port)
     else:
+        print(f"geoaid: development server: request bodies over {limits.max_request_bytes:,} bytes are "
+              "refused; no connection limits or deadlines: use --production beyond this machine", flush=True)
         app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
     return 0
