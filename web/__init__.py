@@ -18,7 +18,10 @@ from geoaid.workspace import Workspace
 
 
 def create_app(workspace_path: str | os.PathLike | None = None, config: dict | None = None) -> Flask:
+    from web.query import PathFirstRequest
+
     app = Flask(__name__)
+    app.request_class = PathFirstRequest   # a path variable repeated in the query string is ignored
     app.config.update(
         WORKSPACE=str(resolve_workspace(workspace_path)),
         ASSET_MAX_AGE=7 * 24 * 3600,
