@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from geoaid.samples import HOSTILE_TITLE
-from tests.browser import chromium_page, serve
+from tests.browser import LOOPBACK, chromium_page, serve
 from web import create_app
 
 pytestmark = pytest.mark.browser
@@ -14,7 +14,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 @pytest.fixture(scope="module")
 def base_url(demo_workspace_path):
-    with serve(create_app(demo_workspace_path)) as url:
+    with serve(create_app(demo_workspace_path, LOOPBACK)) as url:
         yield url
 
 

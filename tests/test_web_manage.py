@@ -146,11 +146,11 @@ def test_secret_key_is_generated_beside_the_workspace_not_in_the_repo(app, writa
 
 
 def test_session_cookie_flags(app, writable_workspace):
-    response = sign_in(app.test_client(), "planner1")
+    response = sign_in(app.test_client(), "planner1")      # create_app() alone: the gunicorn path
     cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
-    public = create_app(writable_workspace.path, {"SESSION_COOKIE_SECURE": True})
-    assert "Secure" in sign_in(public.test_client(), "planner1").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+    loopback = create_app(writable_workspace.path, {"LOOPBACK_ONLY": True})
+    assert "Secure" not in sign_in(loopback.test_client(), "planner1").headers["Set-Cookie"]
 
 
 def test_wrong_password_is_refused_and_sign_in_is_rate_limited(app):

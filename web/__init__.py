@@ -27,6 +27,10 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
         ASSET_MAX_AGE=7 * 24 * 3600,
         API_MAX_AGE=300,
         JSON_SORT_KEYS=False,
+        # Secure session cookies unless the caller sets SESSION_COOKIE_SECURE or
+        # says the app serves the loopback address only (LOOPBACK_ONLY): web/auth.py.
+        SESSION_COOKIE_SECURE=None,
+        LOOPBACK_ONLY=False,
         # Uploads: the file limit (GEOAID_UPLOAD_MAX_MB, default 50 MB) and a
         # request limit a little above it for the form fields; Werkzeug refuses
         # a bigger request from its Content-Length before reading the body.
