@@ -42,7 +42,7 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
     app.config.setdefault("MAX_CONTENT_LENGTH", app.config["UPLOAD_MAX_BYTES"] + 2**20)
     app.extensions["geoaid_workspace"] = Workspace(app.config["WORKSPACE"])
 
-    from web import api, auth, errors, i18n, manage, pages, vendor
+    from web import api, auth, errors, i18n, manage, pages, security, vendor
 
     vendor.check_installed()
     app.register_blueprint(vendor.bp)
@@ -53,6 +53,7 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
     i18n.register(app)      # first: the language of every page, error pages included
     auth.init_app(app)
     errors.register(app)
+    security.register(app)  # headers on every response, error pages included
     logging.getLogger(__name__).info("geoaid serving workspace %s", app.config["WORKSPACE"])
     return app
 
