@@ -12,48 +12,27 @@ from __future__ import annotations
 import io
 import json
 import re
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import pytest
 
 from geoaid.accounts import AccountStore
+from tests.routes import DONOR, SAMPLE_PATHS, rule_url
 from web import create_app
 
 PASSWORD = "correct horse battery"
-DONOR = "Sample Donor A (fictitious)"
-COMMUNE = "32026"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 SWITCH = re.compile(r'id="lang-switch" href="([^"]*)"')
 PROJECTS_CSV = (
     "project_id,title,donor,sector,budget,currency,start_date,end_date,status,locations\n"
     'Q-1,Trạm y tế,Query Donor,health,1.500.000.000,VND,01/03/2024,31/12/2025,ongoing,'
     '"Xã Tân Thành, Thành phố Cà Mau"\n').encode()
-
-# Path values that reach each view's normal answer, and a query that keeps it quick.
-SAMPLE_PATHS = {
-    "static": ({"filename": "geoaid.css"}, {}),
-    "vendor.vendor_file": ({"key": "leaflet.js"}, {}),
-    "api.commune_json": ({"code": COMMUNE}, {}),
-    "api.donor_json": ({"donor": DONOR}, {}),
-    "pages.donor": ({"donor": DONOR}, {}),
-    "pages.commune": ({"code": COMMUNE}, {}),
-    "pages.export": ({"what": "gaps", "fmt": "csv"}, {"province": "95"}),
-    "pages.map_image": ({"fmt": "svg"}, {"province": "95", "dpi": "72"}),
-    "manage.upload": ({"kind": "projects"}, {}),
-}
 # The repeated argument: another valid value, empty, twice, hostile, and each with
 # a query that makes the data views fail (so their error page renders as well).
 REPEATS = [lambda good: "1", lambda good: "", lambda good: ["a", "b"], lambda good: "<script>x</script>",
            lambda good: good]
 FAILING = {"version": "1999"}
 SLOW = {"pages.map_image"}    # a print map takes a second or two: signed out only (no page chrome)
-
-
-def _url(rule, values: dict, query: dict) -> str:
-    path = rule.rule
-    for name, value in values.items():
-        path = re.sub(rf"<(?:\w+:)?{name}>", quote(value, safe=""), path)
-    return path + ("?" + urlencode(query, doseq=True) if query else "")
 
 
 @pytest.fixture
@@ -103,14 +82,14 @@ def test_every_route_answers_a_repeated_path_variable_as_if_absent(app):
             for extra in ({}, FAILING):
                 for path_values in (values, {name: "nope" for name in values}):
                     query = {**quick, **extra}
-                    baseline = _send(client, rule, _url(rule, path_values, query))
+                    baseline = _send(client, rule, rule_url(rule, path_values, query))
                     for name in rule.arguments:
                         for repeat in REPEATS:
-                            url = _url(rule, path_values, {**query, name: repeat(values[name])})
+                            url = rule_url(rule, path_values, {**query, name: repeat(values[name])})
                             _same_answer(baseline, _send(client, rule, url), url)
                             tried += 1
                     every = {**query, **{name: "1" for name in rule.arguments}}
-                    _same_answer(baseline, _send(client, rule, _url(rule, path_values, every)), every)
+                    _same_answer(baseline, _send(client, rule, rule_url(rule, path_values, every)), every)
     assert tried > 300
 
 
