@@ -166,7 +166,7 @@ def bench_browser(workspace: Workspace, naive: bytes) -> None:
                        ".leaflet-overlay-pane canvas').length > 0")
             start = time.perf_counter()
             page.goto(url + "/", wait_until="load")
-            page.wait_for_function("document.body.dataset.mapReady === 'yes'", timeout=120000)
+            page.wait_for_function("() => document.body.dataset.mapReady === 'yes'", timeout=120000)
             ours = time.perf_counter() - start
             drawn = page.evaluate("geoaidMap.layers.communes.getLayers().length")
             start = time.perf_counter()

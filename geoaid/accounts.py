@@ -12,7 +12,8 @@ older parameters is upgraded at the next sign-in.
 
 Each account carries an ``epoch`` that changes when its password or role
 changes or it is removed, so web sessions signed in before are no longer
-accepted (the session stores name and epoch).
+accepted (each sign-in record in :mod:`geoaid.sessions` keeps the epoch it
+was made with).
 """
 
 from __future__ import annotations
@@ -90,6 +91,18 @@ def secret_key(workspace_path: str | os.PathLike) -> str:
     return key_file.read_text().strip()
 
 
+def open_database(path: Path) -> sqlite3.Connection:
+    """The accounts file (created private, mode 0600), in autocommit mode, with its accounts table."""
+    new = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    if new:
+        os.chmod(path, 0o600)
+    db.execute("CREATE TABLE IF NOT EXISTS accounts (name TEXT PRIMARY KEY, role TEXT NOT NULL, "
+               "hash TEXT NOT NULL, epoch INTEGER NOT NULL, created TEXT NOT NULL)")
+    return db
+
+
 def clean_name(name: str) -> str:
     name = unicodedata.normalize("NFC", (name or "").strip())
     if not _NAME.match(name):
@@ -119,14 +132,7 @@ class AccountStore:
         return cls(accounts_path(workspace_path))
 
     def _connect(self) -> sqlite3.Connection:
-        new = not self.path.exists()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        if new:
-            os.chmod(self.path, 0o600)
-        db.execute("CREATE TABLE IF NOT EXISTS accounts (name TEXT PRIMARY KEY, role TEXT NOT NULL, "
-                   "hash TEXT NOT NULL, epoch INTEGER NOT NULL, created TEXT NOT NULL)")
-        return db
+        return open_database(self.path)
 
     def _row(self, db, name: str) -> tuple | None:
         return db.execute("SELECT name, role, hash, epoch, created FROM accounts WHERE name = ?",

@@ -26,14 +26,16 @@ import json
 import os
 import re
 import secrets
+import tempfile
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
 from geoaid import schema
 from geoaid.problems import ImportReport
+from geoaid.redact import hide_server_paths
 from geoaid.safezip import DEFAULT_LIMITS, Limits, UnsafeFileError, check_zip
 
 KINDS = {
@@ -204,9 +206,48 @@ class Prepared:
     valid: int                 # rows/features that would be written
     total: int
 
+    @property
+    def importable(self) -> bool:
+        """False when confirming could write nothing: errors, and not one valid row."""
+        return self.valid > 0 or not self.report.errors
+
+
+def preview(workspace, staging: Staging, staged: Staged) -> Prepared:
+    """:func:`prepare` for the planner to confirm; a failed preview removes the staged file.
+
+    Failed: the importer raised, or the file has errors and no row that could
+    be imported. Nothing of such an upload stays in the staging folder.
+    """
+    try:
+        prepared = prepare(workspace, staged)
+    except BaseException:
+        staging.discard(staged)
+        raise
+    if not prepared.importable:
+        staging.discard(staged)
+    return prepared
+
+
+def _user_text(text: str, staged: Staged) -> str:
+    """Importer text as the uploader may read it: their file name, never a server path."""
+    return hide_server_paths(text, folders=(staged.path.parent, tempfile.gettempdir()),
+                             names={staged.path: staged.filename})
+
 
 def prepare(workspace, staged: Staged) -> Prepared:
     """Run the importer's checks on a staged file; nothing is written."""
+    try:
+        prepared = _prepare(workspace, staged)
+    except ValueError as exc:
+        raise ValueError(_user_text(str(exc), staged)) from None
+    report = prepared.report
+    report.problems = [replace(p, reason=_user_text(p.reason, staged),
+                               value=None if p.value is None else _user_text(p.value, staged))
+                       for p in report.problems]
+    return prepared
+
+
+def _prepare(workspace, staged: Staged) -> Prepared:
     options, name = staged.options, staged.filename
     if staged.kind == "projects":
         from geoaid.importers import projects

@@ -14,6 +14,8 @@ import threading
 from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# The app as `geoaid serve` makes it on 127.0.0.1: session cookies without Secure, over plain HTTP.
+LOOPBACK = {"LOOPBACK_ONLY": True}
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]

@@ -4,7 +4,7 @@ import pytest
 
 from geoaid import schema
 from geoaid.accounts import AccountStore
-from tests.browser import chromium_page, serve
+from tests.browser import LOOPBACK, chromium_page, serve
 from web import create_app
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,7 @@ def test_planner_signs_in_previews_and_confirms_an_upload(writable_workspace, tm
     upload = tmp_path / "dự án 2025.csv"
     upload.write_text(PROJECTS, encoding="utf-8")
     before = len(writable_workspace.read(schema.PROJECTS))
-    with serve(create_app(writable_workspace.path)) as base, chromium_page(tmp_path) as page:
+    with serve(create_app(writable_workspace.path, LOOPBACK)) as base, chromium_page(tmp_path) as page:
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(base + "/manage?lang=en")                     # public: sent to the sign-in page

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from geoaid.samples import HOSTILE_TITLE
-from tests.browser import chromium_page, serve
+from tests.browser import LOOPBACK, chromium_page, serve
 from web import create_app
 
 pytestmark = pytest.mark.browser
@@ -14,12 +14,13 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 @pytest.fixture(scope="module")
 def base_url(demo_workspace_path):
-    with serve(create_app(demo_workspace_path)) as url:
+    with serve(create_app(demo_workspace_path, LOOPBACK)) as url:
         yield url
 
 
 def wait_ready(page):
-    page.wait_for_function("document.body.dataset.mapReady === 'yes'", timeout=30000)
+    # A function, not an expression: Playwright evals expressions, which the pages' CSP refuses.
+    page.wait_for_function("() => document.body.dataset.mapReady === 'yes'", timeout=30000)
 
 
 def test_gap_map_draws_offline_filters_and_exports(base_url, tmp_path):
@@ -38,7 +39,7 @@ def test_gap_map_draws_offline_filters_and_exports(base_url, tmp_path):
         assert legend.is_visible() and "–" in legend.inner_text() and "DỮ LIỆU MẪU" in legend.inner_text()
         assert "500" in page.locator("#map-status").inner_text()
         assert page.locator(".leaflet-control-layers").is_visible()
-        page.wait_for_function("document.body.dataset.basemap === 'offline'", timeout=30000)
+        page.wait_for_function("() => document.body.dataset.basemap === 'offline'", timeout=30000)
         assert page.locator("#basemap-offline").is_visible()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "gap_map.png"))
@@ -126,7 +127,7 @@ def test_zones_are_outlined_with_legend_entries_and_light_popups_fetch_their_fig
         }""")
         popup = page.locator(".leaflet-popup-content .geoaid-popup")
         popup.wait_for(timeout=10000)
-        page.wait_for_function("document.querySelector('.leaflet-popup-content dl') !== null", timeout=10000)
+        page.wait_for_function("() => document.querySelector('.leaflet-popup-content dl') !== null", timeout=10000)
         text = popup.inner_text()
         assert "Gap score" in text and "Priority score" in text and "Tỉnh Cà Mau" in text
         code = page.evaluate("geoaidMap.layers.communes.getLayers()[0].feature.id")

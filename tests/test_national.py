@@ -64,7 +64,7 @@ def test_national_map_is_light_and_draws_every_commune(national, tmp_path):
     assert gzip.decompress(compressed.data) == layer.data
     with serve(app) as url, chromium_page(tmp_path) as page:
         page.goto(url + "/")
-        page.wait_for_function("document.body.dataset.mapReady === 'yes'", timeout=120000)
+        page.wait_for_function("() => document.body.dataset.mapReady === 'yes'", timeout=120000)
         drawn = page.evaluate("geoaidMap.layers.communes.getLayers().length")
         assert drawn == len(data["features"])
         # (a GeometryCollection feature is a FeatureGroup: its parts carry the style)

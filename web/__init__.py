@@ -20,12 +20,19 @@ from geoaid.workspace import Workspace
 
 
 def create_app(workspace_path: str | os.PathLike | None = None, config: dict | None = None) -> Flask:
+    from web.query import PathFirstRequest
+
     app = Flask(__name__)
+    app.request_class = PathFirstRequest   # a path variable repeated in the query string is ignored
     app.config.update(
         WORKSPACE=str(resolve_workspace(workspace_path)),
         ASSET_MAX_AGE=7 * 24 * 3600,
         API_MAX_AGE=300,
         JSON_SORT_KEYS=False,
+        # Secure session cookies unless the caller sets SESSION_COOKIE_SECURE or
+        # says the app serves the loopback address only (LOOPBACK_ONLY): web/auth.py.
+        SESSION_COOKIE_SECURE=None,
+        LOOPBACK_ONLY=False,
         # Uploads: the file limit (GEOAID_UPLOAD_MAX_MB, default 50 MB); the
         # request limit below follows it (geoaid.serving, which also gives it to
         # waitress).
@@ -43,7 +50,7 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
     app.extensions["geoaid_workspace"] = ws = Workspace(app.config["WORKSPACE"])
     _check_workspace_at_start(ws)
 
-    from web import api, auth, errors, i18n, manage, pages, vendor
+    from web import api, auth, errors, i18n, manage, pages, security, vendor
 
     vendor.check_installed()
     app.register_blueprint(vendor.bp)
@@ -54,6 +61,7 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
     i18n.register(app)      # first: the language of every page, error pages included
     auth.init_app(app)
     errors.register(app)
+    security.register(app)  # headers on every response, error pages included
     logging.getLogger(__name__).info("geoaid serving workspace %s", app.config["WORKSPACE"])
     return app
 

@@ -8,8 +8,14 @@ attempts per client address), argon2-cffi (password hashes).
 
 The session cookie is signed with a key that is never in the repository
 (``$GEOAID_SECRET_KEY``, else a key generated beside the workspace), is
-HttpOnly and SameSite=Lax, and Secure whenever the app is not served on the
-loopback address only (``SESSION_COOKIE_SECURE``; ``geoaid serve`` sets it).
+HttpOnly and SameSite=Lax, and Secure unless the app is told it serves the
+loopback address only (``LOOPBACK_ONLY=True``, or ``SESSION_COOKIE_SECURE=False``
+as ``geoaid serve`` passes on 127.0.0.1): ``create_app()`` alone, the
+gunicorn path, always sets Secure cookies.
+
+The cookie carries only a random session id; the sign-in itself is a record
+on the server (:mod:`geoaid.sessions`), deleted at sign-out, ending at a
+fixed time, tied to the account's epoch and to the browser's User-Agent.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from geoaid.accounts import Account, AccountStore, secret_key
+from geoaid.sessions import SessionStore
 from web.i18n import t
 
 bp = Blueprint("auth", __name__)
@@ -33,15 +40,16 @@ LOGIN_LIMIT = "5 per minute; 30 per hour"
 
 
 class User(UserMixin):
-    """A signed-in account; the session id carries the account's epoch."""
+    """A signed-in account and the id of its server-side session record."""
 
-    def __init__(self, account: Account):
+    def __init__(self, account: Account, session_id: str):
         self.account = account
+        self.session_id = session_id
         self.name = account.name
         self.role = account.role
 
     def get_id(self) -> str:
-        return f"{self.account.epoch}:{self.account.name}"
+        return self.session_id
 
     def may(self, role: str) -> bool:
         return self.account.may(role)
@@ -49,6 +57,10 @@ class User(UserMixin):
 
 def accounts() -> AccountStore:
     return AccountStore.for_workspace(current_app.config["WORKSPACE"])
+
+
+def sessions() -> SessionStore:
+    return SessionStore.for_workspace(current_app.config["WORKSPACE"])
 
 
 def user_name() -> str:
@@ -87,7 +99,9 @@ def login():
         account = accounts().authenticate(request.form.get("name", ""), request.form.get("password", ""))
         if account is not None:
             session.clear()          # a new session on sign-in (no session fixation)
-            login_user(User(account))
+            session_id = sessions().open(account, request.user_agent.string,
+                                         current_app.config["PERMANENT_SESSION_LIFETIME"])
+            login_user(User(account, session_id))
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
         error = t("login_failed")
@@ -97,6 +111,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        sessions().close(current_user.session_id)     # a replayed copy of the cookie is refused
     logout_user()
     session.clear()
     return redirect(url_for("pages.home"))
@@ -105,6 +121,8 @@ def logout():
 def init_app(app) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.config["WORKSPACE"])
+    if app.config.get("SESSION_COOKIE_SECURE") is None:       # not set by the caller
+        app.config["SESSION_COOKIE_SECURE"] = not app.config.get("LOOPBACK_ONLY", False)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -126,10 +144,9 @@ def init_app(app) -> None:
     manager.session_protection = "strong"
 
     @manager.user_loader
-    def load_user(user_id: str):
-        epoch, _, name = user_id.partition(":")
-        account = accounts().get(name)
-        return User(account) if account and str(account.epoch) == epoch else None
+    def load_user(session_id: str):
+        account = sessions().account(session_id, request.user_agent.string)
+        return User(account, session_id) if account else None
 
     # One limiter per app: its counters live in this process (a single
     # waitress process serves geoaid); several processes would need a shared

@@ -1,18 +1,25 @@
-"""Error pages and JSON errors: clear messages, never a stack trace.
+"""Error pages and JSON errors: clear messages, never a stack trace, never a server path.
 
 API routes (``/api/…``) answer ``{"error": message}``; pages render the
 error template. Unexpected exceptions are logged server-side with their
-traceback and shown to the user as a plain 500 message.
+traceback and shown to the user as a plain 500 message. Every message shown
+(and every import report line, through the ``public`` template filter)
+names files, not the server folders they are in: the workspace's folder,
+the temporary folder and the app's own are cut from it (the log keeps them).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
+import tempfile
+from pathlib import Path
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from geoaid.donors import UnknownDonor
+from geoaid.redact import hide_server_paths
 from geoaid.workspace import WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -26,7 +33,15 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def public_text(message) -> str:
+    """A message as users may read it: no folder of this server in it."""
+    folders = (Path(current_app.config["WORKSPACE"]).parent, tempfile.gettempdir(),
+               Path(__file__).resolve().parent.parent, sys.prefix)
+    return hide_server_paths("" if message is None else str(message), folders)
+
+
 def respond(status: int, message: str, suggestions: list[str] | None = None):
+    message = public_text(message)
     if _wants_json():
         body = {"error": message}
         if suggestions:
@@ -37,6 +52,8 @@ def respond(status: int, message: str, suggestions: list[str] | None = None):
 
 
 def register(app) -> None:
+    app.jinja_env.filters["public"] = public_text
+
     @app.errorhandler(BadParameter)
     def bad_parameter(exc):
         return respond(400, str(exc))

@@ -7,6 +7,8 @@ who use geoaid most work in Vietnamese. Templates call ``t("key")``.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import g, request
 
 from geoaid.sectors import BY_KEY, SECTORS
@@ -250,14 +252,19 @@ def _remember(response):
 
 
 def lang_switch_url() -> str:
-    """The current page in the other language (query string kept, properly encoded)."""
+    """The current page in the other language: same path, every query value kept, encoded.
+
+    The query string is encoded here rather than passed to ``url_for`` as
+    keywords: a query argument is then never taken for a path variable or for
+    one of url_for's own options (``_external``, ``_scheme``, ``_anchor``).
+    """
     from flask import url_for
 
     other = "en" if current_language() == "vi" else "vi"
-    args = {k: v for k, v in request.args.items() if k != "lang"}
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", other)])
     if request.endpoint is None:
-        return f"?lang={other}"
-    return url_for(request.endpoint, **(request.view_args or {}), **args, lang=other)
+        return f"?{query}"       # relative: the same path (e.g. a 404 page), in the other language
+    return f"{url_for(request.endpoint, **(request.view_args or {}))}?{query}"
 
 
 MAP_LABELS = {"province": "province", "district": "district", "area": "area_km2", "failed": "load_failed",

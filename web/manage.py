@@ -23,6 +23,7 @@ from geoaid.settings import DEFAULTS, validate
 from geoaid.tabular import parse_number
 from web import workspace
 from web.auth import accounts, current_user, require, user_name
+from web.errors import public_text
 from web.i18n import t
 
 bp = Blueprint("manage", __name__)
@@ -88,18 +89,16 @@ def upload(kind: str):
     sent = request.files.get("file")
     if sent is None or not sent.filename:
         return render_template("manage.html", **_index_context(error=t("no_file"), kind=kind)), 400
+    staging = _staging()
     try:
-        staged = _staging().put(sent.stream, kind, sent.filename, user_name(), _options(kind), _limits())
-    except UnsafeFileError as exc:
+        staged = staging.put(sent.stream, kind, sent.filename, user_name(), _options(kind), _limits())
+        prepared = uploads.preview(workspace(), staging, staged)   # a failed preview removes the file
+    except ValueError as exc:        # a refused file (UnsafeFileError), or e.g. a period written wrongly
         return render_template("manage.html", **_index_context(
-            error=f"{uploads.display_name(sent.filename)}: {exc}", kind=kind)), 400
-    try:
-        prepared = uploads.prepare(workspace(), staged)
-    except ValueError as exc:                       # e.g. a period written wrongly
-        _staging().discard(staged)
-        return render_template("manage.html", **_index_context(error=str(exc), kind=kind)), 400
-    return render_template("import_preview.html", staged=staged, prepared=prepared,
-                           report=prepared.report)
+            error=public_text(f"{uploads.display_name(sent.filename)}: {exc}"), kind=kind)), 400
+    # Nothing importable: the report says why, and there is nothing left to confirm.
+    return render_template("import_preview.html", staged=staged, prepared=prepared, report=prepared.report,
+                           refused=not prepared.importable), 200 if prepared.importable else 422
 
 
 def _staged_or_404():

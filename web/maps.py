@@ -6,21 +6,32 @@ pointed at the app's own /vendor URLs). The commune layers are NOT inlined:
 and the browser caches the data. Folium's output is library-generated
 markup that never contains user text (names arrive later as JSON and are
 inserted with textContent), which is why the template may include it as is.
+
+Of folium's page header only the asset tags are kept. The rest is written
+for a stand-alone HTML file: a second charset declaration (the page states
+its own once), a second viewport tag, and inline ``<style>``/``<script>``
+blocks the Content-Security-Policy would refuse; their sizing rules are in
+``static/geoaid.css``, and the Leaflet switches they set are Leaflet's defaults.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import folium
+from branca.element import CssLink, JavascriptLink
 from markupsafe import Markup
 
 from web.vendor import localise_folium
 
 VIETNAM_CENTRE = (16.0, 106.0)
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+# The one other origin a page loads from (tile images); the CSP names it (web/security.py).
+BASEMAP_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(folium.TileLayer("OpenStreetMap").tiles))
 
 
 def map_frame(bounds=None) -> dict[str, Markup]:
-    """Render a folium map frame; return its head, body and script parts."""
+    """Render a folium map frame; return its head (asset tags), body and script parts."""
     fmap = folium.Map(location=VIETNAM_CENTRE, zoom_start=6, tiles=None, control_scale=True,
                       prefer_canvas=True)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION).add_to(fmap)
@@ -30,9 +41,11 @@ def map_frame(bounds=None) -> dict[str, Markup]:
     localise_folium(fmap)
     figure = fmap.get_root()
     figure.render()
+    assets = [child.render() for child in figure.header._children.values()
+              if isinstance(child, (JavascriptLink, CssLink))]
     return {
         "map_name": fmap.get_name(),
-        "head": Markup(figure.header.render()),
+        "head": Markup("\n".join(assets)),
         "body": Markup(figure.html.render()),
         "script": Markup(figure.script.render()),
     }

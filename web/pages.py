@@ -164,11 +164,12 @@ def _lineage(code: str, version: str) -> list[dict]:
 def export(what: str, fmt: str):
     filters = data.filters_from_request()
     try:
-        body, mimetype, filename = export_table(data.frames(), what, filters, fmt,
-                                                allocations=data.allocations())
+        body, content_type, filename = export_table(data.frames(), what, filters, fmt,
+                                                    allocations=data.allocations())
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
-    return Response(body, mimetype=mimetype,
+    # A full Content-Type ("text/csv; charset=utf-8"): given as mimetype, Werkzeug would add a second charset.
+    return Response(body, content_type=content_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
