@@ -208,8 +208,8 @@ class Prepared:
 
     @property
     def importable(self) -> bool:
-        """False when confirming could write nothing: errors, and not one valid row."""
-        return self.valid > 0 or not self.report.errors
+        """False when confirming could write nothing: not one valid row (an empty file included)."""
+        return self.valid > 0
 
 
 def preview(workspace, staging: Staging, staged: Staged) -> Prepared:
