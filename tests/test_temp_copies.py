@@ -12,7 +12,7 @@ import pytest
 
 from geoaid import schema
 from geoaid.cli import main
-from geoaid.temp_copies import temporary_copies
+from geoaid.temp_copies import lock_path, temporary_copies
 from geoaid.workspace import Workspace
 from tests.processes import ROOT, environment, geoaid_command, run_geoaid
 from web import create_app
@@ -126,13 +126,20 @@ def test_a_live_writers_copy_survives_server_start_and_info(writable_workspace, 
     assert temporary_copies(writable_workspace.path) == []
 
 
+def waiting_for_lock(workspace_path) -> bool:
+    """True when some process is blocked on the workspace's writer lock (a "->" line of /proc/locks)."""
+    inode = lock_path(workspace_path).stat().st_ino
+    with open("/proc/locks") as locks:
+        return any(line.split()[1] == "->" and line.split()[6].endswith(f":{inode}") for line in locks)
+
+
 def test_a_waiting_writer_never_removes_the_live_writers_copy(writable_workspace, live_writer):
     writer, copy = live_writer
     second = subprocess.Popen(geoaid_command("settings", "set", "area_allocation_rule", '"area"',
                                              "--workspace", writable_workspace.path),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment())
-    time.sleep(3)                                         # the second writer is waiting for the lock
-    assert second.poll() is None and [str(p) for p in temporary_copies(writable_workspace.path)] == [copy]
+    wait_for(lambda: waiting_for_lock(writable_workspace.path), second, what="second writer waiting")
+    assert [str(p) for p in temporary_copies(writable_workspace.path)] == [copy]
     writer.communicate("go\n", timeout=120)
     out, err = second.communicate(timeout=120)
     assert writer.returncode == 0 and second.returncode == 0, err

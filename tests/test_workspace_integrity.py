@@ -208,3 +208,23 @@ def test_a_change_that_keeps_everything_commits(writable_workspace):
     assert after[schema.PROJECTS] == 10 and after[schema.AUDIT_LOG] == before[schema.AUDIT_LOG] + 1
     assert {k: v for k, v in after.items() if k not in (schema.PROJECTS, schema.AUDIT_LOG)} == \
         {k: v for k, v in before.items() if k not in (schema.PROJECTS, schema.AUDIT_LOG)}
+
+
+# --- the command line's own output ---------------------------------------------------
+
+def test_an_export_into_a_read_only_folder_is_one_clear_line(demo_workspace_path, shared_folder):
+    folder = shared_folder / "locked"
+    folder.mkdir(mode=0o555)
+    for suffix in ("csv", "gpkg"):
+        result = run_geoaid("export", "gaps", "--out", folder / f"gaps.{suffix}",
+                            "--workspace", demo_workspace_path, unprivileged=True)
+        assert_one_error_line(result, "Permission denied", str(folder))
+    assert os.listdir(folder) == []
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback(demo_workspace_path):
+    process = subprocess.Popen([sys.executable, "-m", "geoaid", "info", "--workspace", str(demo_workspace_path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment())
+    process.stdout.close()                     # like `geoaid info | head -0`
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 1 and err == ""
