@@ -133,9 +133,15 @@ def every_response(app, workspace_path, tmp_path):
     out += [("503 page", missing.get("/")), ("503 api", missing.get("/api/v1/gaps"))]
     broken = tmp_path / "broken" / "ws.gpkg"
     broken.parent.mkdir()
-    broken.write_bytes(workspace_path.read_bytes()[:4096])         # a truncated file
-    out += [("500 page", create_app(broken).test_client().get("/")),
-            ("500 api", create_app(broken).test_client().get("/api/v1/gaps"))]
+    broken.write_bytes(workspace_path.read_bytes())
+    damaged = create_app(broken).test_client()
+    broken.write_bytes(workspace_path.read_bytes()[:4096])         # truncated while served
+    out += [("503 damaged page", damaged.get("/")), ("503 damaged api", damaged.get("/api/v1/gaps"))]
+    failing = create_app(workspace_path)
+    failing.add_url_rule("/fails", "fails", lambda: 1 / 0)          # an unexpected error
+    failing.add_url_rule("/api/v1/fails", "api_fails", lambda: 1 / 0)
+    out += [("500 page", failing.test_client().get("/fails")),
+            ("500 api", failing.test_client().get("/api/v1/fails"))]
     return out
 
 
@@ -206,7 +212,7 @@ def test_error_messages_never_show_a_server_path(app, writable_workspace, tmp_pa
         for folder in server_folders:
             assert folder not in body, (label, folder)
     missing = dict(responses)["503 page"].get_data(as_text=True)
-    assert "No workspace at none.gpkg" in missing                        # the file name stays
+    assert "No workspace yet" in missing                                 # a clear message, no path
 
 
 def test_a_refused_upload_leaves_nothing_in_the_staging_folder(app, writable_workspace, tmp_path):
