@@ -118,6 +118,11 @@ def legacy_frames() -> Frames:
     return _snapshot()[1]
 
 
+def file_version() -> tuple:
+    """The workspace file version this request reads (call after frames(), which may re-pin it)."""
+    return _snapshot()[0]
+
+
 def allocations():
     current = frames()
     return _cached(f"allocations:{boundary_version()}", lambda: allocate(current))

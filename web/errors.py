@@ -13,6 +13,7 @@ from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from geoaid.donors import UnknownDonor
+from geoaid.print_service import PrintBusy
 from geoaid.workspace import WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,13 @@ def register(app) -> None:
     def no_workspace(exc):
         log.error("workspace unavailable: %s", exc)
         return respond(503, str(exc))
+
+    @app.errorhandler(PrintBusy)
+    def print_busy(exc):
+        from web.i18n import t
+
+        body, status = respond(503, t("print_busy").format(seconds=exc.retry_after))
+        return body, status, {"Retry-After": str(exc.retry_after)}
 
     @app.errorhandler(413)
     def too_large(exc):
