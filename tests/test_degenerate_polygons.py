@@ -116,3 +116,17 @@ def test_the_whole_family_in_one_file_imports_nothing_or_only_the_real_communes(
     fixed = communes.set_index("code").loc[ca_mau.loc[n, "code"]]
     assert fixed.geometry.area == pytest.approx(real_part.area, rel=1e-9)
     assert fixed["area_km2"] > 1
+
+
+def test_a_thin_but_real_sliver_part_is_kept_as_drawn(ca_mau, tmp_path):
+    """Survey data has slivers (here 0.5 m² over 200 m): they are land, not degenerate; kept unchanged."""
+    real = ca_mau.loc[0, "geometry"]
+    part = max(getattr(real, "geoms", [real]), key=lambda p: p.area)
+    x, y = part.exterior.coords[0]
+    sliver = shapely.Polygon([(x + 0.05, y), (x + 0.0518, y), (x + 0.0509, y + 0.5 / (0.5 * 200 * 111_320))])
+    shape = shapely.MultiPolygon([part, sliver])
+    geometry = json.loads(gpd.GeoSeries([shape]).to_json())["features"][0]["geometry"]
+    path = write_geojson(ca_mau.iloc[:2], {0: geometry}, tmp_path / "sliver.geojson")
+    frame, report = read_boundaries(path)
+    assert report.ok and not [p for p in report.problems if p.row == 1], [str(p) for p in report.problems]
+    assert shapely.equals_exact(frame.loc[0, "geometry"], shape, 0)
