@@ -36,6 +36,7 @@ import shapely
 
 from geoaid import schema
 from geoaid.crs import CRS_EXAMPLES, CRS_HELP, describe, hint_for_bounds, resolve_crs, to_wgs84
+from geoaid.display_geometry import write_communes
 from geoaid.importers.polygon_checks import check_polygons
 from geoaid.problems import ImportFailed, ImportReport
 from geoaid.safezip import UnsafeFileError, check_size, extracted
@@ -648,7 +649,8 @@ def write_boundaries(workspace, frame: gpd.GeoDataFrame, report: ImportReport, m
         if current is not None:
             keep = current[~current["province_code"].isin(provinces)]
             good = gpd.GeoDataFrame(pd.concat([keep, good], ignore_index=True), crs=schema.CRS)
-        tx.write(target, good.sort_values("code", kind="stable").reset_index(drop=True))
+        # The originals as imported, and map geometry simplified from them once, now.
+        write_communes(tx, target, good.sort_values("code", kind="stable").reset_index(drop=True))
         tx.set_metadata(**_metadata(workspace, source, version, good, provinces, merge))
         tx.audit(user, f"import boundaries {version}", report.file, {
             "imported": imported, "skipped": len(bad), "merge": merge, "layer": target, "source": source.label,
