@@ -18,7 +18,7 @@ every person asking. Here:
   process would not share the interpreter lock with page requests, so maps
   drew faster while pages were busy, but it held its own copy of the
   libraries, data and raster: server and drawing process peaked at 770 MB
-  together, against 490 MB here.);
+  together, against 490 MB here);
 * at most ``render_threads + max_waiting`` requests wait for drawings at
   once; beyond that :class:`PrintBusy` says when to try again (a map asked
   again after that is usually in the cache), so the server's request
