@@ -14,6 +14,7 @@ import os
 from flask import Flask
 
 from geoaid.config import resolve_workspace
+from geoaid.print_service import DEFAULT_MAX_WAITING, PrintService
 from geoaid.serving import request_limit_bytes, upload_limit_bytes
 from geoaid.temp_copies import clean_if_no_writer
 from geoaid.workspace import Workspace
@@ -49,6 +50,11 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
         app.config["MAX_CONTENT_LENGTH"] = request_limit_bytes(app.config["UPLOAD_MAX_BYTES"])
     app.extensions["geoaid_workspace"] = ws = Workspace(app.config["WORKSPACE"])
     _check_workspace_at_start(ws)
+    # Print maps: cached per workspace version, drawn by dedicated threads with a bounded queue.
+    app.config.setdefault("PRINT_CACHE_MB", float(os.environ.get("GEOAID_PRINT_CACHE_MB", "64")))
+    app.config.setdefault("PRINT_MAX_WAITING", DEFAULT_MAX_WAITING)
+    app.extensions["geoaid_print"] = PrintService(int(app.config["PRINT_CACHE_MB"] * 2**20),
+                                                  max_waiting=app.config["PRINT_MAX_WAITING"])
 
     from web import api, auth, errors, i18n, manage, pages, security, vendor
 

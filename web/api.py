@@ -105,8 +105,11 @@ def communes_geojson():
     names = data.province_names()
     legend = [{"colour": colour[c], "label": names[c]} for c in codes
               if not filters.provinces or c in filters.provinces]
-    return cached_json(feature_collection(rows, list(rows.columns), _detail(), legend=legend,
-                                          boundary_version="2019"), "application/geo+json")
+    detail = _detail()
+    data.light_geometry(detail)  # validates detail before anything is cached
+    # Built and encoded once per workspace version and query, like the gap layer.
+    return cached_json(lambda: feature_collection(rows, list(rows.columns), detail, legend=legend,
+                                                  boundary_version="2019"), "application/geo+json")
 
 
 @bp.route("/communes")

@@ -11,8 +11,10 @@ import threading
 
 from flask import g, request
 
+from geoaid import schema
 from geoaid.allocation import allocate
 from geoaid.coverage import commune_projects, coverage, ranking_of
+from geoaid.display_geometry import stored_display
 from geoaid.donors import UnknownDonor, donor_reach, list_donors
 from geoaid.filters import Filters, filters_for
 from geoaid.neighbours import neighbours
@@ -120,6 +122,11 @@ def legacy_frames() -> Frames:
     return _snapshot()[1]
 
 
+def file_version() -> tuple:
+    """The workspace file version this request reads (call after frames(), which may re-pin it)."""
+    return _snapshot()[0]
+
+
 def allocations():
     current = frames()
     return _cached(f"allocations:{boundary_version()}", lambda: allocate(current))
@@ -179,12 +186,21 @@ def neighbour_codes(code: str) -> list[str]:
 
 
 def light_geometry(detail: str):
-    """Commune geometry simplified for the browser, by commune code."""
+    """Commune geometry simplified for the browser, by commune code.
+
+    Imported boundaries carry it ready-made (geoaid.display_geometry), so a
+    file of millions of vertices does not make the first map wait for a
+    simplification; otherwise it is simplified here, once per version.
+    """
     if detail not in TOLERANCE:
         raise BadParameter(f"detail must be one of {', '.join(TOLERANCE)}")
     communes = frames().communes
+    layer = schema.COMMUNES if boundary_version() == "2019" else schema.COMMUNES_2025
 
     def build():
+        stored = stored_display(workspace(), layer, communes, detail)
+        if stored is not None:
+            return stored
         return simplify_for_web(communes, TOLERANCE[detail], DECIMALS[detail]).set_index("code").geometry
     return _cached(f"geometry:{boundary_version()}:{detail}", build)
 

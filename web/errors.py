@@ -19,6 +19,7 @@ from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from geoaid.donors import UnknownDonor
+from geoaid.print_service import PrintBusy
 from geoaid.redact import hide_server_paths
 from geoaid.workspace import WorkspaceError
 
@@ -67,6 +68,13 @@ def register(app) -> None:
         # The full message names server paths: it goes to the log, the visitor gets the public one.
         log.error("workspace unavailable: %s", exc)
         return respond(503, exc.public)
+
+    @app.errorhandler(PrintBusy)
+    def print_busy(exc):
+        from web.i18n import t
+
+        body, status = respond(503, t("print_busy").format(seconds=exc.retry_after))
+        return body, status, {"Retry-After": str(exc.retry_after)}
 
     @app.errorhandler(413)
     def too_large(exc):

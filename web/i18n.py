@@ -136,6 +136,8 @@ MESSAGES = {
                           "en": "Too many sign-in attempts. Wait a minute and try again."},
     "upload_too_large": {"vi": "Tệp lớn hơn giới hạn tải lên ({mb} MB).",
                          "en": "The file is larger than the upload limit ({mb} MB)."},
+    "print_busy": {"vi": "Máy chủ đang vẽ các bản đồ khác. Hãy thử lại sau {seconds} giây.",
+                   "en": "The server is drawing other maps. Try again in {seconds} s."},
     "import_heading": {"vi": "Nhập dữ liệu", "en": "Import data"},
     "import_intro": {"vi": "Tải tệp lên để xem trước báo cáo kiểm tra từng dòng. Chưa có gì được ghi cho đến khi bạn xác nhận.",
                      "en": "Upload a file to preview the row-by-row check. Nothing is written until you confirm."},

@@ -175,22 +175,26 @@ def export(what: str, fmt: str):
 
 @bp.route("/map.<fmt>")
 def map_image(fmt: str):
-    """The current map as a print-ready image (matplotlib, offline)."""
-    from geoaid.printmap import FORMATS as IMAGE_FORMATS, render_map
+    """The current map as a print-ready image (matplotlib, offline), cached per workspace version."""
+    from flask import current_app
+
+    from geoaid.printmap import FORMATS as IMAGE_FORMATS
+    from geoaid.print_service import PrintRequest
 
     if fmt not in IMAGE_FORMATS:
         raise BadParameter(f"image format must be one of {', '.join(IMAGE_FORMATS)}")
     filters = data.filters_from_request()
     view = request.args.get("view", "gap")
-    paper = request.args.get("paper", "A4")
-    orientation = request.args.get("orientation", "landscape")
     dpi = request.args.get("dpi", "200")
     if not dpi.isdigit() or not 72 <= int(dpi) <= 300:
         raise BadParameter("dpi must be a whole number from 72 to 300")
+    frames = data.frames()
     try:
-        body = render_map(data.frames(), view, filters, paper=paper, orientation=orientation, fmt=fmt,
-                          dpi=int(dpi), lang=request.args.get("lang_map") or _lang(),
-                          cache_dir=workspace().path.parent)
+        job = PrintRequest(str(workspace().path), data.file_version(), data.boundary_version(), view, filters,
+                           fmt=fmt, paper=request.args.get("paper", "A4"),
+                           orientation=request.args.get("orientation", "landscape"), dpi=int(dpi),
+                           lang=request.args.get("lang_map") or _lang()).normalised()
+        body = current_app.extensions["geoaid_print"].render(job, frames, cache_dir=workspace().path.parent)
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
     return Response(body, mimetype=IMAGE_FORMATS[fmt],

@@ -42,7 +42,10 @@ def run(args) -> int:
     # Session cookies travel only over HTTPS once the app is reachable from
     # other machines (behind a TLS proxy); on 127.0.0.1 plain HTTP is fine.
     loopback = args.host in ("127.0.0.1", "localhost", "::1")
-    app = create_app(workspace.path, {"SESSION_COOKIE_SECURE": not loopback})
+    config = {"SESSION_COOKIE_SECURE": not loopback}
+    if args.production:  # print maps may hold at most half of waitress's threads: the rest serve pages
+        config["PRINT_MAX_WAITING"] = max(0, args.threads // 2 - 1)
+    app = create_app(workspace.path, config)
     limits = ServingLimits(max_request_bytes=app.config["MAX_CONTENT_LENGTH"], threads=args.threads,
                            connection_limit=args.connection_limit,
                            deadlines=RequestDeadlines(header_timeout=args.header_timeout,

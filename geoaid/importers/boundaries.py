@@ -36,6 +36,8 @@ import shapely
 
 from geoaid import schema
 from geoaid.crs import CRS_EXAMPLES, CRS_HELP, describe, hint_for_bounds, resolve_crs, to_wgs84
+from geoaid.display_geometry import write_communes
+from geoaid.importers.polygon_checks import check_polygons
 from geoaid.problems import ImportFailed, ImportReport
 from geoaid.safezip import UnsafeFileError, check_size, extracted
 from geoaid.textnorm import name_key, nfc, split_unit_type, type_label
@@ -556,15 +558,6 @@ def _complete_names(out: gpd.GeoDataFrame) -> None:
 
 # --- validation --------------------------------------------------------------
 
-def _polygonal(geom):
-    """make_valid, then keep only the polygonal parts (slivers of lines/points dropped)."""
-    fixed = shapely.make_valid(geom)
-    if fixed.geom_type in ("Polygon", "MultiPolygon"):
-        return fixed
-    parts = [g for g in getattr(fixed, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
-
-
 def _validate(out: gpd.GeoDataFrame, report: ImportReport, code_mode: str) -> None:
     rows = out["source_row"].to_numpy()
     codes = out["code"]
@@ -586,32 +579,22 @@ def _validate(out: gpd.GeoDataFrame, report: ImportReport, code_mode: str) -> No
     for i in np.flatnonzero(out["name"].isna().to_numpy()):
         report.add(int(rows[i]), "name", None, "missing commune name")
 
-    geoms = out.geometry.to_numpy()
-    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    for i in np.flatnonzero(empty):
-        report.add(int(rows[i]), "geometry", None, "empty geometry")
-    invalid = ~empty & ~shapely.is_valid(geoms)
-    for i in np.flatnonzero(invalid):
-        reason = shapely.is_valid_reason(geoms[i])
-        geoms[i] = _polygonal(geoms[i])
-        report.add(int(rows[i]), "geometry", reason, "invalid geometry; repaired with make_valid",
-                   severity="warning")
-    types = shapely.get_type_id(geoms)
-    polygonal = np.isin(types, [3, 6])  # Polygon, MultiPolygon
-    for i in np.flatnonzero(~empty & ~polygonal):
-        report.add(int(rows[i]), "geometry", geoms[i].geom_type, "not a polygon")
+    geoms, refused, problems = check_polygons(out.geometry.to_numpy(), out["code"].tolist(),
+                                              out["name"].tolist())
+    for problem in problems:
+        report.add(int(rows[problem.index]), "geometry", problem.value, problem.reason, severity=problem.severity)
     out.geometry = gpd.GeoSeries(geoms, index=out.index, crs=schema.CRS)
     bounds = shapely.bounds(geoms)
     minx, miny, maxx, maxy = VIETNAM_BBOX
-    outside = ~empty & ((bounds[:, 0] < minx) | (bounds[:, 1] < miny)
-                        | (bounds[:, 2] > maxx) | (bounds[:, 3] > maxy))
+    outside = ~refused & ((bounds[:, 0] < minx) | (bounds[:, 1] < miny)
+                          | (bounds[:, 2] > maxx) | (bounds[:, 3] > maxy))
     for i in np.flatnonzero(outside):
         b = bounds[i]
         report.add(int(rows[i]), "geometry", f"{b[0]:.4f},{b[1]:.4f},{b[2]:.4f},{b[3]:.4f}",
                    f"outside Vietnam's approximate extent (lon {minx}–{maxx}, lat {miny}–{maxy}): "
                    "wrong CRS or swapped coordinates?")
     area = out.geometry.to_crs(schema.EQUAL_AREA_CRS).area / 1e6
-    out["area_km2"] = area.where(~empty & polygonal)
+    out["area_km2"] = area.where(~refused)
 
 
 def _report_missing_communes(out: gpd.GeoDataFrame, report: ImportReport) -> None:
@@ -666,7 +649,8 @@ def write_boundaries(workspace, frame: gpd.GeoDataFrame, report: ImportReport, m
         if current is not None:
             keep = current[~current["province_code"].isin(provinces)]
             good = gpd.GeoDataFrame(pd.concat([keep, good], ignore_index=True), crs=schema.CRS)
-        tx.write(target, good.sort_values("code", kind="stable").reset_index(drop=True))
+        # The originals as imported, and map geometry simplified from them once, now.
+        write_communes(tx, target, good.sort_values("code", kind="stable").reset_index(drop=True))
         tx.set_metadata(**_metadata(workspace, source, version, good, provinces, merge))
         tx.audit(user, f"import boundaries {version}", report.file, {
             "imported": imported, "skipped": len(bad), "merge": merge, "layer": target, "source": source.label,
