@@ -32,7 +32,7 @@ import shapely  # noqa: E402
 from bench.load import demo_workspace  # noqa: E402
 from bench.run import print_table, report  # noqa: E402
 from geoaid import schema  # noqa: E402
-from geoaid.workspace import Workspace  # noqa: E402
+from geoaid.store.workspace import Workspace  # noqa: E402
 
 LAYERS = ["/api/v1/gaps.geojson?view=gap&lang=en", "/api/v1/gaps.geojson?view=gap&province=96&lang=en",
           "/api/v1/communes.geojson", "/api/v1/communes.geojson?detail=province"]

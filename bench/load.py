@@ -45,9 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.run import CACHE, print_table, report  # noqa: E402  (one table format for every benchmark)
-from geoaid.donors import list_donors  # noqa: E402
-from geoaid.frames import load_frames  # noqa: E402
-from geoaid.workspace import Workspace  # noqa: E402
+from geoaid.analysis.donors import list_donors  # noqa: E402
+from geoaid.analysis.frames import load_frames  # noqa: E402
+from geoaid.store.workspace import Workspace  # noqa: E402
 from tests.test_web_serve import free_port  # noqa: E402
 
 DEMO = CACHE / "demo.gpkg"

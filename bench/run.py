@@ -39,7 +39,7 @@ CACHE = ROOT / "bench" / ".cache"
 NATIONAL = CACHE / "national.gpkg"
 
 from geoaid import schema  # noqa: E402
-from geoaid.workspace import Workspace  # noqa: E402
+from geoaid.store.workspace import Workspace  # noqa: E402
 
 ROWS: list[tuple[str, str, str, str]] = []
 
@@ -178,7 +178,7 @@ def bench_browser(workspace: Workspace, naive: bytes) -> None:
 
 
 def synthetic_frames(workspace: Workspace, locations: int = 50_000):
-    from geoaid.frames import load_frames
+    from geoaid.analysis.frames import load_frames
 
     frames = load_frames(workspace)
     rng = np.random.default_rng(7)
@@ -211,7 +211,7 @@ def naive_gaps(frames) -> pd.Series:
 
 
 def bench_analysis(workspace: Workspace) -> None:
-    from geoaid.coverage import coverage
+    from geoaid.analysis.coverage import coverage
 
     frames = synthetic_frames(workspace)
     seconds, rows = timed(lambda: coverage(frames), repeat=2)
@@ -221,9 +221,9 @@ def bench_analysis(workspace: Workspace) -> None:
 
 
 def bench_print(workspace: Workspace) -> None:
-    from geoaid.filters import Filters
-    from geoaid.frames import load_frames
-    from geoaid.printmap import render_map
+    from geoaid.analysis.filters import Filters
+    from geoaid.analysis.frames import load_frames
+    from geoaid.output.printmap import render_map
 
     frames = load_frames(workspace)
     render_map(frames, "priority", Filters(provinces=("95",)), dpi=72)  # warm caches (inset outline)

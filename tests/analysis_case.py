@@ -1,6 +1,6 @@
 """A hand-computed targeting case on real communes of Cà Mau (province 96, 100 communes).
 
-Built with boundaries.demo.build_workspace(..., ["96"], samples=False), then
+Built with geoaid.demo.build.build_workspace(..., ["96"], samples=False), then
 the schemes, classifications and projects below are written through a
 workspace transaction, so the tests also cover load_frames. The lists are
 TEST data (not official lists); the communes and codes are real.
@@ -45,8 +45,8 @@ import unicodedata
 
 import pandas as pd
 
-from geoaid import schema
-from geoaid.workspace import Workspace
+from geoaid.store import schema
+from geoaid.store.workspace import Workspace
 
 NGOC_HIEN = ["32233", "32236", "32239", "32242", "32244", "32245", "32248"]
 RED_CROSS = "Hội Chữ thập đỏ Cà Mau"
@@ -102,7 +102,7 @@ LOCATIONS = [location("P1", "commune", "32248", 60.0), location("P1", "commune",
 
 def build_case_workspace(path) -> Workspace:
     """Cà Mau communes from the demo build plus the case's tables, written in one transaction."""
-    from boundaries.demo import build_workspace
+    from geoaid.demo.build import build_workspace
 
     workspace = Workspace(path)
     build_workspace(workspace, ["96"], samples=False, log=lambda _msg: None)

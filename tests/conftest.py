@@ -11,13 +11,13 @@ import shutil
 
 import pytest
 
-from geoaid.workspace import Workspace
+from geoaid.store.workspace import Workspace
 
 
 @pytest.fixture(scope="session")
 def demo_workspace_path(tmp_path_factory):
     """Path of a full demo workspace (4 provinces, with SAMPLE data). Read-only."""
-    from boundaries.demo import build_workspace
+    from geoaid.demo.build import build_workspace
     from boundaries.registry import DEMO_PROVINCES
 
     path = tmp_path_factory.mktemp("demo") / "demo.gpkg"
@@ -52,6 +52,6 @@ def analysis_case_path(tmp_path_factory):
 @pytest.fixture(scope="session")
 def analysis_frames(analysis_case_path):
     """load_frames of the case workspace (do not modify: shared by the session)."""
-    from geoaid.frames import load_frames
+    from geoaid.analysis.frames import load_frames
 
     return load_frames(Workspace(analysis_case_path))

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from geoaid import schema
-from geoaid.allocation import allocate, apportion, location_shares, unallocated
+from geoaid.store import schema
+from geoaid.analysis.allocation import allocate, apportion, location_shares, unallocated
 from tests.analysis_case import NGOC_HIEN, location, project
 
 

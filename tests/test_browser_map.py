@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from geoaid.samples import HOSTILE_TITLE
+from geoaid.demo.samples import HOSTILE_TITLE
 from tests.browser import LOOPBACK, chromium_page, serve
 from web import create_app
 

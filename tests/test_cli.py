@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from geoaid import schema
+from geoaid.store import schema
 from geoaid.cli import build_parser, main
-from geoaid.config import ENV_VAR
-from geoaid.workspace import Workspace
+from geoaid.store.config import ENV_VAR
+from geoaid.store.workspace import Workspace
 
 
 def _all_command_paths(parser, prefix=()):

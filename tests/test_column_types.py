@@ -13,9 +13,9 @@ import pyogrio
 import pytest
 from shapely.affinity import translate
 
-from geoaid import schema
+from geoaid.store import schema
 from geoaid.cli import main
-from geoaid.workspace import Workspace
+from geoaid.store.workspace import Workspace
 from tests.test_web_manage import PASSWORD, sign_in, upload
 from web import create_app
 
@@ -90,7 +90,7 @@ def test_an_import_with_nothing_valid_writes_nothing(writable_workspace, tmp_pat
 
 @pytest.fixture
 def planner(writable_workspace):
-    from geoaid.accounts import AccountStore
+    from geoaid.store.accounts import AccountStore
 
     AccountStore.for_workspace(writable_workspace.path).add("planner1", PASSWORD, "planner")
     client = create_app(writable_workspace.path).test_client()

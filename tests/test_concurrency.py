@@ -26,13 +26,13 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from geoaid import schema
-from geoaid.coverage import commune_projects, coverage, gap_ranking
-from geoaid.donors import list_donors
-from geoaid.filters import Filters
-from geoaid.frames import load_frames
-from geoaid.importers import projects
-from geoaid.workspace import Workspace
+from geoaid.store import schema
+from geoaid.analysis.coverage import commune_projects, coverage, gap_ranking
+from geoaid.analysis.donors import list_donors
+from geoaid.analysis.filters import Filters
+from geoaid.analysis.frames import load_frames
+from geoaid.imports import projects
+from geoaid.store.workspace import Workspace
 from tests.test_import_projects import prepare, write_csv
 from tests.test_web_serve import free_port, wait_for
 
@@ -251,7 +251,7 @@ def _import_at_barrier(barrier, path: str, workspace_path: str) -> None:
     validate, write) overlaps between the processes instead of being spread by start-up time.
     """
     from geoaid.cli import main
-    import geoaid.importers.projects  # noqa: F401
+    import geoaid.imports.projects  # noqa: F401
 
     barrier.wait(timeout=120)
     sys.exit(main(["import", "projects", path, "--workspace", workspace_path]))

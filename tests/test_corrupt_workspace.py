@@ -13,8 +13,8 @@ import pyogrio
 import pytest
 
 from geoaid.cli import main
-from geoaid.temp_copies import temporary_copies
-from geoaid.workspace import Workspace, WorkspaceDamaged, WorkspaceError
+from geoaid.store.temp_copies import temporary_copies
+from geoaid.store.workspace import Workspace, WorkspaceDamaged, WorkspaceError
 from tests.processes import assert_one_error_line, run_geoaid
 from web import create_app
 

@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from geoaid.coverage import COLUMNS, coverage, gap_ranking
-from geoaid.filters import Filters, UnknownDonor, filters_for
+from geoaid.analysis.coverage import COLUMNS, coverage, gap_ranking
+from geoaid.analysis.filters import Filters, UnknownDonor, filters_for
 from tests.analysis_case import location, project, with_projects
 
 HEALTH_2024 = Filters(sectors=("health",), year=2024)
@@ -183,7 +183,7 @@ def test_adding_a_project_never_increases_a_gap(analysis_frames, specs, extra, f
 
 
 def test_commune_projects_lists_each_allocation_with_its_project(analysis_frames):
-    from geoaid.coverage import commune_projects
+    from geoaid.analysis.coverage import commune_projects
 
     rows = commune_projects(analysis_frames, Filters(zones=("coastal",), year=2024))
     assert sorted(set(rows["commune_code"])) == ["32239", "32248"]

@@ -16,9 +16,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geoaid import schema
+from geoaid.store import schema
 from geoaid.cli import main
-from geoaid.importers.boundaries import read_boundaries
+from geoaid.imports.boundaries import read_boundaries
 
 X, Y = 105.10, 9.10  # inside Cà Mau
 D = 0.01

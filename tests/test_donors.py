@@ -8,8 +8,8 @@ All donors in Cà Mau (allocated): P1 1,000,000,001 + P2 700,000,000 + P3 2,000,
 
 import pytest
 
-from geoaid.donors import SHARE_COLUMNS, UnknownDonor, donor_reach, list_donors
-from geoaid.filters import Filters
+from geoaid.analysis.donors import SHARE_COLUMNS, UnknownDonor, donor_reach, list_donors
+from geoaid.analysis.filters import Filters
 from tests.analysis_case import RED_CROSS
 
 

@@ -1,6 +1,6 @@
 """Every CSV and XLSX geoaid writes is inert in a spreadsheet: no cell starts a formula.
 
-One function decides (geoaid.formula_injection.neutralise); these tests run
+One function decides (geoaid.output.formula_injection.neutralise); these tests run
 every output path — the analysis commands' CSV, every export in CSV and XLSX
 (data sheet, headers and notes), the reform report, import reports, and the
 web downloads — on a workspace whose user-typed texts are formulas, and
@@ -18,10 +18,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from geoaid import schema
+from geoaid.store import schema
 from geoaid.cli import main
-from geoaid.formula_injection import is_formula_text, neutralise, neutralise_frame
-from geoaid.problems import ImportReport
+from geoaid.output.formula_injection import is_formula_text, neutralise, neutralise_frame
+from geoaid.imports.problems import ImportReport
 from web import create_app
 
 # Leading = + - @ (and their full-width forms), leading tab / CR / LF, and all of them after spaces.
@@ -82,7 +82,7 @@ def hostile_workspace(demo_workspace_path, tmp_path_factory):
     reform-report name are formulas too."""
     import shutil
 
-    from geoaid.workspace import Workspace
+    from geoaid.store.workspace import Workspace
 
     path = tmp_path_factory.mktemp("hostile") / "hostile.gpkg"
     shutil.copy2(demo_workspace_path, path)

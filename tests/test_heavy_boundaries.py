@@ -19,11 +19,11 @@ import pyogrio
 import pytest
 import shapely
 
-from geoaid import schema
+from geoaid.store import schema
 from geoaid.cli import main
-from geoaid.display_geometry import display_layer, stored_display
-from geoaid.simplify import TOLERANCE
-from geoaid.workspace import Workspace
+from geoaid.output.display_geometry import display_layer, stored_display
+from geoaid.output.simplify import TOLERANCE
+from geoaid.store.workspace import Workspace
 from web import create_app
 
 STEP_DEG = 0.0001

@@ -15,8 +15,8 @@ import zipfile
 
 import pytest
 
-from geoaid.safezip import Limits, UnsafeFileError, check_zip, extract_zip, remove_tree
-from geoaid.uploads import check_upload
+from geoaid.imports.safezip import Limits, UnsafeFileError, check_zip, extract_zip, remove_tree
+from geoaid.imports.uploads import check_upload
 
 
 def make_zip(path, members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED):

@@ -31,7 +31,7 @@ def geoaid(*argv) -> subprocess.CompletedProcess:
                           cwd=ROOT, timeout=300)
 
 
-# Both importers read through geoaid.tabular: the classification importer gets the entity cases.
+# Both importers read through geoaid.imports.tabular: the classification importer gets the entity cases.
 CLI_CASES = ([("projects", [], name) for name in ENTRY_POINT_CASES]
              + [("classifications", ["--scheme", "region_iii"], name) for name in ENTRY_POINT_CASES[:2]])
 

@@ -1,7 +1,7 @@
 """Hostile XLSX workbooks: refused (or read, when harmless) at once, in bounded memory, with a clear message.
 
 Each workbook is a few KB of raw XML in a zip (tests/hostile_xlsx.py). It is
-read in a child process, as the importers read it (geoaid.tabular.read_table),
+read in a child process, as the importers read it (geoaid.imports.tabular.read_table),
 under a 2 GiB address-space limit, so a reader that builds the declared
 sheet fails here with MemoryError instead of taking the machine.
 """
@@ -17,13 +17,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from geoaid.importers.common import header_matcher
-from geoaid.importers.projects import ALIASES as PROJECT_ALIASES
-from geoaid.problems import ImportReport
-from geoaid.safezip import Limits, UnsafeFileError
-from geoaid.tabular import read_table
-from geoaid.xlsx_parts import WorkbookLimits
-from geoaid.xlsx_reader import read_first_sheet
+from geoaid.imports.common import header_matcher
+from geoaid.imports.projects import ALIASES as PROJECT_ALIASES
+from geoaid.imports.problems import ImportReport
+from geoaid.imports.safezip import Limits, UnsafeFileError
+from geoaid.imports.tabular import read_table
+from geoaid.imports.xlsx_parts import WorkbookLimits
+from geoaid.imports.xlsx_reader import read_first_sheet
 from tests.hostile_xlsx import (HOSTILE, cell, empty_cells, shared_strings_xml, sheet_xml, table_rows,
                                 workbook_xml, write_xlsx)
 
@@ -32,9 +32,9 @@ RELAXED_ZIP = Limits(max_ratio=1e9)          # lets a compressible sheet reach t
 READ_IN_A_CHILD = r"""
 import json, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
-from geoaid.importers.common import header_matcher
-from geoaid.problems import ImportReport
-from geoaid.tabular import read_table
+from geoaid.imports.common import header_matcher
+from geoaid.imports.problems import ImportReport
+from geoaid.imports.tabular import read_table
 match = header_matcher({"name": ["ten du an"], "budget": ["kinh phi"]})
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()

@@ -4,9 +4,9 @@ import hashlib
 
 import pytest
 
-from geoaid import schema
+from geoaid.store import schema
 from geoaid.cli import main
-from geoaid.importers import classifications
+from geoaid.imports import classifications
 
 
 def sha256(path):

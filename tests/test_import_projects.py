@@ -5,9 +5,9 @@ import unicodedata
 
 import openpyxl
 
-from geoaid import schema
+from geoaid.store import schema
 from geoaid.cli import main
-from geoaid.importers import projects
+from geoaid.imports import projects
 
 HEADER = "Mã dự án,Tên dự án,Nhà tài trợ,Lĩnh vực,Kinh phí,Đơn vị tiền,Ngày bắt đầu,Ngày kết thúc,Trạng thái,Địa bàn\n"
 

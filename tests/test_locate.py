@@ -4,8 +4,8 @@ import unicodedata
 
 import pytest
 
-from geoaid import schema
-from geoaid.locate import Locator
+from geoaid.store import schema
+from geoaid.imports.locate import Locator
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import json
 import pytest
 import shapely
 
-from boundaries.demo import build_workspace
-from geoaid import schema
-from geoaid.simplify import DECIMALS, TOLERANCE, simplify_for_web
-from geoaid.workspace import Workspace
+from geoaid.demo.build import build_workspace
+from geoaid.store import schema
+from geoaid.output.simplify import DECIMALS, TOLERANCE, simplify_for_web
+from geoaid.store.workspace import Workspace
 from tests.browser import chromium_page, serve
 from web import create_app
 

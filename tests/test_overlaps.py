@@ -7,8 +7,8 @@ donor, so no overlap. P2 (Donor B, district-wide) only counts with include_area.
 
 import pytest
 
-from geoaid.filters import Filters
-from geoaid.overlaps import COLUMNS, find_overlaps
+from geoaid.analysis.filters import Filters
+from geoaid.analysis.overlaps import COLUMNS, find_overlaps
 from tests.analysis_case import location, project, with_projects
 
 

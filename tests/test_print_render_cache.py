@@ -1,7 +1,7 @@
 """Print maps under load: cached per workspace version, drawn one at a time, with a bounded queue.
 
 Real demo communes; maps at low dpi so the file stays quick. A drawing is
-held "in progress" by holding the print lock (geoaid.printmap._render_lock)
+held "in progress" by holding the print lock (geoaid.output.printmap._render_lock)
 that every drawing takes: the drawing thread really waits, as it would
 behind a long A3 map.
 """
@@ -16,10 +16,10 @@ from dataclasses import replace
 import pytest
 from matplotlib.figure import Figure
 
-from geoaid import printmap
-from geoaid.filters import Filters
-from geoaid.frames import load_frames
-from geoaid.print_service import PrintBusy, PrintRequest, PrintService
+from geoaid.output import printmap
+from geoaid.analysis.filters import Filters
+from geoaid.analysis.frames import load_frames
+from geoaid.output.print_service import PrintBusy, PrintRequest, PrintService
 from web import create_app
 
 MAP = "/map.png?view=gap&province=95&dpi=72&paper=A4&lang=en"

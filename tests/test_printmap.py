@@ -17,15 +17,16 @@ from PIL import Image
 from pypdf import PdfReader
 from pyproj import Geod, Transformer
 
-from geoaid import print_inset, schema
+from geoaid.output import print_inset
+from geoaid.store import schema
 from geoaid.cli import main
-from geoaid.donors import donor_reach, list_donors
-from geoaid.filters import Filters
-from geoaid.frames import load_frames
-from geoaid.print_elements import ground_scale, nice_length, north_angle, short_name
-from geoaid.print_layout import PAPERS, page_layout
-from geoaid.printmap import MAP_CRS, prepare, render_map
-from geoaid.workspace import Workspace
+from geoaid.analysis.donors import donor_reach, list_donors
+from geoaid.analysis.filters import Filters
+from geoaid.analysis.frames import load_frames
+from geoaid.output.print_elements import ground_scale, nice_length, north_angle, short_name
+from geoaid.output.print_layout import PAPERS, page_layout
+from geoaid.output.printmap import MAP_CRS, prepare, render_map
+from geoaid.store.workspace import Workspace
 
 SVG = "{http://www.w3.org/2000/svg}text"
 YLORRD = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
@@ -180,7 +181,7 @@ def test_donor_view_shows_the_donors_provinces(frames):
 
 def test_official_data_carries_no_sample_mark(tmp_path):
     """A workspace without sample data: no SAMPLE mark, and the classes come from the real list."""
-    from boundaries.demo import build_workspace
+    from geoaid.demo.build import build_workspace
 
     workspace = Workspace(tmp_path / "official.gpkg")
     build_workspace(workspace, ["95"], samples=False, log=lambda _m: None)

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from geoaid.priority import priority_index
+from geoaid.analysis.priority import priority_index
 
 
 @pytest.fixture(scope="module")

@@ -28,14 +28,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boundaries import reform
+from geoaid.reform import derive as reform
 from boundaries.registry import VIETNAMADMINUNITS
-from geoaid import schema
-from geoaid.allocation import allocate
+from geoaid.store import schema
+from geoaid.analysis.allocation import allocate
 from geoaid.cli import main
-from geoaid.coverage import coverage, gap_ranking
-from geoaid.frames import load_frames
-from geoaid.reform_aggregate import (allocations_to_2025, classifications_to_2025, describe_rule,
+from geoaid.analysis.coverage import coverage, gap_ranking
+from geoaid.analysis.frames import load_frames
+from geoaid.reform.carry import (allocations_to_2025, classifications_to_2025, describe_rule,
                                      frames_for_version, new_to_old, old_to_new, read_stored_crosswalk)
 
 # Official numbers of communes of the new provinces (resolutions of the National Assembly
@@ -62,7 +62,7 @@ def derived(demo_workspace):
 @pytest.fixture(scope="module")
 def ca_mau_build():
     """A derivation from exactly the two legacy provinces of the new Cà Mau (96 + 95)."""
-    from boundaries.build import build_communes
+    from geoaid.demo.communes import build_communes
 
     legacy = build_communes(["96", "95"]).communes
     layer, report = reform.derive_2025_communes(legacy)
@@ -357,8 +357,8 @@ def test_gap_ranking_runs_on_2025_communes(demo_workspace, derived):
 def test_version_option_and_caption(demo_workspace):
     import argparse
 
-    from geoaid.commands.reform import add_version_option, apply_version
-    from geoaid.reform_aggregate import describe_version
+    from geoaid.cli.reform import add_version_option, apply_version
+    from geoaid.reform.carry import describe_version
 
     parser = argparse.ArgumentParser()
     add_version_option(parser)
@@ -376,7 +376,7 @@ def test_version_option_and_caption(demo_workspace):
 
 
 def test_version_2025_without_a_2025_layer_is_a_clear_error(tmp_path, legacy):
-    from geoaid.workspace import Workspace
+    from geoaid.store.workspace import Workspace
 
     workspace = Workspace(tmp_path / "legacy_only.gpkg")
     with workspace.transaction(create=True) as tx:
@@ -427,7 +427,7 @@ def test_cli_build_show_report_and_an_imported_layer_is_kept(writable_workspace,
 def test_national_derivation_meets_the_official_count_of_every_complete_province():
     """Every new province all of whose legacy communes have demo polygons gets exactly its
     official number of communes, less the island special zones no legacy commune forms."""
-    from boundaries.build import build_communes
+    from geoaid.demo.communes import build_communes
 
     legacy = build_communes(None).communes
     layer, report = reform.derive_2025_communes(legacy)

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from geoaid.safezip import Limits, UnsafeFileError, check_size, extract_zip, remove_tree
+from geoaid.imports.safezip import Limits, UnsafeFileError, check_size, extract_zip, remove_tree
 
 
 def make_zip(path, members):
@@ -95,7 +95,7 @@ def test_member_clashing_with_a_folder_is_a_clear_error_and_leaves_nothing(tmp_p
 
 
 def test_extracted_context_removes_the_folder(tmp_path):
-    from geoaid.safezip import extracted
+    from geoaid.imports.safezip import extracted
 
     archive = make_zip(tmp_path / "good.zip", {"a.txt": b"a"})
     with extracted(archive) as folder:

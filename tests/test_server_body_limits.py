@@ -17,7 +17,7 @@ import sys
 
 import pytest
 
-from geoaid.serving import request_limit_bytes, upload_limit_bytes
+from geoaid.serving.limits import request_limit_bytes, upload_limit_bytes
 from tests.server_process import post_body, running_server
 from web import create_app
 

@@ -1,4 +1,4 @@
-"""Slow and numerous clients against `geoaid serve --production` (geoaid.serving, geoaid.waitress_server).
+"""Slow and numerous clients against `geoaid serve --production` (geoaid.serving.limits, geoaid.serving.limits.channel).
 
 waitress hands only complete requests to its threads, so slow clients cost
 connections: with waitress's defaults (100 connections, no deadline for a
@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from geoaid.serving import FDS_PER_CONNECTION, RESERVED_FDS, RequestDeadlines, ServingLimits, raise_open_file_limit
+from geoaid.serving.limits import FDS_PER_CONNECTION, RESERVED_FDS, RequestDeadlines, ServingLimits, raise_open_file_limit
 from tests.server_process import closed_after, connect, is_open, printed, running_server, timed_get
 
 PAGE, API = "/?lang=en", "/api/v1/gaps?province=96"
@@ -177,7 +177,7 @@ def test_the_open_file_limit_is_raised_for_the_connections_or_the_connections_fi
             line = next(line for line in limits if line.startswith("Max open files"))
         assert line.split()[3:5] == ["600", "600"], line
     # Where the hard limit allows, the soft limit is raised just to what the connections need.
-    script = ("import resource; from geoaid.serving import ServingLimits, raise_open_file_limit as r; "
+    script = ("import resource; from geoaid.serving.limits import ServingLimits, raise_open_file_limit as r; "
               "hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]; resource.setrlimit(resource.RLIMIT_NOFILE, (300, hard)); "
               "need = ServingLimits(max_request_bytes=1).open_files_needed(); "
               "print(need, r(need), resource.getrlimit(resource.RLIMIT_NOFILE)[0], r(100))")

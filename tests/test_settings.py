@@ -2,7 +2,7 @@
 
 import pytest
 
-from geoaid import schema
+from geoaid.store import schema
 from geoaid.cli import main
 
 

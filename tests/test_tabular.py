@@ -5,9 +5,9 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from geoaid.importers.common import header_matcher
-from geoaid.problems import ImportReport
-from geoaid.tabular import parse_date, parse_number, read_table
+from geoaid.imports.common import header_matcher
+from geoaid.imports.problems import ImportReport
+from geoaid.imports.tabular import parse_date, parse_number, read_table
 
 MATCH = header_matcher({"name": ["ten du an"], "budget": ["kinh phi"], "currency": ["loai tien"],
                         "start": ["ngay bat dau"]})

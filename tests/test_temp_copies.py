@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from geoaid import schema
+from geoaid.store import schema
 from geoaid.cli import main
-from geoaid.temp_copies import lock_path, temporary_copies
-from geoaid.workspace import Workspace
+from geoaid.store.temp_copies import lock_path, temporary_copies
+from geoaid.store.workspace import Workspace
 from tests.processes import ROOT, environment, geoaid_command, run_geoaid
 from web import create_app
 
@@ -90,8 +90,8 @@ def test_a_killed_writers_copy_is_removed_at_server_start(writable_workspace, tm
 LIVE_WRITER = """
 import sys
 import pandas as pd
-from geoaid import schema
-from geoaid.workspace import Workspace
+from geoaid.store import schema
+from geoaid.store.workspace import Workspace
 with Workspace(sys.argv[1]).transaction() as tx:
     tx.write(schema.SETTINGS, pd.DataFrame({"key": ["gap_area_weight"], "value": ["0.25"]}))
     print(tx.path, flush=True)

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from geoaid.textnorm import fold, name_key, nfc, same_name, split_unit_type, variant_key
+from geoaid.text.names import fold, name_key, nfc, same_name, split_unit_type, variant_key
 
 
 @pytest.mark.parametrize("a, b", [

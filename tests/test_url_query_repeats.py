@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
-from geoaid.accounts import AccountStore
+from geoaid.store.accounts import AccountStore
 from tests.routes import DONOR, SAMPLE_PATHS, rule_url
 from web import create_app
 

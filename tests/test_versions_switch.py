@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from geoaid import schema
-from geoaid.allocation import allocate
+from geoaid.store import schema
+from geoaid.analysis.allocation import allocate
 from geoaid.cli import main
-from geoaid.frames import load_frames
-from geoaid.reform_aggregate import frames_for_version
+from geoaid.analysis.frames import load_frames
+from geoaid.reform.carry import frames_for_version
 from web import create_app
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from geoaid import uploads
-from geoaid.accounts import AccountStore
-from geoaid.redact import hide_server_paths
-from geoaid.workspace import Workspace, WorkspaceError
+from geoaid.imports import uploads
+from geoaid.store.accounts import AccountStore
+from geoaid.text.redact import hide_server_paths
+from geoaid.store.workspace import Workspace, WorkspaceError
 from tests.routes import rule_url, sample_url
 from web import create_app
 

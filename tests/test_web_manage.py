@@ -17,8 +17,8 @@ from datetime import datetime, timedelta, timezone
 import geopandas as gpd
 import pytest
 
-from geoaid import schema
-from geoaid.accounts import AccountStore, accounts_path
+from geoaid.store import schema
+from geoaid.store.accounts import AccountStore, accounts_path
 from geoaid.cli import main
 from web import create_app
 
@@ -461,7 +461,7 @@ def test_wrong_file_types_are_refused(app, planner, writable_workspace, kind, na
 
 def test_boundaries_without_prj_need_a_crs_and_field_names_can_be_given(app, planner, writable_workspace,
                                                                         tmp_path):
-    from geoaid.crs import vn2000_tm3
+    from geoaid.imports.crs import vn2000_tm3
     from tests.test_import_boundaries import as_vietnamese_shapefile
 
     communes = writable_workspace.read(schema.COMMUNES)

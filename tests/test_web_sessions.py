@@ -19,8 +19,8 @@ from datetime import timedelta
 
 import pytest
 
-from geoaid.accounts import AccountStore, accounts_path
-from geoaid.sessions import SessionStore
+from geoaid.store.accounts import AccountStore, accounts_path
+from geoaid.store.sessions import SessionStore
 from tests.test_web_serve import free_port, wait_for
 from web import create_app
 

@@ -6,7 +6,7 @@ import json
 import openpyxl
 import pytest
 
-from geoaid.samples import HOSTILE_TITLE
+from geoaid.demo.samples import HOSTILE_TITLE
 from web import create_app
 
 DONOR = "Sample Donor A (fictitious)"

@@ -6,9 +6,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geoaid import schema
-from geoaid.config import ENV_VAR, resolve_workspace
-from geoaid.workspace import Workspace, WorkspaceError
+from geoaid.store import schema
+from geoaid.store.config import ENV_VAR, resolve_workspace
+from geoaid.store.workspace import Workspace, WorkspaceError
 
 
 def sha256(path):

@@ -14,8 +14,10 @@ import sys
 import pandas as pd
 import pytest
 
-from geoaid import integrity, schema, temp_copies
-from geoaid.workspace import Workspace, WorkspaceNotWritten
+from geoaid.store import integrity
+from geoaid.store import schema
+from geoaid.store import temp_copies
+from geoaid.store.workspace import Workspace, WorkspaceNotWritten
 from tests.processes import (ROOT, assert_one_error_line, environment, require_modes_apply,
                              run_geoaid, without_override)
 
@@ -98,7 +100,7 @@ print(page.get_data(as_text=True))
 
 def test_planner_saving_a_setting_on_a_read_only_workspace_gets_a_clear_page(demo_workspace_path,
                                                                              shared_folder):
-    from geoaid.accounts import AccountStore
+    from geoaid.store.accounts import AccountStore
     from tests.test_web_manage import PASSWORD
 
     path = shared_folder / "ws.gpkg"

@@ -13,11 +13,11 @@ import os
 
 from flask import Flask
 
-from geoaid.config import resolve_workspace
-from geoaid.print_service import DEFAULT_MAX_WAITING, PrintService
-from geoaid.serving import request_limit_bytes, upload_limit_bytes
-from geoaid.temp_copies import clean_if_no_writer
-from geoaid.workspace import Workspace
+from geoaid.store.config import resolve_workspace
+from geoaid.output.print_service import DEFAULT_MAX_WAITING, PrintService
+from geoaid.serving.limits import request_limit_bytes, upload_limit_bytes
+from geoaid.store.temp_copies import clean_if_no_writer
+from geoaid.store.workspace import Workspace
 
 
 def create_app(workspace_path: str | os.PathLike | None = None, config: dict | None = None) -> Flask:
@@ -35,7 +35,7 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
         SESSION_COOKIE_SECURE=None,
         LOOPBACK_ONLY=False,
         # Uploads: the file limit (GEOAID_UPLOAD_MAX_MB, default 50 MB); the
-        # request limit below follows it (geoaid.serving, which also gives it to
+        # request limit below follows it (geoaid.serving.limits, which also gives it to
         # waitress).
         UPLOAD_MAX_BYTES=upload_limit_bytes(),
     )

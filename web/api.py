@@ -15,8 +15,8 @@ import json
 import pandas as pd
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from geoaid.classify import classify
-from geoaid.overlaps import find_overlaps
+from geoaid.analysis.classify import classify
+from geoaid.analysis.overlaps import find_overlaps
 from web import data
 
 bp = Blueprint("api", __name__)

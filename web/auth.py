@@ -1,7 +1,7 @@
 """Sign-in, roles, CSRF protection and the sign-in rate limit.
 
 Public visitors (no account) see maps, donor views, the API and exports.
-Planners and admins sign in (accounts: :mod:`geoaid.accounts`). Libraries do
+Planners and admins sign in (accounts: :mod:`geoaid.store.accounts`). Libraries do
 the security work: Flask-Login (sessions), Flask-WTF (CSRF token on every
 form: every POST without a valid token is refused), Flask-Limiter (sign-in
 attempts per client address), argon2-cffi (password hashes).
@@ -14,7 +14,7 @@ as ``geoaid serve`` passes on 127.0.0.1): ``create_app()`` alone, the
 gunicorn path, always sets Secure cookies.
 
 The cookie carries only a random session id; the sign-in itself is a record
-on the server (:mod:`geoaid.sessions`), deleted at sign-out, ending at a
+on the server (:mod:`geoaid.store.sessions`), deleted at sign-out, ending at a
 fixed time, tied to the account's epoch and to the browser's User-Agent.
 """
 
@@ -31,8 +31,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from geoaid.accounts import Account, AccountStore, secret_key
-from geoaid.sessions import SessionStore
+from geoaid.store.accounts import Account, AccountStore, secret_key
+from geoaid.store.sessions import SessionStore
 from web.i18n import t
 
 bp = Blueprint("auth", __name__)

@@ -11,17 +11,17 @@ import threading
 
 from flask import g, request
 
-from geoaid import schema
-from geoaid.allocation import allocate
-from geoaid.coverage import commune_projects, coverage, ranking_of
-from geoaid.display_geometry import stored_display
-from geoaid.donors import UnknownDonor, donor_reach, list_donors
-from geoaid.filters import Filters, filters_for
-from geoaid.neighbours import neighbours
-from geoaid.frames import Frames, load_frames
-from geoaid.reform_aggregate import available_versions, frames_for_version
-from geoaid.simplify import DECIMALS, TOLERANCE, simplify_for_web
-from geoaid.workspace import WorkspaceError
+from geoaid.store import schema
+from geoaid.analysis.allocation import allocate
+from geoaid.analysis.coverage import commune_projects, coverage, ranking_of
+from geoaid.output.display_geometry import stored_display
+from geoaid.analysis.donors import UnknownDonor, donor_reach, list_donors
+from geoaid.analysis.filters import Filters, filters_for
+from geoaid.analysis.neighbours import neighbours
+from geoaid.analysis.frames import Frames, load_frames
+from geoaid.reform.carry import available_versions, frames_for_version
+from geoaid.output.simplify import DECIMALS, TOLERANCE, simplify_for_web
+from geoaid.store.workspace import WorkspaceError
 from web import workspace
 from web.errors import BadParameter
 
@@ -149,28 +149,28 @@ def _per_filters(what: str, compute, filters: Filters | None):
 
 
 def coverage_rows(filters: Filters | None = None):
-    """geoaid.coverage.coverage for the request's boundary version and ``filters``."""
+    """geoaid.analysis.coverage.coverage for the request's boundary version and ``filters``."""
     return _per_filters("coverage", coverage, filters)
 
 
 def ranking(filters: Filters | None = None):
-    """geoaid.coverage.gap_ranking, from the same cached coverage rows (not computed again)."""
+    """geoaid.analysis.coverage.gap_ranking, from the same cached coverage rows (not computed again)."""
     return ranking_of(coverage_rows(filters))
 
 
 def project_rows(filters: Filters | None = None):
-    """geoaid.coverage.commune_projects: each project's allocation to each commune."""
+    """geoaid.analysis.coverage.commune_projects: each project's allocation to each commune."""
     return _per_filters("projects", commune_projects, filters)
 
 
 def donors():
-    """geoaid.donors.list_donors for the request's version."""
+    """geoaid.analysis.donors.list_donors for the request's version."""
     current = frames()
     return _cached(f"donors:{boundary_version()}", lambda: list_donors(current)).copy()
 
 
 def reach(donor: str, filters: Filters):
-    """geoaid.donors.donor_reach from the cached allocations (UnknownDonor is raised, not cached).
+    """geoaid.analysis.donors.donor_reach from the cached allocations (UnknownDonor is raised, not cached).
 
     The result is shared between requests: views only read it.
     """
@@ -188,7 +188,7 @@ def neighbour_codes(code: str) -> list[str]:
 def light_geometry(detail: str):
     """Commune geometry simplified for the browser, by commune code.
 
-    Imported boundaries carry it ready-made (geoaid.display_geometry), so a
+    Imported boundaries carry it ready-made (geoaid.output.display_geometry), so a
     file of millions of vertices does not make the first map wait for a
     simplification; otherwise it is simplified here, once per version.
     """

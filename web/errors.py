@@ -18,10 +18,10 @@ from pathlib import Path
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from geoaid.donors import UnknownDonor
-from geoaid.print_service import PrintBusy
-from geoaid.redact import hide_server_paths
-from geoaid.workspace import WorkspaceError
+from geoaid.analysis.donors import UnknownDonor
+from geoaid.output.print_service import PrintBusy
+from geoaid.text.redact import hide_server_paths
+from geoaid.store.workspace import WorkspaceError
 
 log = logging.getLogger(__name__)
 

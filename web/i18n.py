@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from flask import g, request
 
-from geoaid.sectors import BY_KEY, SECTORS
+from geoaid.analysis.sectors import BY_KEY, SECTORS
 
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"

@@ -2,8 +2,8 @@
 
 Every route here changes data or shows who did, so every one is guarded by
 a role (:func:`web.auth.require`) and every POST carries a CSRF token.
-Views parse the form, call :mod:`geoaid.uploads` / :mod:`geoaid.accounts` /
-:mod:`geoaid.settings`, and render; uploads follow the CLI's rules exactly
+Views parse the form, call :mod:`geoaid.imports.uploads` / :mod:`geoaid.store.accounts` /
+:mod:`geoaid.store.settings`, and render; uploads follow the CLI's rules exactly
 because they run the same importers.
 """
 
@@ -14,13 +14,14 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from geoaid import schema, uploads
-from geoaid.accounts import ROLES, AccountError
-from geoaid.importers.boundaries import CODE_MODES
-from geoaid.importers.classifications import KNOWN_SCHEMES
-from geoaid.safezip import Limits, UnsafeFileError
-from geoaid.settings import DEFAULTS, validate
-from geoaid.tabular import parse_number
+from geoaid.store import schema
+from geoaid.imports import uploads
+from geoaid.store.accounts import ROLES, AccountError
+from geoaid.imports.boundaries import CODE_MODES
+from geoaid.imports.classifications import KNOWN_SCHEMES
+from geoaid.imports.safezip import Limits, UnsafeFileError
+from geoaid.store.settings import DEFAULTS, validate
+from geoaid.imports.tabular import parse_number
 from web import workspace
 from web.auth import accounts, current_user, require, user_name
 from web.errors import public_text

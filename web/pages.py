@@ -10,10 +10,10 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from geoaid.exports import export_table
-from geoaid.sectors import SECTORS
-from geoaid.simplify import TOLERANCE
-from geoaid import schema
+from geoaid.output.exports import export_table
+from geoaid.analysis.sectors import SECTORS
+from geoaid.output.simplify import TOLERANCE
+from geoaid.store import schema
 from web import data, workspace
 from web.api import VIEWS
 from web.errors import BadParameter
@@ -34,7 +34,7 @@ def _form_context(filters):
     frames = data.frames()
     donors = sorted(frames.projects["donor"].dropna().unique())
     schemes = frames.schemes[["scheme", "label"]].itertuples(index=False) if len(frames.schemes) else []
-    from geoaid.reform_aggregate import describe_version
+    from geoaid.reform.carry import describe_version
 
     return {"filters": filters, "provinces": sorted(data.province_names().items()), "sectors": SECTORS,
             "versions": data.versions(), "version": data.boundary_version(),
@@ -148,7 +148,7 @@ def commune(code: str):
 
 def _lineage(code: str, version: str) -> list[dict]:
     """The legacy communes a 2025 commune came from, or the 2025 communes a legacy one went to."""
-    from geoaid.reform_aggregate import new_to_old, old_to_new, read_stored_crosswalk
+    from geoaid.reform.carry import new_to_old, old_to_new, read_stored_crosswalk
 
     crosswalk = read_stored_crosswalk(workspace())
     if crosswalk is None or crosswalk.empty:
@@ -178,8 +178,8 @@ def map_image(fmt: str):
     """The current map as a print-ready image (matplotlib, offline), cached per workspace version."""
     from flask import current_app
 
-    from geoaid.printmap import FORMATS as IMAGE_FORMATS
-    from geoaid.print_service import PrintRequest
+    from geoaid.output.printmap import FORMATS as IMAGE_FORMATS
+    from geoaid.output.print_service import PrintRequest
 
     if fmt not in IMAGE_FORMATS:
         raise BadParameter(f"image format must be one of {', '.join(IMAGE_FORMATS)}")

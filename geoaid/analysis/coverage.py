@@ -1,0 +1,209 @@
+"""Coverage and gaps per commune: where aid is needed but absent.
+
+Per commune (of the filtered provinces and zones), for the projects that pass
+the sector, donor and period filters (geoaid/filters.py):
+
+* ``project_count``, ``donor_count`` — projects/donors with any allocation
+  there; ``commune_project_count`` / ``area_project_count`` split the
+  projects into commune-targeted and district/province-wide ones;
+* ``funding_vnd`` — all allocated VND (geoaid/allocation.py);
+  ``commune_funding_vnd`` the commune-targeted part and
+  ``area_funding_vnd`` the part from district- or province-wide projects,
+  reported separately because it is thinner, less certain coverage;
+  ``funding_usd`` at the workspace's USD rate (whole USD);
+* ``sectors_present`` / ``sectors_missing`` — sector keys, of the plan's
+  seven sectors (or of the filtered sectors).
+
+**Gap formula.** With R = ``gap_reference_vnd`` (setting, default
+1,000,000,000 VND — about one small commune project) and a =
+``gap_area_weight`` (setting, default ½), the effective funding is
+F = commune-targeted VND + a × area-wide VND, and
+
+    gap_score = priority_score × R / (R + F)
+
+A commune with no coverage keeps its full priority score as its gap;
+funding R halves it, 3R quarters it. The gap depends only on the commune's
+own priority and funding, and falls as funding rises, so adding a project
+can never increase any commune's gap (unlike a formula relative to a
+median, which moves when others are funded). ``gap_rank`` 1 is the most
+urgent: highest gap, then highest priority, then commune code; an uncovered
+commune therefore ranks above every covered commune of equal or lower
+priority. ``gap_score`` is shown rounded to 2 decimals.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geoaid.analysis.allocation import allocate
+from geoaid.analysis.filters import Filters, active_projects, donor_keys
+from geoaid.analysis.frames import Frames, sample_mask
+from geoaid.analysis.priority import priority_index
+from geoaid.analysis.sectors import SECTORS
+from geoaid.store.settings import DEFAULTS
+
+__all__ = ["coverage", "gap_ranking", "commune_projects", "active_projects", "describe_gap_formula",
+           "gap_parameters", "COLUMNS"]
+
+COLUMNS = ["commune_code", "commune_name", "district", "province", "province_code", "district_code",
+           "priority_score", "classes", "classes_vi", "ethnic_minority", "coastal",
+           "project_count", "commune_project_count", "area_project_count", "donor_count",
+           "funding_vnd", "commune_funding_vnd", "area_funding_vnd", "funding_usd",
+           "sectors_present", "sectors_missing", "gap_score", "gap_rank", "sample", "allocation_rule"]
+
+
+def gap_parameters(frames: Frames | None = None) -> tuple[float, float]:
+    """(R, a) of the gap formula from the workspace settings."""
+    get = frames.setting if frames is not None else DEFAULTS.get
+    return float(get("gap_reference_vnd") or DEFAULTS["gap_reference_vnd"]), float(
+        get("gap_area_weight") if get("gap_area_weight") is not None else DEFAULTS["gap_area_weight"])
+
+
+def describe_gap_formula(frames: Frames | None = None) -> str:
+    reference, area_weight = gap_parameters(frames)
+    return (f"gap = priority × R / (R + F); F = commune-targeted VND + {area_weight:g} × area-wide VND; "
+            f"R = {reference:,.0f} VND")
+
+
+def filtered_communes(frames: Frames, filters: Filters, priority: pd.DataFrame) -> pd.DataFrame:
+    """Communes of the filtered provinces and zones (a commune in any chosen zone is kept)."""
+    communes = frames.communes
+    keep = pd.Series(True, index=communes.index)
+    if filters.provinces:
+        keep &= communes["province_code"].isin(filters.provinces)
+    if filters.zones:
+        zones = priority.set_index("commune_code")
+        in_zone = pd.Series(False, index=communes.index)
+        for zone in filters.zones:
+            in_zone |= communes["code"].map(zones[zone]).fillna(False).astype(bool)
+        keep &= in_zone
+    return communes[keep]
+
+
+def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataFrame | None = None
+             ) -> gpd.GeoDataFrame:
+    """One row per commune with priority, coverage and gap (see the module doc), gap_rank order.
+
+    ``allocations`` (from :func:`geoaid.analysis.allocation.allocate`) may be passed
+    to reuse them across calls. ``attrs`` carry the allocation rule and gap
+    formula.
+    """
+    priority = priority_index(frames, schemes=filters.schemes or None)
+    communes = filtered_communes(frames, filters, priority)
+    projects = active_projects(frames, filters)
+    if allocations is None:
+        allocations = allocate(frames)
+    rule = (str(allocations["allocation_rule"].iloc[0]) if "allocation_rule" in allocations.columns
+            and len(allocations) else frames.allocation_rule)
+    alloc = allocations[allocations["project_id"].isin(projects["project_id"])
+                        & allocations["commune_code"].isin(communes["code"])]
+    alloc = alloc.merge(projects[["project_id", "donor", "sector", "sample"]], on="project_id")
+
+    out = pd.DataFrame({"commune_code": communes["code"].to_numpy(),
+                        "commune_name": communes["name"].to_numpy(),
+                        "district": communes["district_name"].to_numpy(),
+                        "province": communes["province_name"].to_numpy(),
+                        "province_code": communes["province_code"].to_numpy(),
+                        "district_code": communes["district_code"].to_numpy()})
+    out = out.merge(priority, on="commune_code", how="left")
+    code = out["commune_code"]
+    # Per-commune sums and distinct counts on integer positions (no per-commune Python loop).
+    n = len(out)
+    pos = pd.Index(code).get_indexer(alloc["commune_code"])
+    area = (alloc["scope"] == "area").to_numpy()
+    project = pd.factorize(alloc["project_id"])[0]
+    donor = pd.factorize(donor_keys(alloc["donor"]))[0]
+    amount = alloc["amount_vnd"].to_numpy(dtype="int64")
+    out["project_count"] = _distinct(pos, project, n)
+    out["commune_project_count"] = _distinct(pos[~area], project[~area], n)
+    out["area_project_count"] = _distinct(pos[area], project[area], n)
+    out["donor_count"] = _distinct(pos, donor, n)
+    out["commune_funding_vnd"] = _sum(pos[~area], amount[~area], n)
+    out["area_funding_vnd"] = _sum(pos[area], amount[area], n)
+    out["funding_vnd"] = out["commune_funding_vnd"] + out["area_funding_vnd"]
+    out["funding_usd"] = (out["funding_vnd"] / frames.usd_rate).round(0).astype("int64")
+    wanted = list(filters.sectors) or [s.key for s in SECTORS]
+    out["sectors_present"], out["sectors_missing"] = _sector_lists(pos, alloc["sector"], n, wanted)
+    project_sample = np.zeros(n, dtype=bool)
+    project_sample[pos[sample_mask(alloc["sample"]).to_numpy()]] = True
+    out["project_sample"] = project_sample
+
+    reference, area_weight = gap_parameters(frames)
+    effective = out["commune_funding_vnd"] + area_weight * out["area_funding_vnd"]
+    denominator = priority.attrs.get("priority_max_raw") or 0.0
+    # Rank on the unrounded score: rounding must not reorder communes.
+    exact_score = (100.0 * out["priority_raw"] / denominator if denominator > 0
+                   else 0.0 * out["priority_raw"])
+    gap = exact_score * reference / (reference + effective)
+    out["gap_score"] = gap.round(2)
+    order = np.lexsort((code.to_numpy(), -exact_score.to_numpy(), -gap.to_numpy()))
+    out = out.iloc[order].reset_index(drop=True)
+    out["gap_rank"] = np.arange(1, len(out) + 1)
+    out["sample"] = out["priority_sample"].astype(bool) | out["project_sample"]
+    out["allocation_rule"] = rule
+    out = out[COLUMNS]
+    geometry = communes.set_index("code").geometry
+    result = gpd.GeoDataFrame(out, geometry=out["commune_code"].map(geometry).values, crs=frames.communes.crs)
+    result.attrs.update(allocation_rule=rule, gap_formula=describe_gap_formula(frames),
+                        sample=bool(result["sample"].any()))
+    return result
+
+
+def gap_ranking(frames: Frames, filters: Filters = Filters(),
+                allocations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The coverage rows, most urgent first, without geometry."""
+    return ranking_of(coverage(frames, filters, allocations))
+
+
+def ranking_of(rows: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The gap ranking from coverage rows already computed (they come in gap_rank order)."""
+    out = pd.DataFrame(rows.drop(columns="geometry"))
+    out.attrs.update(rows.attrs)
+    return out
+
+
+def commune_projects(frames: Frames, filters: Filters = Filters(),
+                     allocations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each filtered project's allocation to each commune, with the project's details."""
+    projects = active_projects(frames, filters)
+    allocations = allocate(frames) if allocations is None else allocations
+    rows = allocations.merge(projects[["project_id", "title", "donor", "sector", "start_date", "end_date",
+                                       "budget_vnd", "sample"]], on="project_id")
+    if filters.provinces or filters.zones:
+        priority = priority_index(frames) if filters.zones else None
+        rows = rows[rows["commune_code"].isin(filtered_communes(frames, filters, priority)["code"])]
+    return rows.sort_values(["commune_code", "amount_vnd"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _sum(pos: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Exact int64 sums of ``values`` per position 0..n-1."""
+    out = np.zeros(n, dtype="int64")
+    np.add.at(out, pos, values)
+    return out
+
+
+def _distinct(pos: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+    """Number of distinct non-negative ``ids`` per position 0..n-1 (-1 = missing)."""
+    pairs = pd.DataFrame({"pos": pos, "id": ids})
+    pairs = pairs[pairs["id"] >= 0].drop_duplicates()
+    return np.bincount(pairs["pos"].to_numpy(), minlength=n).astype("int64")
+
+
+def _sector_lists(pos: np.ndarray, sectors: pd.Series, n: int, wanted: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Comma-separated sector keys present and missing per commune, in the plan's order."""
+    known = [s.key for s in SECTORS]
+    names = known + sorted(set(sectors.dropna()) - set(known))
+    index = pd.Index(names).get_indexer(sectors)
+    has = np.zeros((n, len(names)), dtype=bool)
+    has[pos[index >= 0], index[index >= 0]] = True
+
+    def join(columns) -> pd.Series:
+        text = pd.Series("", index=range(n), dtype="str")
+        for name, flags in columns:
+            text = text + np.where(flags, name + ", ", "")
+        return text.str.removesuffix(", ")
+    present = join((name, has[:, i]) for i, name in enumerate(names))
+    missing = join((name, ~has[:, i]) for i, name in enumerate(names) if name in wanted)
+    return present, missing

@@ -1,0 +1,166 @@
+"""Donor reach: where one donor's money lands, and how much reaches priority communes.
+
+All amounts are the donor's allocations (geoaid/allocation.py) within the
+filters: province, zone, sector and period apply; the donor filter does not
+(the donor is the subject). Donor names match without regard to case or
+Unicode form (NFC/NFD), and without diacritics when unambiguous; an unknown
+name raises :class:`UnknownDonor` with close names to suggest.
+
+``priority_share`` compares, per classification scheme, the share of the
+donor's allocated funding that lands in communes the scheme marks as
+priority (listed; ≥ 1 hamlet for counts; ≥ 50 % for the ethnic-minority
+share) with the same share for **all donors together** — same sector and
+period filters — in the provinces where the donor works (the "province
+average"). A row ``any`` counts communes marked by at least one scheme.
+``difference`` = donor_share − province_average, in percentage points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geoaid.analysis.allocation import allocate
+from geoaid.analysis.coverage import filtered_communes
+from geoaid.analysis.filters import Filters, UnknownDonor, active_projects, donor_key, donor_keys, resolve_donor
+from geoaid.analysis.frames import Frames, sample_mask
+from geoaid.analysis.priority import flagged_communes, priority_index
+from geoaid.analysis.sectors import BY_KEY
+from geoaid.text.names import nfc
+
+__all__ = ["DonorReach", "UnknownDonor", "donor_reach", "list_donors", "resolve_donor_name"]
+
+SHARE_COLUMNS = ["scheme", "label", "donor_vnd", "donor_share", "province_vnd", "province_average",
+                 "difference", "sample"]
+
+
+@dataclass
+class DonorReach:
+    donor: str                      # the name as stored in the workspace
+    totals: dict                    # projects, funding_vnd/usd, commune/area split, communes, provinces
+    by_province: pd.DataFrame       # province_code, province, funding_vnd, funding_usd, communes, share_pct
+    by_commune: pd.DataFrame        # commune_code, commune_name, district, province, scope, funding_vnd/usd
+    by_sector: pd.DataFrame         # sector, sector_label, project_count, funding_vnd, funding_usd, share_pct
+    priority_share: pd.DataFrame    # SHARE_COLUMNS
+    projects: pd.DataFrame          # the donor's projects in the filters, with allocated_vnd
+    sample: bool                    # any sample data involved
+    allocation_rule: str = "even"
+
+
+def resolve_donor_name(frames: Frames, name: str) -> str:
+    """The donor's stored name (raises UnknownDonor with suggestions)."""
+    return resolve_donor(frames.projects["donor"].dropna().unique().tolist(), name)
+
+
+def list_donors(frames: Frames) -> pd.DataFrame:
+    """Every donor once (spelling variants merged): projects, total budget, sample flag."""
+    columns = ["donor", "project_count", "funding_vnd", "funding_usd", "sample"]
+    projects = frames.projects[frames.projects["donor"].notna()]
+    if projects.empty:
+        return pd.DataFrame(columns=columns)
+    projects = projects.assign(key=donor_keys(projects["donor"]),
+                               budget=pd.to_numeric(projects["budget_vnd"], errors="coerce").fillna(0),
+                               is_sample=sample_mask(projects["sample"]).to_numpy())
+    out = projects.groupby("key").agg(donor=("donor", "first"), project_count=("project_id", "nunique"),
+                                      funding_vnd=("budget", "sum"), sample=("is_sample", "any"))
+    out["donor"] = out["donor"].map(nfc)
+    out["funding_vnd"] = out["funding_vnd"].astype("int64")
+    out["funding_usd"] = (out["funding_vnd"] / frames.usd_rate).round(0).astype("int64")
+    return out.sort_values(["funding_vnd", "donor"], ascending=[False, True])[columns].reset_index(drop=True)
+
+
+def donor_reach(frames: Frames, donor: str, filters: Filters = Filters(),
+                allocations: pd.DataFrame | None = None) -> DonorReach:
+    """Where ``donor``'s aid goes within ``filters`` (see the module doc)."""
+    name = resolve_donor_name(frames, donor)
+    key = donor_key(name)
+    allocations = allocate(frames) if allocations is None else allocations
+    rule = (str(allocations["allocation_rule"].iloc[0]) if "allocation_rule" in allocations.columns
+            and len(allocations) else frames.allocation_rule)
+    scope_filters = Filters(provinces=filters.provinces, sectors=filters.sectors, year=filters.year,
+                            start=filters.start, end=filters.end, zones=filters.zones, schemes=filters.schemes)
+    projects = active_projects(frames, scope_filters)
+    priority = priority_index(frames, schemes=filters.schemes or None)
+    communes = filtered_communes(frames, scope_filters, priority).set_index("code")
+    alloc = allocations[allocations["commune_code"].isin(communes.index)].merge(
+        projects[["project_id", "sector"]].assign(donor_key=donor_keys(projects["donor"])), on="project_id")
+    alloc["province_code"] = alloc["commune_code"].map(communes["province_code"])
+    own = alloc[alloc["donor_key"] == key]
+    rate = frames.usd_rate
+    total = int(own["amount_vnd"].sum())
+
+    def money(frame, keys):
+        out = frame.groupby(keys, as_index=False)["amount_vnd"].sum().rename(columns={"amount_vnd": "funding_vnd"})
+        out["funding_vnd"] = out["funding_vnd"].astype("int64")
+        out["funding_usd"] = (out["funding_vnd"] / rate).round(0).astype("int64")
+        out["share_pct"] = (100.0 * out["funding_vnd"] / total).round(1) if total else 0.0
+        return out.sort_values(["funding_vnd"] + keys, ascending=[False] + [True] * len(keys)).reset_index(drop=True)
+
+    provinces = communes.drop_duplicates("province_code").set_index("province_code")["province_name"]
+    by_province = money(own, ["province_code"])
+    by_province["province"] = by_province["province_code"].map(provinces)
+    by_province["communes"] = by_province["province_code"].map(
+        own.groupby("province_code")["commune_code"].nunique()).astype(int)
+    by_province = by_province[["province_code", "province", "funding_vnd", "funding_usd", "communes", "share_pct"]]
+    by_commune = money(own, ["commune_code", "scope"])
+    for column, source in (("commune_name", "name"), ("district", "district_name"),
+                           ("province", "province_name")):
+        by_commune[column] = by_commune["commune_code"].map(communes[source])
+    scores = priority.set_index("commune_code")
+    by_commune["priority_score"] = by_commune["commune_code"].map(scores["priority_score"])
+    by_commune["classes"] = by_commune["commune_code"].map(scores["classes"])
+    by_commune = by_commune[["commune_code", "commune_name", "district", "province", "scope", "funding_vnd",
+                             "funding_usd", "share_pct", "priority_score", "classes"]]
+    by_sector = money(own, ["sector"])
+    by_sector.insert(1, "sector_label", by_sector["sector"].map(lambda s: BY_KEY[s].en if s in BY_KEY else s))
+    by_sector.insert(2, "project_count", by_sector["sector"].map(
+        own.groupby("sector")["project_id"].nunique()).astype(int))
+
+    everyone = alloc[alloc["province_code"].isin(set(own["province_code"]))]
+    shares = _priority_shares(frames, own, everyone, filters.schemes or None)
+    mine = projects[donor_keys(projects["donor"]) == key]
+    allocated = own.groupby("project_id")["amount_vnd"].sum()
+    if filters.provinces or filters.zones:
+        mine = mine[mine["project_id"].isin(allocated.index)]
+    mine = mine.assign(allocated_vnd=mine["project_id"].map(allocated).fillna(0).astype("int64"),
+                       communes=mine["project_id"].map(own.groupby("project_id")["commune_code"].nunique())
+                       .fillna(0).astype(int))
+    commune_vnd = int(own.loc[own["scope"] == "commune", "amount_vnd"].sum())
+    sample = bool(sample_mask(mine["sample"]).any()) or bool(shares["sample"].any())
+    return DonorReach(
+        donor=name,
+        totals={"projects": int(mine["project_id"].nunique()), "funding_vnd": total,
+                "funding_usd": round(total / rate), "commune_funding_vnd": commune_vnd,
+                "area_funding_vnd": total - commune_vnd, "communes": int(own["commune_code"].nunique()),
+                "provinces": int(own["province_code"].nunique())},
+        by_province=by_province, by_commune=by_commune, by_sector=by_sector, priority_share=shares,
+        projects=mine.reset_index(drop=True), sample=sample, allocation_rule=rule)
+
+
+def _priority_shares(frames: Frames, own: pd.DataFrame, everyone: pd.DataFrame, schemes) -> pd.DataFrame:
+    flagged = flagged_communes(frames, schemes=schemes)
+    meta = frames.schemes.drop_duplicates("scheme", keep="last").set_index("scheme")
+    listed = [s for s in meta.index if not schemes or s in schemes]
+    rows = []
+    for scheme in listed + ["any"]:
+        if scheme == "any":
+            codes = set().union(*flagged.values()) if flagged else set()
+            label = "Any priority list"
+            sample = bool(sample_mask(meta.loc[listed, "sample"]).any()) if listed else False
+        else:
+            codes = flagged.get(scheme, set())
+            label = str(meta.at[scheme, "label"])
+            sample = bool(sample_mask(pd.Series([meta.at[scheme, "sample"]])).iloc[0])
+        donor_vnd = int(own.loc[own["commune_code"].isin(codes), "amount_vnd"].sum())
+        province_vnd = int(everyone.loc[everyone["commune_code"].isin(codes), "amount_vnd"].sum())
+        donor_share = _pct(donor_vnd, own["amount_vnd"].sum())
+        average = _pct(province_vnd, everyone["amount_vnd"].sum())
+        rows.append({"scheme": scheme, "label": label, "donor_vnd": donor_vnd, "donor_share": donor_share,
+                     "province_vnd": province_vnd, "province_average": average,
+                     "difference": round(donor_share - average, 1), "sample": sample})
+    return pd.DataFrame(rows, columns=SHARE_COLUMNS)
+
+
+def _pct(part, whole) -> float:
+    return round(100.0 * float(part) / float(whole), 1) if whole else 0.0

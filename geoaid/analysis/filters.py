@@ -1,0 +1,285 @@
+"""The filters every view shares: province, sector, donor, period, zone, scheme.
+
+One parser for the CLI and the web (``Filters.from_mapping``) so both accept
+the same values and give the same clear errors; ``describe`` turns the
+filters into the words printed under map titles.
+
+Semantics (documented in the README):
+
+* several values of one filter widen it (province 96 *or* 95; health *or*
+  education); different filters narrow each other (health *and* 2024);
+* period: a project is active in [from, to] when its own period overlaps
+  it; a missing start or end date is open-ended; ``year`` means 1 January to
+  31 December of that year;
+* zones: ``ethnic_minority`` and ``coastal`` keep only communes in that zone
+  (see geoaid/priority.py for how zones are defined);
+* donors are matched without regard to case or Unicode form (NFC/NFD), and
+  without diacritics when that is unambiguous.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from geoaid.analysis.sectors import BY_KEY, resolve_sector
+from geoaid.imports.tabular import parse_date
+from geoaid.text.names import fold, name_key, nfc
+
+ZONES = {"ethnic_minority": ("ethnic-minority zone", "vùng dân tộc thiểu số"),
+         "coastal": ("coastal and island zone", "vùng ven biển và hải đảo")}
+
+
+class UnknownDonor(LookupError, ValueError):
+    """No donor by that name; ``suggestions`` lists close names (the web answers 404).
+
+    A ValueError too, so every caller that reports bad input reports this.
+    """
+
+    def __init__(self, name: str, suggestions: list[str]):
+        self.name, self.suggestions = name, list(suggestions)
+        hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"unknown donor {name!r}{hint}")
+
+
+@dataclass(frozen=True)
+class Filters:
+    provinces: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    donors: tuple[str, ...] = ()
+    year: int | None = None
+    start: date | None = None
+    end: date | None = None
+    zones: tuple[str, ...] = ()   # subset of ZONES; a commune in any of them is kept
+    schemes: tuple[str, ...] = ()  # restrict the priority index to these schemes
+
+    def __post_init__(self):
+        for zone in self.zones:
+            if zone not in ZONES:
+                raise ValueError(f"unknown zone {zone!r}; use {' or '.join(ZONES)}")
+        for sector in self.sectors:
+            if sector not in BY_KEY:
+                raise ValueError(f"unknown sector {sector!r}; use one of {', '.join(BY_KEY)}")
+
+    @property
+    def period(self) -> tuple[date | None, date | None]:
+        """The filter period as (start, end); a year is 1 January–31 December."""
+        if self.year is not None:
+            return date(self.year, 1, 1), date(self.year, 12, 31)
+        return self.start, self.end
+
+    @classmethod
+    def from_mapping(cls, mapping, province_names: dict[str, str] | None = None,
+                     donor_names=None, scheme_keys=None) -> "Filters":
+        """Parse query-string-like input; raise ValueError with a clear message.
+
+        ``mapping`` may be a dict of strings/lists or a werkzeug MultiDict;
+        a value may hold several items separated by commas.
+        ``province_names`` (code → name) lets provinces be given by name and
+        checks codes against the workspace; ``donor_names`` (the workspace's
+        donors) turns donors into their stored spelling and rejects unknown
+        ones with :class:`UnknownDonor`; ``scheme_keys`` rejects unknown
+        schemes. :func:`filters_for` passes all three from a Frames.
+        """
+        def values(key):
+            if hasattr(mapping, "getlist"):
+                raw = mapping.getlist(key)
+            else:
+                raw = mapping.get(key)
+                raw = raw if isinstance(raw, (list, tuple)) else ([raw] if raw not in (None, "") else [])
+            out = []
+            for item in raw:
+                out.extend(part.strip() for part in str(item).split(",") if part.strip())
+            return out
+
+        provinces = tuple(dict.fromkeys(_province(v, province_names) for v in values("province")))
+        sectors = []
+        for text in values("sector"):
+            key = resolve_sector(text)
+            if key is None:
+                raise ValueError(f"unknown sector {text!r}; use one of {', '.join(BY_KEY)}")
+            sectors.append(key)
+        zones = tuple(values("zone"))
+        for zone in zones:
+            if zone not in ZONES:
+                raise ValueError(f"unknown zone {zone!r}; use {' or '.join(ZONES)}")
+        year = values("year")
+        year = _year(year[0]) if year else None
+        start, end = (_date(values(k), k) for k in ("from", "to"))
+        if year is not None and (start or end):
+            raise ValueError("give either year or from/to, not both")
+        if start and end and end < start:
+            raise ValueError("'to' is before 'from'")
+        schemes = tuple(v.lower() for v in values("scheme"))
+        for scheme in schemes:
+            if not scheme.replace("_", "").isalnum():
+                raise ValueError(f"bad scheme key {scheme!r}")
+            if scheme_keys is not None and scheme not in set(scheme_keys):
+                raise ValueError(f"unknown scheme {scheme!r}; the workspace has "
+                                 f"{', '.join(sorted(scheme_keys)) or 'no schemes'}")
+        donors = [nfc(d) for d in values("donor")]
+        if donor_names is not None:
+            donors = [resolve_donor(donor_names, d) for d in donors]
+        return cls(provinces=provinces, sectors=tuple(dict.fromkeys(sectors)),
+                   donors=tuple(dict.fromkeys(donors)), year=year, start=start, end=end,
+                   zones=tuple(dict.fromkeys(zones)), schemes=tuple(dict.fromkeys(schemes)))
+
+    def describe(self, lang: str = "en", province_names: dict[str, str] | None = None) -> str:
+        """The filters in words, e.g. "Health; Tỉnh Cà Mau; 2024; ethnic-minority zone"."""
+        vi = lang == "vi"
+        parts = []
+        if self.provinces:
+            parts.append(", ".join((province_names or {}).get(p, p) for p in self.provinces))
+        if self.sectors:
+            parts.append(", ".join(BY_KEY[s].label(lang) for s in self.sectors))
+        if self.donors:
+            parts.append(("Nhà tài trợ: " if vi else "Donor: ") + ", ".join(self.donors))
+        start, end = self.period
+        if self.year is not None:
+            parts.append(("Năm " if vi else "Year ") + str(self.year))
+        elif start or end:
+            parts.append(f"{start.isoformat() if start else '…'} – {end.isoformat() if end else '…'}")
+        if self.zones:
+            parts.append((" hoặc " if vi else " or ").join(ZONES[z][1 if vi else 0] for z in self.zones))
+        if self.schemes:
+            parts.append(("Tiêu chí: " if vi else "Schemes: ") + ", ".join(self.schemes))
+        if not parts:
+            return "Tất cả dự án, mọi lĩnh vực" if vi else "All projects, all sectors"
+        return "; ".join(parts)
+
+    def to_query(self) -> dict[str, str]:
+        """The filters back as query parameters (for links and export buttons)."""
+        out = {}
+        if self.provinces:
+            out["province"] = ",".join(self.provinces)
+        if self.sectors:
+            out["sector"] = ",".join(self.sectors)
+        if self.donors:
+            out["donor"] = ",".join(self.donors)
+        if self.year is not None:
+            out["year"] = str(self.year)
+        if self.start:
+            out["from"] = self.start.isoformat()
+        if self.end:
+            out["to"] = self.end.isoformat()
+        if self.zones:
+            out["zone"] = ",".join(self.zones)
+        if self.schemes:
+            out["scheme"] = ",".join(self.schemes)
+        return out
+
+
+def filters_for(frames, mapping) -> Filters:
+    """``Filters.from_mapping`` checked against a workspace's provinces, donors and schemes."""
+    return Filters.from_mapping(mapping, province_names=frames.province_names,
+                                donor_names=frames.projects["donor"].dropna().unique().tolist(),
+                                scheme_keys=frames.schemes["scheme"].astype(str).tolist())
+
+
+# --- donors -----------------------------------------------------------------
+
+def donor_key(name) -> str:
+    """Identity of a donor: NFC, case-folded ("Donor A", "DONOR A" and NFD forms are one donor)."""
+    return nfc(name).casefold()
+
+
+def donor_keys(column: pd.Series) -> pd.Series:
+    """:func:`donor_key` of a column, computed once per distinct name (50,000 rows stay fast)."""
+    distinct = column.dropna().unique()
+    return column.map(dict(zip(distinct, (donor_key(d) for d in distinct))))
+
+
+def resolve_donor(donor_names, name: str) -> str:
+    """The donor's name as stored: matched by NFC + case, else without diacritics if unambiguous.
+
+    Raises :class:`UnknownDonor` with up to three close names (rapidfuzz) otherwise.
+    """
+    names = sorted({nfc(d) for d in donor_names if isinstance(d, str) and d.strip()})
+    wanted = donor_key(name)
+    exact = [d for d in names if donor_key(d) == wanted]
+    if exact:
+        return exact[0]
+    folded = [d for d in names if fold(d) == fold(name)]
+    if len(folded) == 1:
+        return folded[0]
+    choices = {d: fold(d) for d in names}
+    close = process.extract(fold(name), choices, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+    raise UnknownDonor(name, [match[2] for match in close])
+
+
+def donor_matches(donor_column: pd.Series, wanted) -> pd.Series:
+    """Boolean mask of rows whose donor is one of ``wanted`` (case- and NFC/NFD-insensitive)."""
+    keys = {donor_key(w) for w in wanted}
+    return donor_keys(donor_column).isin(keys)
+
+
+# --- projects ---------------------------------------------------------------
+
+def project_periods(projects: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Start and end Timestamps of each project; an unknown date is open (NaT)."""
+    return (pd.to_datetime(projects["start_date"], errors="coerce", format="mixed"),
+            pd.to_datetime(projects["end_date"], errors="coerce", format="mixed"))
+
+
+def active_projects(frames, filters: Filters = Filters()) -> pd.DataFrame:
+    """Projects passing the sector, donor and period filters.
+
+    Unknown donors in ``filters`` raise :class:`UnknownDonor` rather than
+    silently showing every commune as uncovered.
+    """
+    projects = frames.projects
+    mask = pd.Series(True, index=projects.index)
+    if filters.sectors:
+        mask &= projects["sector"].isin(filters.sectors)
+    if filters.donors:
+        names = projects["donor"].dropna().unique().tolist()
+        wanted = [resolve_donor(names, d) for d in filters.donors]
+        mask &= donor_matches(projects["donor"], wanted)
+    start, end = filters.period
+    if start or end:
+        p_start, p_end = project_periods(projects)
+        if end:
+            mask &= p_start.isna() | (p_start <= pd.Timestamp(end))
+        if start:
+            mask &= p_end.isna() | (p_end >= pd.Timestamp(start))
+    return projects[mask]
+
+
+# --- parsing helpers -----------------------------------------------------------
+
+def _province(value: str, names: dict[str, str] | None) -> str:
+    if value.isdigit() and len(value) <= 2:
+        code = value.zfill(2)
+        if names is not None and code not in names:
+            raise ValueError(f"unknown province {value!r}; the workspace has "
+                             f"{', '.join(f'{c} {n}' for c, n in sorted(names.items()))}")
+        return code
+    if names:
+        for code, name in names.items():
+            if name_key(name) == name_key(value):
+                return code
+        close = process.extract(fold(value), {c: fold(n) for c, n in names.items()},
+                                scorer=fuzz.WRatio, limit=1, score_cutoff=70)
+        if close:
+            raise ValueError(f"unknown province {value!r}; did you mean {names[close[0][2]]} "
+                             f"({close[0][2]})?")
+    raise ValueError(f"unknown province {value!r}; give a GSO province code such as 96"
+                     + (f" (the workspace has {', '.join(sorted(names))})" if names else ""))
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or not 1990 <= int(text) <= 2100:
+        raise ValueError(f"year must be a four-digit year, got {text!r}")
+    return int(text)
+
+
+def _date(values: list[str], key: str) -> date | None:
+    if not values:
+        return None
+    try:
+        return parse_date(values[0])
+    except ValueError:
+        raise ValueError(f"'{key}' must be a date (yyyy-mm-dd or dd/mm/yyyy), got {values[0]!r}") from None

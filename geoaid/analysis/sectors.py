@@ -1,0 +1,74 @@
+"""Sectors of Cà Mau's 2023–2025 foreign NGO aid plan, mapped to OECD-DAC.
+
+The seven priority sectors are the province's own list; each carries the
+OECD-DAC CRS sector codes (3-digit sector, or 5-digit purpose code) that
+donors report against, so a donor's CRS data can be matched to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geoaid.text.names import fold
+
+
+@dataclass(frozen=True)
+class Sector:
+    key: str
+    en: str
+    vi: str
+    dac: tuple[str, ...]   # OECD-DAC CRS sector (3-digit) / purpose (5-digit) codes
+
+    def label(self, lang: str = "en") -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+SECTORS = (
+    Sector("education", "Education and training", "Giáo dục và đào tạo", ("110", "111", "112", "113", "114")),
+    Sector("health", "Health", "Y tế", ("120", "121", "122", "123")),
+    Sector("vocational", "Vocational training", "Đào tạo nghề", ("11330",)),
+    Sector("agriculture", "Agriculture, forestry, fisheries and rural development",
+           "Nông nghiệp, lâm nghiệp, thủy sản và phát triển nông thôn", ("311", "312", "313", "43040")),
+    Sector("social", "Social issues", "Các vấn đề xã hội", ("160",)),
+    Sector("environment", "Environment, climate change, disaster risk and emergency relief",
+           "Môi trường, biến đổi khí hậu, phòng chống thiên tai và cứu trợ khẩn cấp",
+           ("410", "43060", "720", "730", "740")),
+    Sector("culture", "Culture, sports and tourism", "Văn hóa, thể thao và du lịch", ("16061", "33210")),
+)
+BY_KEY = {s.key: s for s in SECTORS}
+
+# Extra words people write for a sector (folded, no diacritics).
+_ALIASES = {
+    "education": ["giao duc", "education", "dao tao", "truong hoc", "school"],
+    "health": ["y te", "health", "suc khoe", "benh vien", "tram y te"],
+    "vocational": ["dao tao nghe", "vocational", "day nghe", "tvet"],
+    "agriculture": ["nong nghiep", "agriculture", "lam nghiep", "thuy san", "phat trien nong thon",
+                    "rural development", "fisheries", "forestry"],
+    "social": ["xa hoi", "social", "cac van de xa hoi", "social issues"],
+    "environment": ["moi truong", "environment", "bien doi khi hau", "climate", "thien tai",
+                    "disaster", "cuu tro", "emergency"],
+    "culture": ["van hoa", "culture", "the thao", "du lich", "tourism", "sport"],
+}
+
+
+def resolve_sector(text) -> str | None:
+    """Sector key for a user's text: key, English/Vietnamese label, alias or DAC code."""
+    if text is None:
+        return None
+    folded = fold(str(text))
+    if not folded:
+        return None
+    digits = folded.replace(" ", "")
+    for sector in SECTORS:
+        if folded in (sector.key, fold(sector.en), fold(sector.vi)):
+            return sector.key
+    if digits.isdigit():
+        # The most specific DAC code wins: 11330 is vocational, not education's 113.
+        best = max(((len(code), s.key) for s in SECTORS for code in s.dac if digits.startswith(code)),
+                   default=None)
+        return best[1] if best else None
+    for key, words in _ALIASES.items():
+        if folded in words:
+            return key
+    matches = {key for key, words in _ALIASES.items() for w in words if w in folded}
+    return matches.pop() if len(matches) == 1 else None

@@ -1,0 +1,56 @@
+"""``geoaid export gaps|projects|allocations|communes``: data for plans and donor reports."""
+
+from __future__ import annotations
+
+import sys
+from argparse import RawDescriptionHelpFormatter
+
+from geoaid.cli import add_workspace_option
+from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option
+from geoaid.cli.maps import _add_version_option, load
+
+WHAT_HELP = """what:
+  gaps         the gap ranking: one row per commune, most urgent first
+  projects     projects passing the filters, with sector labels and the VND they place in the area
+  allocations  each project's share in each commune (integer VND), with commune names
+  communes     communes with their priority score, classes and zones
+
+formats:
+  csv      UTF-8 with BOM (opens correctly in Excel), machine column names plus label columns
+  xlsx     readable English/Vietnamese headers and a "notes" sheet (sources, rule, SAMPLE notice)
+  geojson  features with geometry (projects: the communes they reach), notes as "geoaid_notes"
+  gpkg     GeoPackage layer plus a "notes" table"""
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "export", help="export the gap ranking, projects, allocations or communes (CSV, XLSX, GeoJSON, GPKG)",
+        formatter_class=RawDescriptionHelpFormatter,
+        description="Export analysis tables for plans and donor reports, with the same filters as the "
+                    "maps. Text that a spreadsheet would run as a formula (=, +, -, @, their full-width "
+                    "forms, a leading tab or line break) gets a leading apostrophe in CSV and XLSX.",
+        epilog=WHAT_HELP + "\n\n" + FILTER_HELP + "\n\nexamples:\n"
+               "  geoaid export gaps --province 96 --out gaps-ca-mau.xlsx\n"
+               "  geoaid export allocations --sector health --year 2024 --format csv --out health.csv\n"
+               "  geoaid export communes --province 02 --out ha-giang.gpkg")
+    parser.add_argument("what", choices=["gaps", "projects", "allocations", "communes"], help="see below")
+    add_workspace_option(parser)
+    add_filter_options(parser)
+    add_rule_option(parser)
+    _add_version_option(parser)
+    parser.add_argument("--format", choices=["csv", "xlsx", "geojson", "gpkg"],
+                        help="default: from the --out file's suffix")
+    parser.add_argument("--out", required=True, metavar="FILE", help="output file")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from geoaid.output.exports import write_export
+
+    _workspace, frames, filters = load(args)
+    out = write_export(frames, args.what, args.out, filters, fmt=args.format)
+    print(f"Export written: {out}")
+    if frames.is_sample:
+        print("Note: the export contains SAMPLE data (flagged in the 'sample' column and the notes).",
+              file=sys.stderr)
+    return 0

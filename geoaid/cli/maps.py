@@ -1,0 +1,138 @@
+"""``geoaid map`` and ``geoaid atlas``: print-ready maps rendered offline with matplotlib."""
+
+from __future__ import annotations
+
+import sys
+from argparse import RawDescriptionHelpFormatter
+from pathlib import Path
+
+from geoaid.cli import add_workspace_option, workspace_from
+from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option, filters_from
+
+VIEW_HELP = """views:
+  gaps      gap score: priority not yet covered by aid (default)
+  priority  priority score from the classification schemes (0-100)
+  coverage  allocated funding per commune (USD)
+  projects  number of projects per commune
+  donor     one donor's allocated funding (needs --donor NAME)"""
+
+
+def _add_version_option(parser) -> None:
+    try:
+        from geoaid.cli.reform import add_version_option
+    except ImportError:  # the 2025-boundary commands are optional
+        return
+    add_version_option(parser)
+
+
+def load(args):
+    """Frames (with a one-run allocation rule / boundary version) and the parsed filters."""
+    from geoaid.analysis.frames import load_frames
+
+    workspace = workspace_from(args).require()
+    frames = load_frames(workspace)
+    if getattr(args, "allocation_rule", None):
+        frames = frames.with_settings(area_allocation_rule=args.allocation_rule)
+    if getattr(args, "boundary_version", None):
+        from geoaid.cli.reform import apply_version
+
+        frames = apply_version(frames, workspace, args)
+    return workspace, frames, filters_from(args, frames)
+
+
+def _layout_options(parser, dpi_help: str) -> None:
+    from geoaid.output.printmap import VIEWS
+
+    group = parser.add_argument_group("map")
+    group.add_argument("--view", default="gaps", type=str.lower, choices=[*VIEWS, "gap"],
+                       help="what the colours show (default gaps; see below)")
+    group.add_argument("--paper", default="A4", type=str.upper, choices=["A4", "A3"], help="paper size (default A4)")
+    group.add_argument("--orientation", default="landscape", choices=["portrait", "landscape"],
+                       help="default landscape")
+    group.add_argument("--dpi", type=int, default=300, help=dpi_help)
+    group.add_argument("--lang", choices=["en", "vi"], default="en",
+                       help="language of titles, legend and notes (default en)")
+
+
+def register(subparsers) -> None:
+    single = subparsers.add_parser(
+        "map", help="write a print-ready map (PNG, PDF or SVG)",
+        formatter_class=RawDescriptionHelpFormatter,
+        description="Render a print map of the same analysis as the web maps, offline: title and "
+                    "filters in words, legend with class breaks and units, scale bar, north arrow, "
+                    "labels, an inset locating the area in Vietnam, sources, date and a boundary "
+                    "disclaimer. SAMPLE data is marked on the map.",
+        epilog=VIEW_HELP + "\n\n" + FILTER_HELP + "\n\nexamples:\n"
+               "  geoaid map --view gaps --province 96 --out ca-mau-gaps.png\n"
+               "  geoaid map --view donor --donor \"Sample Donor A (fictitious)\" --paper A3 "
+               "--orientation portrait --out donor-a.pdf\n"
+               "  geoaid map --view priority --province \"Hà Giang\" --lang vi --out ha-giang.svg")
+    add_workspace_option(single)
+    add_filter_options(single)
+    add_rule_option(single)
+    _add_version_option(single)
+    _layout_options(single, "resolution of PNG output (default 300)")
+    single.add_argument("--title", help="replace the default title")
+    single.add_argument("--out", required=True, metavar="FILE",
+                        help="output file; the format follows the suffix: .png, .pdf or .svg")
+    single.set_defaults(func=run_map)
+
+    atlas = subparsers.add_parser(
+        "atlas", help="one print map per province or per district (folder or multi-page PDF)",
+        formatter_class=RawDescriptionHelpFormatter,
+        description="Write one print map per province (or district) of the filtered area, after an "
+                    "overview page. All pages share the same class breaks, so colours compare across "
+                    "pages. --out FILE.pdf writes one multi-page PDF; --out FOLDER writes one image per "
+                    "page (--format png|svg|pdf).",
+        epilog=VIEW_HELP + "\n\n" + FILTER_HELP + "\n\nexamples:\n"
+               "  geoaid atlas --view gaps --by province --out atlas.pdf\n"
+               "  geoaid atlas --view priority --by district --province 02 --out maps/ha-giang/")
+    add_workspace_option(atlas)
+    add_filter_options(atlas)
+    add_rule_option(atlas)
+    _add_version_option(atlas)
+    _layout_options(atlas, "resolution (default 300; use 150 for quick drafts)")
+    atlas.add_argument("--by", choices=["province", "district"], default="province",
+                       help="one page per province (default) or per district")
+    atlas.add_argument("--format", dest="image_format", choices=["png", "svg", "pdf"], default="png",
+                       help="image format when --out is a folder (default png)")
+    atlas.add_argument("--no-overview", action="store_true", help="leave out the overview page")
+    atlas.add_argument("--out", required=True, metavar="FILE.pdf|FOLDER",
+                       help="a .pdf file (one page per unit) or a folder for one file per unit")
+    atlas.set_defaults(func=run_atlas)
+
+
+def run_map(args) -> int:
+    from geoaid.output.printmap import save_map
+
+    workspace, frames, filters = load(args)
+    out = save_map(frames, args.view, args.out, filters, paper=args.paper, orientation=args.orientation,
+                   dpi=args.dpi, lang=args.lang, title=args.title, cache_dir=workspace.path.parent)
+    print(f"Map written: {out}")
+    if frames.is_sample:
+        print("Note: the map uses SAMPLE data (marked on the map).", file=sys.stderr)
+    return 0
+
+
+def run_atlas(args) -> int:
+    from tqdm import tqdm
+
+    from geoaid.output.atlas import write_atlas
+
+    workspace, frames, filters = load(args)
+    pages = []
+
+    def progress(items):
+        pages.extend(items)
+        return tqdm(pages, desc="Atlas", unit="page", file=sys.stderr)
+
+    written = write_atlas(frames, Path(args.out), view=args.view, by=args.by, filters=filters,
+                          paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
+                          fmt=args.image_format, overview=not args.no_overview,
+                          cache_dir=workspace.path.parent,
+                          progress=progress)
+    if Path(args.out).suffix.lower() == ".pdf":
+        print(f"Atlas written: {written[0]} ({len(pages)} pages)")
+    else:
+        print(f"Atlas written: {len(written)} files in {args.out}")
+    return 0

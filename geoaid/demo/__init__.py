@@ -1,0 +1,1 @@
+"""Building the embedded demo (or national) workspace from the registry packages of ``boundaries``, plus SAMPLE data."""

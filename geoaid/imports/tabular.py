@@ -1,0 +1,249 @@
+"""Reading the spreadsheets people actually send: CSV or XLSX, Vietnamese style.
+
+* Encodings: UTF-8 (with or without BOM), UTF-16 with BOM; a file that is
+  not UTF-8 is read as Windows-1258 (the Vietnamese Windows code page, still
+  common in Excel "CSV" exports) with a warning, and the text normalised to
+  NFC (cp1258 stores tone marks as combining characters).
+* Delimiters: comma, semicolon or tab, sniffed.
+* Headers: the header row is found among the first rows (titles above a
+  table are common), and a two-row header with merged cells above
+  ("Kinh phí" over "Số tiền" | "Loại tiền") is read as combined names.
+* Row numbers are the ones the user sees: the line in the CSV, the sheet row
+  in Excel.
+* Numbers: "1.500.000.000" and "1,500,000,000" are 1,500,000,000; a single
+  separator followed by exactly three digits is a thousands separator
+  ("25.000" = 25000, Vietnamese usage); otherwise the last separator is the
+  decimal mark ("1,5" = 1.5).
+* Dates: dd/mm/yyyy (Vietnamese order, also with - or .), ISO yyyy-mm-dd,
+  Excel date cells and Excel serial numbers. mm/dd/yyyy is never guessed.
+* Workbooks are untrusted: :mod:`geoaid.imports.xlsx_reader` streams the first sheet
+  from the cells that exist, within limits, and refuses hostile ones
+  (declared sizes, merged ranges over the sheet, DOCTYPEs) with a message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from geoaid.imports.problems import ImportReport
+from geoaid.text.names import nfc
+from geoaid.imports.xlsx_reader import read_first_sheet
+
+HEADER_SEARCH_ROWS = 12
+
+
+@dataclass
+class Table:
+    """Cells by field name (None where empty) with the user's row numbers."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)   # field -> header text in the file
+    # XLSX merged ranges as (min_row, min_col, max_row, max_col), sheet rows and 1-based columns:
+    # a merged cell's value is spread over its range in ``rows``; this says where it came from.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(zip(self.row_numbers, self.rows))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def read_table(path: str | Path, match_header: Callable[[str], str | None], report: ImportReport,
+               required: tuple[str, ...] = ()) -> Table | None:
+    """Read ``path`` (CSV/XLSX) into a :class:`Table` keyed by recognised fields.
+
+    ``match_header(text)`` maps a header cell to a field name or None.
+    File-wide problems (unreadable, no header, missing required columns) are
+    added to ``report`` and None is returned.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    merged = []
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            grid, merged = _xlsx_grid(path)
+        elif suffix in (".csv", ".txt", ".tsv"):
+            grid = _csv_grid(path, report)
+        else:
+            report.add(None, None, path.suffix, "unsupported file type; use CSV or XLSX")
+            return None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:   # UnsafeFileError is a ValueError
+        report.add(None, None, None, f"cannot read the file: {exc}")
+        return None
+    if grid is None:
+        return None
+    table = _table_from_grid(grid, match_header, report, required)
+    if table is not None:
+        table.merged = merged
+    return table
+
+
+def _decode(data: bytes, report: ImportReport) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        report.add(None, None, None,
+                   f"the file is not UTF-8 (byte {exc.start}); read as Windows-1258 (Vietnamese). "
+                   "Check the names below; save as 'CSV UTF-8' to avoid this.", severity="warning")
+        return data.decode("cp1258", errors="strict")
+
+
+Grid = list[tuple[int, dict[int, object]]]   # (row number the user sees, {0-based column: value})
+
+
+def _csv_grid(path: Path, report: ImportReport) -> Grid | None:
+    try:
+        text = _decode(path.read_bytes(), report)
+    except UnicodeDecodeError as exc:
+        report.add(None, None, None, f"cannot decode the file as UTF-8 or Windows-1258: {exc}")
+        return None
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    grid = []
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    for row in reader:
+        grid.append((reader.line_num, {col: nfc(cell) for col, cell in enumerate(row) if cell.strip()}))
+    return grid
+
+
+def _xlsx_grid(path: Path) -> tuple[Grid, list[tuple[int, int, int, int]]]:
+    """The first sheet as a grid of the cells that hold a value, and its merged ranges.
+
+    A merged cell holds its value in the top-left cell only: the value is
+    spread over the range (merged headers and merged project cells read as
+    if every cell held it). Rows without values are left out of the grid,
+    except among the first rows, where the header search looks at the row
+    directly above each candidate.
+    """
+    sheet = read_first_sheet(path)
+    rows = sheet.rows
+    for min_row, min_col, max_row, max_col in sheet.merged:
+        value = rows.get(min_row, {}).get(min_col)
+        if value is None:
+            continue
+        for r in range(min_row, max_row + 1):
+            cells = rows.setdefault(r, {})
+            for c in range(min_col, max_col + 1):
+                cells[c] = value
+    last = max(rows, default=0)
+    numbers = sorted(set(rows) | set(range(1, min(last, HEADER_SEARCH_ROWS) + 1)))
+    grid = []
+    for r in numbers:
+        cells = {}
+        for c, value in rows.get(r, {}).items():
+            if isinstance(value, str):
+                value = nfc(value) or None
+            if value is not None:
+                cells[c - 1] = value
+        grid.append((r, cells))
+    return grid, sheet.merged
+
+
+def _table_from_grid(grid, match_header, report, required) -> Table | None:
+    best = None
+    for index, (_, cells) in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        above = grid[index - 1][1] if index > 0 else {}
+        mapping, texts = {}, {}
+        for col in sorted(cells.keys() | above.keys()):
+            cell, up = cells.get(col), above.get(col)
+            candidates = [cell]
+            if up and cell:
+                candidates = [f"{up} {cell}", cell]
+            elif up and not cell:
+                candidates = [up]
+            for text in candidates:
+                fieldname = match_header(str(text)) if text is not None else None
+                if fieldname and fieldname not in mapping.values():
+                    mapping[col], texts[col] = fieldname, str(cell if cell is not None else text)
+                    break
+        if best is None or len(mapping) > len(best[1]):
+            best = (index, mapping, texts)
+    if best is None or len(best[1]) < 2:
+        report.add(None, None, None, "no header row recognised in the first "
+                                     f"{HEADER_SEARCH_ROWS} rows; see the template for column names")
+        return None
+    header_index, mapping, texts = best
+    missing = [f for f in required if f not in mapping.values()]
+    if missing:
+        report.add(grid[header_index][0], None, None,
+                   f"missing required column(s): {', '.join(missing)}")
+        return None
+    table = Table(headers={f: texts[c] for c, f in mapping.items()})
+    for line, cells in grid[header_index + 1:]:
+        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells.values()):
+            continue
+        table.rows.append({f: cells.get(c) for c, f in mapping.items()})
+        table.row_numbers.append(line)
+    return table
+
+
+_NUMBER_CHARS = re.compile(r"[^\d.,\-]")
+
+
+def parse_number(value) -> float:
+    """Read a number written the Vietnamese or the English way (see module doc)."""
+    if isinstance(value, bool):
+        raise ValueError("not a number")
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = _NUMBER_CHARS.sub("", str(value).replace("\u00a0", "").replace(" ", ""))
+    if not text or text in "-.,":
+        raise ValueError("not a number")
+    dots, commas = text.count("."), text.count(",")
+    if dots and commas:
+        decimal = "." if text.rfind(".") > text.rfind(",") else ","
+        thousands = "," if decimal == "." else "."
+        text = text.replace(thousands, "").replace(decimal, ".")
+    elif dots > 1 or commas > 1:
+        text = text.replace(".", "").replace(",", "")
+    elif dots == 1 or commas == 1:
+        sep = "." if dots else ","
+        whole, frac = text.split(sep)
+        text = whole + frac if len(frac) == 3 and whole.lstrip("-") else f"{whole}.{frac}"
+    return float(text)
+
+
+_DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4}|\d{2})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def parse_date(value) -> date:
+    """Read a date: Excel cell, Excel serial, dd/mm/yyyy or yyyy-mm-dd."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 20000 < value < 80000:  # Excel serial day numbers of 1954–2119
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        raise ValueError("a number that is not an Excel date")
+    text = str(value).strip()
+    match = _ISO.match(text)
+    if match:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    match = _DMY.match(text)
+    if match:
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+        if year < 100:
+            year += 2000
+        return date(year, month, day)
+    if text.isdigit():
+        return parse_date(int(text))
+    raise ValueError("not a date (use dd/mm/yyyy or yyyy-mm-dd)")

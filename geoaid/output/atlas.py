@@ -1,0 +1,130 @@
+"""Batch atlas: one print map per province (or per district), as files or one multi-page PDF.
+
+The analysis runs and the values are classified once for the whole atlas, so
+every page uses the same class breaks and colours: a colour means the same
+gap, priority or funding on page 1 and page 40 (per-page breaks would make
+pages look alike that are not). Neighbouring units of the atlas stay on each
+page, faded, for orientation.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+from matplotlib.backends.backend_pdf import PdfPages
+from unidecode import unidecode
+
+from geoaid import __version__
+from geoaid.analysis.allocation import allocate
+from geoaid.analysis.filters import Filters
+from geoaid.analysis.frames import Frames
+from geoaid.output.print_elements import short_name
+from geoaid.output.print_inset import vietnam_outline
+from geoaid.output.print_layout import page_layout
+from geoaid.output.printmap import (_render_lock, check_dpi, default_subtitle, default_title, draw, figure_bytes,
+                             prepare, rc_params)
+
+BY = ("province", "district")
+IMAGE_FORMATS = ("png", "svg", "pdf")
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str            # file name stem, e.g. "96-ca-mau" or "00-overview"
+    name: str            # the unit in words, e.g. "Huyện Đầm Dơi, Tỉnh Cà Mau"
+    short: str           # for the title, e.g. "Đầm Dơi"
+    mask: pd.Series | None  # which communes of the atlas data are this page's (None: all)
+
+
+def slugify(text: str) -> str:
+    """ASCII file-name part: "Tỉnh Cà Mau" → "tinh-ca-mau"."""
+    return re.sub(r"[^a-z0-9]+", "-", unidecode(str(text)).lower()).strip("-") or "unit"
+
+
+def atlas_pages(communes: pd.DataFrame, by: str, overview: bool = True) -> list[Page]:
+    """The pages for the analysed communes (columns province_code/province, district_code/district)."""
+    if by not in BY:
+        raise ValueError(f"an atlas is made by province or by district, not {by!r}")
+    key, name = ("province_code", "province") if by == "province" else ("district_code", "district")
+    if by == "district" and (communes["district"].fillna("") == "").all():
+        raise ValueError("these boundaries have no districts (2025 structure); make the atlas by province")
+    pages = []
+    units = communes.drop_duplicates(key).sort_values(["province_code", key])
+    for unit in units.itertuples():
+        code = getattr(unit, key)
+        label = getattr(unit, name)
+        full = label if by == "province" else f"{label}, {unit.province}"
+        pages.append(Page(f"{code}-{slugify(short_name(label))}", full, short_name(label),
+                          communes[key] == code))
+    if overview and len(pages) > 1:
+        pages.insert(0, Page("00-overview", "", "", None))
+    return pages
+
+
+def write_atlas(frames: Frames, out: str | Path, view: str = "gaps", by: str = "province",
+                filters: Filters = Filters(), paper: str = "A4", orientation: str = "landscape",
+                dpi: int = 300, lang: str = "en", fmt: str = "png", overview: bool = True,
+                cache_dir: str | Path | None = None,
+                progress: Callable[[Iterable], Iterable] | None = None) -> list[Path]:
+    """Write the atlas to ``out``: a ``.pdf`` file (one page per unit) or a folder of ``fmt`` files.
+
+    The first page/file is an overview of all units when there are several.
+    Returns the paths written. ``progress`` wraps the page iterable (tqdm on the CLI).
+    """
+    out = Path(out)
+    dpi = check_dpi(dpi)
+    layout = page_layout(paper, orientation)
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"atlas image format must be one of {', '.join(IMAGE_FORMATS)}, got {fmt!r}")
+    progress = progress or (lambda items: items)
+    with _render_lock, matplotlib.rc_context(rc_params(layout)):
+        data = prepare(frames, view, filters, lang, allocations=allocate(frames))
+        data.scope_key = "scope_atlas"
+        pages = atlas_pages(data.communes, by, overview)
+        outline = vietnam_outline(frames.communes, cache_dir)
+        base_title, base_subtitle = default_title(data), default_subtitle(data)
+        view_title = data.view.title[lang].format(donor=data.donor)
+        # A unit's page names its unit; the other filters (sector, year…) follow in words.
+        other_filters = replace(data.filters, provinces=()).describe(lang, data.province_names)
+
+        def figures():
+            for page in progress(pages):
+                title = f"{view_title} – {page.short}" if page.short else base_title
+                subtitle = f"{page.name}; {other_filters}" if page.name else base_subtitle
+                yield page, title, draw(data, layout, subset=page.mask, title=title, subtitle=subtitle,
+                                        outline=outline)
+
+        if out.suffix.lower() == ".pdf":
+            return [_write_pdf(out, figures(), dpi, base_title)]
+        if out.suffix:
+            raise ValueError(f"--out must be a .pdf file or a folder, got {out.name!r}")
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for page, title, fig in figures():
+            path = out / f"geoaid-{data.view.key}-{page.slug}.{fmt}"
+            path.write_bytes(figure_bytes(fig, fmt, dpi, layout, title))
+            written.append(path)
+        return written
+
+
+def _write_pdf(out: Path, figures, dpi: int, title: str) -> Path:
+    """All pages into one PDF, written to a temporary name and moved into place when complete."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    metadata = {"Title": title, "Creator": f"geoaid {__version__}",
+                "CreationDate": datetime.now(timezone.utc)}
+    try:
+        with PdfPages(tmp, metadata=metadata) as pdf:
+            for _page, _title, fig in figures:
+                pdf.savefig(fig, dpi=dpi)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out

@@ -1,0 +1,307 @@
+"""Data exports for plans: gap ranking, projects, allocations and communes.
+
+Formats:
+
+* **CSV** — machine column names (``gap_rank``, ``commune_code``…) so the file
+  can be analysed or re-imported, plus label columns next to codes
+  (``sector_label`` beside ``sector``). Written UTF-8 *with* a byte-order
+  mark: Excel, which most planners open CSVs with, decodes a BOM-less file in
+  the Windows code page and turns "Cà Mau" into "CÃ  Mau".
+* **XLSX** — the same rows with readable bilingual headers
+  ("Commune / Xã"), labels rather than keys, frozen header row, and a
+  ``notes`` sheet: sources, filters in words, allocation rule, gap formula,
+  exchange rate, the sample-data notice and what every column means.
+* **GeoJSON / GeoPackage** — rows with geometry (communes; projects as the
+  union of the communes they reach), with the notes as a foreign member
+  (GeoJSON) or a ``notes`` table (GeoPackage).
+
+User text is data: every CSV and XLSX cell, header and note goes through
+:mod:`geoaid.output.formula_injection` (text a spreadsheet would run as a formula
+gets a leading apostrophe); GeoJSON and GeoPackage keep the text as is.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geoaid import __version__
+from geoaid.analysis.allocation import allocate
+from geoaid.analysis.coverage import coverage, describe_gap_formula
+from geoaid.analysis.filters import Filters, active_projects
+from geoaid.output.formula_injection import csv_text, neutralise_frame
+from geoaid.analysis.frames import Frames, sample_mask
+from geoaid.analysis.priority import priority_index
+from geoaid.analysis.sectors import BY_KEY
+
+WHAT = ("gaps", "projects", "allocations", "communes")
+FORMATS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "geojson": "application/geo+json",
+           "gpkg": "application/geopackage+sqlite3"}
+SHEET_TITLES = {"gaps": "Gap ranking", "projects": "Projects", "allocations": "Allocations",
+                "communes": "Communes"}
+HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes' column list)
+    "gap_rank": "Gap rank / Thứ hạng thiếu hụt", "commune_code": "Commune code / Mã xã",
+    "commune_name": "Commune / Xã", "district": "District / Huyện", "province": "Province / Tỉnh",
+    "district_code": "District code / Mã huyện", "province_code": "Province code / Mã tỉnh",
+    "priority_score": "Priority score (0–100) / Điểm ưu tiên", "classes": "Classes / Phân loại",
+    "classes_vi": "Phân loại (tiếng Việt)",
+    "project_count": "Projects / Số dự án", "commune_project_count": "Commune projects / Dự án tại xã",
+    "area_project_count": "District/province-wide projects / Dự án toàn huyện, tỉnh",
+    "donor_count": "Donors / Số nhà tài trợ",
+    "funding_vnd": "Funding (VND) / Kinh phí (VND)", "funding_usd": "Funding (USD) / Kinh phí (USD)",
+    "area_funding_vnd": "District/province-wide funding (VND) / Kinh phí dự án toàn huyện, tỉnh",
+    "commune_funding_vnd": "Commune-targeted funding (VND) / Kinh phí trực tiếp tại xã",
+    "sectors_present": "Sectors present / Lĩnh vực đã có", "sectors_missing": "Sectors missing / Lĩnh vực còn thiếu",
+    "gap_score": "Gap score / Điểm thiếu hụt", "ethnic_minority": "Ethnic-minority zone / Vùng DTTS",
+    "coastal": "Coastal/island zone / Vùng ven biển, hải đảo", "sample": "Sample data / Dữ liệu mẫu",
+    "allocation_rule": "Allocation rule / Cách phân bổ",
+    "project_id": "Project ID / Mã dự án", "title": "Title / Tên dự án", "donor": "Donor / Nhà tài trợ",
+    "implementer": "Implementer / Đơn vị thực hiện", "sector": "Sector key / Mã lĩnh vực",
+    "sector_label": "Sector / Lĩnh vực", "sector_label_vi": "Lĩnh vực (tiếng Việt)",
+    "dac_code": "OECD-DAC code / Mã OECD-DAC", "budget": "Budget / Kinh phí", "currency": "Currency / Loại tiền",
+    "budget_vnd": "Budget (VND) / Kinh phí (VND)", "budget_usd": "Budget (USD) / Kinh phí (USD)",
+    "start_date": "Start / Bắt đầu", "end_date": "End / Kết thúc", "status": "Status / Trạng thái",
+    "allocated_vnd": "Allocated in selection (VND) / Phân bổ trong phạm vi chọn (VND)",
+    "communes": "Communes reached / Số xã", "source_file": "Source file / Tệp nguồn",
+    "scope": "Scope / Phạm vi", "share": "Share of project / Tỷ lệ của dự án",
+    "amount_vnd": "Amount (VND) / Số tiền (VND)", "amount_usd": "Amount (USD) / Số tiền (USD)",
+    "name": "Commune / Xã", "code": "Commune code / Mã xã", "unit_type": "Type / Loại",
+    "district_name": "District / Huyện", "province_name": "Province / Tỉnh",
+    "area_km2": "Area (km²) / Diện tích (km²)", "boundary_version": "Boundary version / Phiên bản ranh giới",
+    "geometry_source": "Geometry source / Nguồn ranh giới", "code_source": "Code source / Nguồn mã",
+    "match_method": "Name match / Cách ghép tên",
+}
+SCOPE_LABELS = {"commune": "commune-targeted / tại xã", "area": "district/province-wide / toàn huyện, tỉnh"}
+
+
+# --- the tables ---------------------------------------------------------------
+
+def table_for(frames: Frames, what: str, filters: Filters = Filters(),
+              allocations: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """The rows of one export (GeoDataFrame in EPSG:4326), before formatting."""
+    if what not in WHAT:
+        raise ValueError(f"unknown export {what!r}; use {', '.join(WHAT)}")
+    if allocations is None:
+        allocations = allocate(frames)
+    if what == "gaps":
+        rows = coverage(frames, filters, allocations=allocations)
+        for column in ("sectors_present", "sectors_missing"):
+            rows[column] = rows[column].map(_sector_list_labels)
+        front = ["gap_rank", "commune_code", "commune_name", "district", "province", "gap_score",
+                 "priority_score", "classes", "funding_vnd", "funding_usd", "project_count", "donor_count"]
+        return rows[[c for c in front if c in rows] + [c for c in rows.columns if c not in front]]
+    if what == "communes":
+        return _communes(frames, filters)
+    in_scope = set(_communes(frames, filters)["code"])
+    projects = active_projects(frames, filters)
+    alloc = allocations[allocations["project_id"].isin(projects["project_id"])
+                        & allocations["commune_code"].isin(in_scope)]
+    if what == "projects":
+        return _projects(frames, projects, alloc, filters)
+    return _allocations(frames, projects, alloc)
+
+
+def _communes(frames: Frames, filters: Filters) -> gpd.GeoDataFrame:
+    """Communes with their priority classes, in the filtered provinces and zones."""
+    priority = priority_index(frames, schemes=filters.schemes or None)
+    rows = frames.communes.merge(priority.drop(columns=["priority_raw", "priority_sample"], errors="ignore"),
+                                 left_on="code", right_on="commune_code", how="left")
+    rows = rows.drop(columns="commune_code")
+    if filters.provinces:
+        rows = rows[rows["province_code"].isin(filters.provinces)]
+    if filters.zones:  # either zone, as in geoaid.analysis.coverage
+        mask = pd.Series(False, index=rows.index)
+        for zone in filters.zones:
+            mask |= rows[zone].fillna(False).astype(bool)
+        rows = rows[mask]
+    front = ["code", "name", "unit_type", "district_code", "district_name", "province_code", "province_name",
+             "priority_score", "classes"]
+    rows = rows[[c for c in front if c in rows] + [c for c in rows.columns if c not in front]]
+    return gpd.GeoDataFrame(rows.reset_index(drop=True), geometry="geometry", crs=frames.communes.crs)
+
+
+def _projects(frames: Frames, projects: pd.DataFrame, alloc: pd.DataFrame, filters: Filters) -> gpd.GeoDataFrame:
+    """Projects with sector labels, the VND they place in the selection, and their footprint."""
+    per_project = alloc.groupby("project_id")
+    rows = projects.copy()
+    if filters.provinces or filters.zones:  # only projects that reach the selected communes
+        rows = rows[rows["project_id"].isin(alloc["project_id"])]
+    rows.insert(rows.columns.get_loc("sector") + 1, "sector_label", rows["sector"].map(_sector_label))
+    rows.insert(rows.columns.get_loc("sector_label") + 1, "sector_label_vi",
+                rows["sector"].map(lambda k: _sector_label(k, "vi")))
+    rows.insert(rows.columns.get_loc("budget_vnd") + 1, "budget_usd",
+                (pd.to_numeric(rows["budget_vnd"], errors="coerce") / frames.usd_rate).round(0))
+    rows["allocated_vnd"] = rows["project_id"].map(per_project["amount_vnd"].sum()).fillna(0).astype("int64")
+    rows["communes"] = rows["project_id"].map(per_project["commune_code"].nunique()).fillna(0).astype(int)
+    rows["sample"] = sample_mask(rows["sample"]).to_numpy()
+    geometry = frames.communes.set_index("code").geometry
+    footprints = {pid: geometry.reindex(group["commune_code"].unique()).union_all()
+                  for pid, group in per_project}
+    return gpd.GeoDataFrame(rows.reset_index(drop=True),
+                            geometry=[footprints.get(pid) for pid in rows["project_id"]],
+                            crs=frames.communes.crs)
+
+
+def _allocations(frames: Frames, projects: pd.DataFrame, alloc: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Each project's share in each commune, with names rather than only codes."""
+    communes = frames.communes.set_index("code")
+    info = projects[["project_id", "title", "donor", "sector", "start_date", "end_date", "sample"]]
+    rows = alloc.merge(info, on="project_id", how="left")
+    rows["sector_label"] = rows["sector"].map(_sector_label)
+    rows["commune_name"] = rows["commune_code"].map(communes["name"])
+    rows["district"] = rows["commune_code"].map(communes["district_name"])
+    rows["province"] = rows["commune_code"].map(communes["province_name"])
+    rows["scope"] = rows["scope"].map(lambda s: SCOPE_LABELS.get(s, s))
+    rows["amount_usd"] = (rows["amount_vnd"] / frames.usd_rate).round(0)
+    rows["sample"] = sample_mask(rows["sample"]).to_numpy()
+    order = ["project_id", "title", "donor", "sector", "sector_label", "commune_code", "commune_name",
+             "district", "province", "scope", "share", "amount_vnd", "amount_usd", "start_date", "end_date",
+             "allocation_rule", "sample"]
+    rows = rows[[c for c in order if c in rows.columns]].reset_index(drop=True)
+    return gpd.GeoDataFrame(rows, geometry=rows["commune_code"].map(communes.geometry).values,
+                            crs=frames.communes.crs)
+
+
+def _sector_label(key, lang: str = "en"):
+    return BY_KEY[key].label(lang) if key in BY_KEY else key
+
+
+def _sector_list_labels(keys: str) -> str:
+    """ "health, education" → "Health; Education and training" (labels contain commas)."""
+    if not isinstance(keys, str) or not keys.strip():
+        return ""
+    return "; ".join(_sector_label(k.strip()) for k in keys.split(",") if k.strip())
+
+
+# --- formatting -----------------------------------------------------------------
+
+def notes(frames: Frames, what: str, filters: Filters, table: pd.DataFrame | None = None
+          ) -> list[tuple[str, str]]:
+    """(note, value) rows: what the export is, from what, and how it was computed."""
+    names = frames.province_names
+    sample = is_sample(frames, table)
+    rows = [("Export / Dữ liệu", SHEET_TITLES[what]),
+            ("Generated / Ngày tạo", f"{date.today().isoformat()} (geoaid {__version__})"),
+            ("Filters", filters.describe("en", names)), ("Bộ lọc", filters.describe("vi", names)),
+            ("Allocation rule / Cách phân bổ", frames.allocation_rule + " (district/province-wide budgets "
+             "spread over their communes: even = equal shares, area = by commune area)"),
+            ("Gap formula / Công thức thiếu hụt", describe_gap_formula(frames)),
+            ("USD rate / Tỷ giá (VND per USD)", f"{frames.usd_rate:,.0f}")]
+    meta = frames.metadata
+    for key, label in (("source.geometry", "Boundaries / Ranh giới"), ("boundary_version", "Boundary version"),
+                       ("source.codes", "Codes / Mã đơn vị"), ("source.geometry.terms", "Boundary terms")):
+        if meta.get(key):
+            rows.append((label, str(meta[key])))
+    if len(frames.schemes):
+        for scheme in frames.schemes.itertuples():
+            rows.append((f"Classification: {scheme.scheme}",
+                         f"{scheme.label} — {scheme.legal_source or ''} ({scheme.source_file or ''})"))
+    if len(frames.projects):
+        files = sorted({str(f) for f in frames.projects["source_file"].dropna()})
+        rows.append(("Projects source / Nguồn dự án", ", ".join(files)))
+    if sample:
+        rows.append(("SAMPLE DATA / DỮ LIỆU MẪU",
+                     "Classifications and/or projects are SAMPLE data, not official. "
+                     "Dữ liệu phân loại và/hoặc dự án là DỮ LIỆU MẪU, không phải số liệu chính thức. "
+                     + str(meta.get("sample_data", ""))))
+    rows.append(("Boundary disclaimer / Lưu ý ranh giới",
+                 "Boundaries are indicative and do not imply official endorsement. "
+                 "Ranh giới chỉ mang tính minh họa, không thể hiện sự công nhận chính thức."))
+    if table is not None:
+        for column in table.columns:
+            if column != "geometry":
+                rows.append((f"Column {column}", HEADERS.get(column, column)))
+    return rows
+
+
+def is_sample(frames: Frames, table: pd.DataFrame | None = None) -> bool:
+    if table is not None and "sample" in table.columns and table["sample"].astype(bool).any():
+        return True
+    return frames.is_sample
+
+
+def export_filename(what: str, fmt: str, sample: bool) -> str:
+    return f"geoaid-{what}{'-SAMPLE' if sample else ''}-{date.today().isoformat()}.{fmt}"
+
+
+def export_table(frames: Frames, what: str, filters: Filters = Filters(), fmt: str = "csv",
+                 allocations: pd.DataFrame | None = None) -> tuple[bytes, str, str]:
+    """One export as (bytes, MIME type, file name). Raises ValueError for a bad ``what``/``fmt``."""
+    fmt = str(fmt).lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
+    table = table_for(frames, what, filters, allocations)
+    sample = is_sample(frames, table)
+    filename = export_filename(what, fmt, sample)
+    note_rows = notes(frames, what, filters, table)
+    if fmt in ("geojson", "gpkg"):
+        return _spatial(table, fmt, what, note_rows), FORMATS[fmt], filename
+    plain = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
+    if sample and "sample" not in plain.columns:
+        plain["sample"] = True
+    if fmt == "csv":
+        return csv_text(plain).encode("utf-8-sig"), FORMATS[fmt], filename
+    return _xlsx(plain, what, note_rows), FORMATS[fmt], filename
+
+
+def _xlsx(plain: pd.DataFrame, what: str, note_rows: list[tuple[str, str]]) -> bytes:
+    buffer = io.BytesIO()
+    sheet_name = SHEET_TITLES[what]
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        neutralise_frame(plain.rename(columns=lambda c: HEADERS.get(c, c))).to_excel(
+            writer, sheet_name=sheet_name, index=False)
+        sheet = writer.sheets[sheet_name]
+        for cells in sheet.columns:  # width from the header and the first rows, within reason
+            width = max(len(str(c.value if c.value is not None else "")) for c in cells[:200])
+            sheet.column_dimensions[cells[0].column_letter].width = min(max(10, width + 2), 60)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        notes_frame = neutralise_frame(pd.DataFrame(note_rows, columns=["Note / Ghi chú", "Value / Nội dung"]))
+        notes_frame.to_excel(writer, sheet_name="notes", index=False)
+        notes_sheet = writer.sheets["notes"]
+        notes_sheet.column_dimensions["A"].width = 38
+        notes_sheet.column_dimensions["B"].width = 110
+    return buffer.getvalue()
+
+
+def _spatial(table: gpd.GeoDataFrame, fmt: str, what: str, note_rows: list[tuple[str, str]]) -> bytes:
+    table = table[table.geometry.notna()].copy()
+    for column in table.columns:
+        if column != "geometry" and table[column].dtype == bool:
+            table[column] = table[column].astype(int)  # GeoPackage/GeoJSON readers differ on booleans
+    if fmt == "geojson":
+        collection = json.loads(table.to_json(ensure_ascii=False, drop_id=True, to_wgs84=True))
+        collection["geoaid_notes"] = dict(note_rows)   # a GeoJSON "foreign member" (RFC 7946 §6.1)
+        return json.dumps(collection, ensure_ascii=False).encode("utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.gpkg"
+        pyogrio.write_dataframe(table, path, layer=what, driver="GPKG", promote_to_multi=True)
+        # A plain DataFrame becomes a GeoPackage attribute table: QGIS lists it beside the layer.
+        pyogrio.write_dataframe(pd.DataFrame(note_rows, columns=["note", "value"]), path, layer="notes",
+                                driver="GPKG")
+        return path.read_bytes()
+
+
+def write_export(frames: Frames, what: str, out: str | Path, filters: Filters = Filters(),
+                 fmt: str | None = None) -> Path:
+    """Write an export to ``out`` (format from ``fmt`` or the suffix), atomically."""
+    out = Path(out)
+    fmt = (fmt or out.suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"cannot tell the format of {out.name!r}; use --format {'|'.join(FORMATS)}")
+    body, _mime, _name = export_table(frames, what, filters, fmt)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(body)
+    os.replace(tmp, out)
+    return out

@@ -1,0 +1,1 @@
+"""Running the web app in production: waitress with geoaid's connection, deadline and body limits."""
