@@ -67,3 +67,16 @@ def test_web_upload_shows_why_a_hostile_workbook_is_refused(app, planner, writab
         assert re.search(r'id="import-report".*cannot read the file', text, re.S)
     assert seconds < 5, seconds
     assert sha256(writable_workspace.path) == before
+
+
+def test_a_csv_cell_over_the_field_limit_is_refused_with_its_line(writable_workspace, tmp_path):
+    """A 200 KiB cell (over the csv module's limit) is a clear refusal, not a traceback."""
+    from geoaid.imports.problems import ImportReport
+    from geoaid.imports.tabular import read_table
+
+    path = tmp_path / "huge-cell.csv"
+    path.write_text("project_id,title\nP1,ok\nP2," + "x" * 200_000 + "\n", encoding="utf-8")
+    report = ImportReport(str(path))
+    assert read_table(path, lambda text: text, report) is None
+    assert len(report.errors) == 1
+    assert report.errors[0].row == 3 and "field larger than field limit" in report.errors[0].reason

@@ -117,8 +117,14 @@ def _csv_grid(path: Path, report: ImportReport) -> Grid | None:
         dialect = csv.excel
     grid = []
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    for row in reader:
-        grid.append((reader.line_num, {col: nfc(cell) for col, cell in enumerate(row) if cell.strip()}))
+    try:
+        for row in reader:
+            grid.append((reader.line_num, {col: nfc(cell) for col, cell in enumerate(row) if cell.strip()}))
+    except csv.Error as exc:
+        # e.g. a cell over the csv module's 128 KiB field limit: no real list has one,
+        # so the file is refused with the line where reading stopped.
+        report.add(reader.line_num, None, None, f"cannot read the file as CSV here: {exc}")
+        return None
     return grid
 
 
