@@ -16,7 +16,8 @@ requests run while page clients request pages back to back:
 A map client that is told 503 (busy drawing other maps) waits the
 Retry-After the server gives and asks again; its wait counts until the map
 arrives. Printed: p50/p95/max waits per round for maps and for pages, 503
-answers, errors, and the server's resident memory (peak VmHWM and at the end).
+answers, errors, and the resident memory (peak VmHWM and at the end) of the
+server and of its map-drawing child process.
 """
 
 from __future__ import annotations
@@ -93,6 +94,23 @@ def page_client(port: int, state: dict, latencies: dict, errors: list, lock: thr
     connection.close()
 
 
+def drawing_process_mb(pid: int) -> tuple[float, float]:
+    """(resident now, peak) summed over the server's child processes (its map-drawing process), MB."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += (task / "children").read_text().split()
+    now = peak = 0.0
+    for child in children:
+        try:
+            status = dict(line.split(":", 1) for line in Path(f"/proc/{child}/status").read_text().splitlines()
+                          if ":" in line)
+        except FileNotFoundError:
+            continue
+        now += int(status["VmRSS"].split()[0]) / 1024
+        peak += int(status["VmHWM"].split()[0]) / 1024
+    return now, peak
+
+
 def run_round(port: int, urls: list[str]) -> list:
     record: list = []
     lock = threading.Lock()
@@ -162,6 +180,7 @@ def main() -> int:
             for thread in browsers:
                 thread.join(timeout=600)
             rss, peak = server.memory_mb()
+            child_rss, child_peak = drawing_process_mb(server.process.pid)
         finally:
             server.stop()
         tracebacks = server.tracebacks()
@@ -177,6 +196,8 @@ def main() -> int:
                note=f"{busy} × 503 busy; {len(failed)} failed; PNG {size / 1e6:.1f} MB")
         report(f"pages during round {name}", page_summary(latencies.get(name, [])))
     report("server resident memory", f"peak {peak:.0f} MB, at the end {rss:.0f} MB", note=f"idle {idle_rss:.0f} MB")
+    report("map-drawing process memory", f"peak {child_peak:.0f} MB, at the end {child_rss:.0f} MB",
+           note="the server's child processes (none before the drawing process)")
     report("errors", f"{len(errors)} page errors, {tracebacks} tracebacks in the server log",
            note="; ".join(errors[:3]))
     print_table()
