@@ -19,7 +19,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-IDLE_SECONDS = 120.0
+# Starting a drawing process costs a few seconds (imports): keep it for a while between maps.
+IDLE_SECONDS = 300.0
 
 
 def draw_map(request, frames, cache_dir) -> tuple[int, bytes]:
