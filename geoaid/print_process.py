@@ -11,6 +11,7 @@ server process dies, so no drawing process outlives its server.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -33,8 +34,17 @@ def draw_map(request, frames, cache_dir) -> tuple[int, bytes]:
                                        lang=request.lang, title=request.title, cache_dir=cache_dir)
     finally:
         # The figure and its raster (70 MB at A3 300 dpi) sit in reference
-        # cycles: free them now rather than at some later collection.
+        # cycles: free them now rather than at some later collection, and
+        # hand the freed heap back to the system (glibc keeps it otherwise).
         gc.collect()
+        _trim_heap()
+
+
+def _trim_heap() -> None:
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):   # not glibc: nothing to trim
+        pass
 
 
 def _exit_with_parent(parent: int) -> None:
