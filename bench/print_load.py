@@ -6,7 +6,8 @@
 Serves a copy of the demo workspace (built once by bench/load.py into
 bench/.cache/demo.gpkg) with the real `geoaid serve --production` on
 127.0.0.1; this script is the load generator, in its own process. After the
-pages have been requested once (their caches warm), three rounds of map
+pages and one small map have been requested once (caches warm, the inset's
+outline built, a drawing process started), three rounds of map
 requests run while page clients request pages back to back:
 
 1. same: every map client asks for the same map at once (gaps, all provinces);
@@ -16,7 +17,8 @@ requests run while page clients request pages back to back:
 A map client that is told 503 (busy drawing other maps) waits the
 Retry-After the server gives and asks again; its wait counts until the map
 arrives. Printed: p50/p95/max waits per round for maps and for pages, 503
-answers, errors, and the server's resident memory (peak VmHWM and at the end).
+answers, errors, and the resident memory (peak VmHWM and at the end) of the
+server and of its map-drawing child process.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ from bench.run import print_table, report  # noqa: E402
 SAME = "view=gap"
 DIFFERENT = ["view=gap", "view=priority", "view=coverage", "view=projects", "view=gap&province=96",
              "view=priority&province=02", "view=coverage&province=91", "view=gap&province=95"]
+# Asked once before the load: what a server's first map starts (the inset's outline of
+# Vietnam, built once per workspace folder; a drawing process) is not what is measured.
+WARM_MAP = "/map.png?view=gap&province=95&paper=A4&dpi=72&lang=en"
 PAGES = ["/?province=96", "/planner?province=96", "/api/v1/gaps?province=96", "/donors",
          "/api/v1/gaps.geojson?view=gap&province=96&lang=en", "/api/v1/communes.geojson?province=95"]
 
@@ -93,6 +98,23 @@ def page_client(port: int, state: dict, latencies: dict, errors: list, lock: thr
     connection.close()
 
 
+def drawing_process_mb(pid: int) -> tuple[float, float]:
+    """(resident now, peak) summed over the server's child processes (its map-drawing process), MB."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += (task / "children").read_text().split()
+    now = peak = 0.0
+    for child in children:
+        try:
+            status = dict(line.split(":", 1) for line in Path(f"/proc/{child}/status").read_text().splitlines()
+                          if ":" in line)
+        except FileNotFoundError:
+            continue
+        now += int(status["VmRSS"].split()[0]) / 1024
+        peak += int(status["VmHWM"].split()[0]) / 1024
+    return now, peak
+
+
 def run_round(port: int, urls: list[str]) -> list:
     record: list = []
     lock = threading.Lock()
@@ -139,7 +161,7 @@ def main() -> int:
         try:
             server.wait_ready()
             warm = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
-            for url in PAGES:
+            for url in PAGES + [WARM_MAP]:
                 fetch(warm, url)
             warm.close()
             idle_rss, _ = server.memory_mb()
@@ -162,6 +184,7 @@ def main() -> int:
             for thread in browsers:
                 thread.join(timeout=600)
             rss, peak = server.memory_mb()
+            child_rss, child_peak = drawing_process_mb(server.process.pid)
         finally:
             server.stop()
         tracebacks = server.tracebacks()
@@ -177,6 +200,8 @@ def main() -> int:
                note=f"{busy} × 503 busy; {len(failed)} failed; PNG {size / 1e6:.1f} MB")
         report(f"pages during round {name}", page_summary(latencies.get(name, [])))
     report("server resident memory", f"peak {peak:.0f} MB, at the end {rss:.0f} MB", note=f"idle {idle_rss:.0f} MB")
+    report("map-drawing process memory", f"peak {child_peak:.0f} MB, at the end {child_rss:.0f} MB",
+           note="the server's child processes (none before the drawing process)")
     report("errors", f"{len(errors)} page errors, {tracebacks} tracebacks in the server log",
            note="; ".join(errors[:3]))
     print_table()

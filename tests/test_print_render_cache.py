@@ -1,14 +1,20 @@
 """Print maps under load: cached per workspace version, drawn one at a time, with a bounded queue.
 
-Real demo communes; maps at low dpi so the file stays quick. A drawing is
-held "in progress" by holding the print lock (geoaid.output.printmap._render_lock)
-that every drawing takes: the drawing thread really waits, as it would
-behind a long A3 map.
+Real demo communes; maps at low dpi so the file stays quick. Most tests draw
+in the test process (no drawing process: the queue and the cache are the
+same), so that a drawing can be held "in progress" by holding the print
+lock (geoaid.output.printmap._render_lock) that every drawing takes: the drawing
+thread really waits, as it would behind a long A3 map. The last tests check
+the separate drawing process the server uses.
 """
 
 from __future__ import annotations
 
 import gc
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -19,6 +25,7 @@ from matplotlib.figure import Figure
 from geoaid.output import printmap
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
+from geoaid.output.print_process import DrawingProcess
 from geoaid.output.print_service import PrintBusy, PrintRequest, PrintService
 from web import create_app
 
@@ -149,7 +156,7 @@ def test_bad_options_are_refused_before_queueing(base):
 # --- the web app ------------------------------------------------------------------
 
 def test_web_map_download_is_cached_and_a_busy_server_says_when_to_retry(demo_workspace_path):
-    app = create_app(demo_workspace_path, {"PRINT_MAX_WAITING": 0})
+    app = create_app(demo_workspace_path, {"PRINT_MAX_WAITING": 0, "PRINT_SEPARATE_PROCESS": False})
     service = app.extensions["geoaid_print"]
     client = app.test_client()
     first = client.get(MAP)
@@ -173,3 +180,59 @@ def test_web_map_download_is_cached_and_a_busy_server_says_when_to_retry(demo_wo
     drawing.join(timeout=120)
     assert results[0].status_code == 200 and service.renders == 2
     assert client.get(MAP.replace("paper=A4", "paper=A0")).status_code == 400
+
+
+# --- the drawing process -----------------------------------------------------------
+
+def test_a_separate_process_draws_the_same_map_and_stops_when_idle(frames, base, tmp_path,
+                                                                  demo_workspace_path):
+    service = PrintService(process=DrawingProcess(idle_seconds=2.0))
+    here = PrintService()
+    try:
+        body = service.render(base, frames, tmp_path)
+        assert service.drawn_by not in (None, os.getpid())            # another process drew it
+        assert body == here.render(base, frames, tmp_path) and here.drawn_by == os.getpid()
+        svg = service.render(replace(base, fmt="svg", lang="vi"), frames, tmp_path)
+        assert "Thiếu hụt viện trợ theo xã" in svg.decode("utf-8")    # text stays text, in Vietnamese
+        with pytest.raises(ValueError, match="donor"):                 # its errors come back as they are
+            service.render(replace(base, view="donor"), frames, tmp_path)
+        assert service.renders == 2 and service.process.running()
+        wait_until(lambda: not service.process.running(), timeout=60)  # idle: its memory goes back
+    finally:
+        service.close()
+    assert create_app(demo_workspace_path).extensions["geoaid_print"].process is not None  # the app's default
+
+
+SERVER = """
+import sys, time
+from geoaid.analysis.filters import Filters
+from geoaid.output.print_process import DrawingProcess
+from geoaid.output.print_service import PrintRequest
+from geoaid.store.workspace import Workspace
+from geoaid.analysis.frames import load_frames
+workspace = Workspace(sys.argv[1])
+request = PrintRequest(sys.argv[1], workspace.version(), "2019", "gaps", Filters(provinces=("95",)), dpi=50)
+pid, _ = DrawingProcess().draw(request, load_frames(workspace), None)
+print(pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_drawing_process_ends_when_its_server_is_killed(demo_workspace_path):
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(demo_workspace_path)], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        drawer = int(server.stdout.readline())
+        assert drawer != server.pid and os.path.exists(f"/proc/{drawer}")
+    finally:
+        server.send_signal(signal.SIGKILL)   # no clean-up runs in the server
+        server.wait(timeout=30)
+    wait_until(lambda: not os.path.exists(f"/proc/{drawer}") or zombie(drawer), timeout=30)
+
+
+def zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True

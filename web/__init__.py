@@ -14,6 +14,7 @@ import os
 from flask import Flask
 
 from geoaid.store.config import resolve_workspace
+from geoaid.output.print_process import DrawingProcess
 from geoaid.output.print_service import DEFAULT_MAX_WAITING, PrintService
 from geoaid.serving.limits import request_limit_bytes, upload_limit_bytes
 from geoaid.store.temp_copies import clean_if_no_writer
@@ -50,11 +51,13 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
         app.config["MAX_CONTENT_LENGTH"] = request_limit_bytes(app.config["UPLOAD_MAX_BYTES"])
     app.extensions["geoaid_workspace"] = ws = Workspace(app.config["WORKSPACE"])
     _check_workspace_at_start(ws)
-    # Print maps: cached per workspace version, drawn by dedicated threads with a bounded queue.
+    # Print maps: cached per workspace version, drawn one at a time by a drawing process, bounded queue.
     app.config.setdefault("PRINT_CACHE_MB", float(os.environ.get("GEOAID_PRINT_CACHE_MB", "64")))
     app.config.setdefault("PRINT_MAX_WAITING", DEFAULT_MAX_WAITING)
-    app.extensions["geoaid_print"] = PrintService(int(app.config["PRINT_CACHE_MB"] * 2**20),
-                                                  max_waiting=app.config["PRINT_MAX_WAITING"])
+    app.config.setdefault("PRINT_SEPARATE_PROCESS", True)
+    app.extensions["geoaid_print"] = PrintService(
+        int(app.config["PRINT_CACHE_MB"] * 2**20), max_waiting=app.config["PRINT_MAX_WAITING"],
+        process=DrawingProcess() if app.config["PRINT_SEPARATE_PROCESS"] else None)
 
     from web import api, auth, errors, i18n, manage, pages, security, vendor
 

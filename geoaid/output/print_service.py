@@ -12,13 +12,12 @@ every person asking. Here:
   again is answered from memory until the workspace changes;
 * identical requests that arrive while their map is being drawn wait for
   that one drawing instead of starting another;
-* maps are drawn by a small pool of dedicated threads (one by default):
-  matplotlib is not thread-safe, one thread re-uses one memory arena, and
-  each figure is freed as soon as its bytes are out. (A separate drawing
-  process would not share the interpreter lock with page requests, so maps
-  drew faster while pages were busy, but it held its own copy of the
-  libraries, data and raster: server and drawing process peaked at 770 MB
-  together, against 490 MB here);
+* maps are drawn one at a time by a dedicated thread, which hands the
+  drawing to a separate drawing process (geoaid.output.print_process: in the
+  server's process a drawing competes with every page request for the
+  interpreter lock), or, given no drawing process, draws itself (matplotlib
+  is not thread-safe: one thread, one memory arena); each figure is freed as
+  soon as its bytes are out;
 * at most ``render_threads + max_waiting`` requests wait for drawings at
   once; beyond that :class:`PrintBusy` says when to try again (a map asked
   again after that is usually in the cache), so the server's request
@@ -27,7 +26,6 @@ every person asking. Here:
 
 from __future__ import annotations
 
-import gc
 import math
 import threading
 import time
@@ -40,6 +38,7 @@ from cachetools import LRUCache
 
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames
+from geoaid.output.print_process import DrawingProcess, draw_map
 
 DEFAULT_CACHE_BYTES = 64 * 2**20   # ~40 A3 300-dpi PNGs of a province
 # geoaid.output.printmap draws one figure at a time (matplotlib's settings are process-wide),
@@ -95,7 +94,7 @@ class PrintService:
     """Cached, bounded rendering of print maps (see the module docstring). Thread-safe."""
 
     def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES, render_threads: int = DEFAULT_RENDER_THREADS,
-                 max_waiting: int = DEFAULT_MAX_WAITING):
+                 max_waiting: int = DEFAULT_MAX_WAITING, process: DrawingProcess | None = None):
         self._cache: LRUCache = LRUCache(maxsize=max_bytes, getsizeof=len)
         self._drawing: dict[PrintRequest, Future] = {}
         self._lock = threading.Lock()
@@ -106,7 +105,9 @@ class PrintService:
         self._seconds: deque[float] = deque([FIRST_ESTIMATE_S], maxlen=8)
         self._waiting = 0        # request threads inside render() waiting for a drawing
         self._started: dict[PrintRequest, float] = {}   # drawings under way and when they began
+        self.process = process   # None: the drawing thread draws in this process
         self.renders = 0         # maps drawn (not answered from the cache)
+        self.drawn_by: int | None = None   # id of the process that drew the last map
 
     def render(self, request: PrintRequest, frames: Frames, cache_dir: str | Path | None = None) -> bytes:
         """The map's bytes: from the cache, from the identical drawing under way, or drawn now.
@@ -151,15 +152,13 @@ class PrintService:
         return max(1, min(300, math.ceil(mean - (now - started))))
 
     def _draw(self, request: PrintRequest, frames: Frames, cache_dir) -> bytes:
-        from geoaid.output.printmap import render_map
-
+        """In the drawing thread: draw (here or in the drawing process), then cache the bytes."""
         began = time.perf_counter()
         with self._lock:
             self._started[request] = began
         try:
-            body = render_map(frames, request.view, request.filters, paper=request.paper,
-                              orientation=request.orientation, fmt=request.fmt, dpi=request.dpi,
-                              lang=request.lang, title=request.title, cache_dir=cache_dir)
+            draw = self.process.draw if self.process is not None else draw_map
+            pid, body = draw(request, frames, cache_dir)
             with self._lock:
                 self._forget_other_versions(request)
                 try:
@@ -168,14 +167,18 @@ class PrintService:
                     pass
                 self._seconds.append(time.perf_counter() - began)
                 self.renders += 1
+                self.drawn_by = pid
             return body
         finally:
             with self._lock:
                 self._drawing.pop(request, None)
                 self._started.pop(request, None)
-            # The figure and its raster (70 MB at A3 300 dpi) sit in reference
-            # cycles: free them now rather than at some later collection.
-            gc.collect()
+
+    def close(self) -> None:
+        """Stop the drawing thread and process (a server shutting down; tests)."""
+        self._executor.shutdown(wait=True)
+        if self.process is not None:
+            self.process.close()
 
     def _forget_other_versions(self, request: PrintRequest) -> None:
         """Drop the maps of the workspace's previous file versions (called under the lock)."""
