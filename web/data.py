@@ -22,7 +22,7 @@ from geoaid.analysis.frames import Frames, load_frames
 from geoaid.reform.carry import available_versions, frames_for_version
 from geoaid.output.simplify import DECIMALS, TOLERANCE, simplify_for_web
 from geoaid.store.workspace import WorkspaceError
-from web import workspace
+from web.context import workspace
 from web.errors import BadParameter
 
 _lock = threading.Lock()

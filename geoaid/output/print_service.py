@@ -40,6 +40,8 @@ from cachetools import LRUCache
 
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames
+from geoaid.output.print_layout import page_layout
+from geoaid.output.printmap import FORMATS, LANGS, check_dpi, render_map, resolve_view
 
 DEFAULT_CACHE_BYTES = 64 * 2**20   # ~40 A3 300-dpi PNGs of a province
 # geoaid.output.printmap draws one figure at a time (matplotlib's settings are process-wide),
@@ -78,9 +80,6 @@ class PrintRequest:
     def normalised(self) -> "PrintRequest":
         """The same map under one spelling ("gap" = "gaps", "a3" = "A3"); ValueError for bad options,
         so a wrong request is refused before it takes a place in the queue."""
-        from geoaid.output.printmap import FORMATS, LANGS, check_dpi, resolve_view
-        from geoaid.output.print_layout import page_layout
-
         fmt = str(self.fmt).lower()
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {self.fmt!r}")
@@ -151,8 +150,6 @@ class PrintService:
         return max(1, min(300, math.ceil(mean - (now - started))))
 
     def _draw(self, request: PrintRequest, frames: Frames, cache_dir) -> bytes:
-        from geoaid.output.printmap import render_map
-
         began = time.perf_counter()
         with self._lock:
             self._started[request] = began
