@@ -15,7 +15,7 @@ from geoaid.output.exports import export_table
 from geoaid.output.print_service import PrintRequest
 from geoaid.output.printmap import FORMATS as IMAGE_FORMATS
 from geoaid.output.simplify import TOLERANCE
-from geoaid.reform.carry import describe_version, new_to_old, old_to_new, read_stored_crosswalk
+from geoaid.reform.versions import describe_version, new_to_old, old_to_new, read_stored_crosswalk
 from geoaid.store import schema
 from web import data
 from web.api import VIEWS

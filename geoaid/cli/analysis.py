@@ -22,7 +22,7 @@ from geoaid.analysis.overlaps import find_overlaps
 from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.cli.reform import add_version_option, apply_version
 from geoaid.output.formula_injection import csv_text
-from geoaid.reform.carry import describe_version
+from geoaid.reform.versions import describe_version
 
 # Keys every `geoaid gaps --format json` commune object carries (issue 4, item 6).
 GAP_JSON_KEYS = ["commune_code", "commune_name", "district", "province", "priority_score", "classes",
