@@ -37,7 +37,7 @@ MAY_IMPORT = {
     "geoaid.serving": {"geoaid", "geoaid.text", "geoaid.store"},
     # the demo build joins names (imports), derives 2025 (reform) and writes SAMPLE projects
     "geoaid.demo": {"geoaid", "geoaid.text", "geoaid.store", "geoaid.analysis", "geoaid.imports",
-                    "geoaid.output", "geoaid.reform"},
+                    "geoaid.reform"},
 }
 DATA_PACKAGE = "boundaries"
 # Modules being rewritten in parallel work (the boundary importer's split, the views and the word
