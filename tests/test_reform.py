@@ -28,15 +28,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geoaid.reform import derive as reform
 from boundaries.registry import VIETNAMADMINUNITS
 from geoaid.store import schema
 from geoaid.analysis.allocation import allocate
 from geoaid.cli import main
 from geoaid.analysis.coverage import coverage, gap_ranking
 from geoaid.analysis.frames import load_frames
-from geoaid.reform.carry import (allocations_to_2025, classifications_to_2025, describe_rule,
-                                     frames_for_version, new_to_old, old_to_new, read_stored_crosswalk)
+from geoaid.reform.carry import allocations_to_2025, classifications_to_2025, describe_rule
+from geoaid.reform.crosswalk import (load_crosswalk, province_counts, province_crosswalk, read_crosswalk,
+                                     read_units_2025)
+from geoaid.reform.derive import derive_2025_communes
+from geoaid.reform.versions import frames_for_version, new_to_old, old_to_new, read_stored_crosswalk
 
 # Official numbers of communes of the new provinces (resolutions of the National Assembly
 # Standing Committee, effective 1 July 2025), written here independently of the package.
@@ -46,7 +48,7 @@ ISLAND_ZONES = {"11948", "19742", "20333", "21548", "26732"}  # Bạch Long Vĩ,
 
 @pytest.fixture(scope="module")
 def crosswalk():
-    return reform.read_crosswalk()
+    return read_crosswalk()
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +67,13 @@ def ca_mau_build():
     from geoaid.demo.communes import build_communes
 
     legacy = build_communes(["96", "95"]).communes
-    layer, report = reform.derive_2025_communes(legacy)
+    layer, report = derive_2025_communes(legacy)
     return legacy, layer, report
 
 
 # -- the package data ---------------------------------------------------------------
 def test_units_2025_match_the_official_counts():
-    units = reform.read_units_2025()
+    units = read_units_2025()
     assert len(units) == 3321 and units["code"].is_unique
     assert units["province_code"].nunique() == 34
     counts = units.groupby("province_code").size()
@@ -92,10 +94,10 @@ def test_crosswalk_places_every_legacy_commune_and_reports_what_it_cannot(crossw
     divided = crosswalk[crosswalk["divided"]]
     assert (divided.groupby("old_code").size() >= 2).all() and divided["old_code"].nunique() == 471
     # Every new commune is formed except the five island special zones, which are reported.
-    units = set(reform.read_units_2025()["code"])
+    units = set(read_units_2025()["code"])
     assert set(crosswalk["new_code"]) <= units
     assert units - set(crosswalk["new_code"]) == ISLAND_ZONES
-    unresolved = reform.load_crosswalk().unresolved
+    unresolved = load_crosswalk().unresolved
     assert set(unresolved["new_code"]) == ISLAND_ZONES
     assert unresolved["reason"].str.contains("island district without communes").all()
 
@@ -110,7 +112,7 @@ def test_keys_that_keep_their_diacritics_resolve_to_distinct_communes(crosswalk)
 
 
 def test_old_provinces_map_to_the_new_ones():
-    provinces = reform.province_crosswalk().set_index("old_province_code")["new_province_code"]
+    provinces = province_crosswalk().set_index("old_province_code")["new_province_code"]
     assert provinces["95"] == "96" and provinces["96"] == "96"          # Bạc Liêu → Cà Mau
     assert provinces["91"] == "91" and provinces["89"] == "91"          # Kiên Giang, An Giang → An Giang
     assert provinces["02"] == "08" and provinces["08"] == "08"          # Hà Giang → Tuyên Quang
@@ -123,7 +125,7 @@ def test_new_ca_mau_from_its_two_legacy_provinces_has_the_official_count(ca_mau_
     assert len(legacy) == 164                       # 100 Cà Mau + 64 Bạc Liêu legacy communes
     assert set(layer["province_code"]) == {"96"}
     assert len(layer) == OFFICIAL_2025["96"] == 64
-    counts = reform.province_counts(layer, reform.read_crosswalk(legacy["code"])).set_index("new_province_code")
+    counts = province_counts(layer, read_crosswalk(legacy["code"])).set_index("new_province_code")
     assert counts.loc["96", "complete"] and counts.loc["96", "derived"] == counts.loc["96", "official"] == 64
     assert not report["status"].isin(["partial", "no_geometry", "not_in_crosswalk"]).any()
 
@@ -178,7 +180,7 @@ def test_a_divided_legacy_commune_is_reported_and_its_new_communes_marked(demo_w
     assert row["old_name"].iloc[0] == "Phường Quang Trung"
     assert "00694 Phường Hà Giang 1" in row["detail"].iloc[0] and row["new_code"].iloc[0] == "00691"
     assert set(report.loc[report["status"] == "divided", "old_code"]) == {
-        *(c for c in legacy["code"] if c in set(reform.read_crosswalk().query("divided")["old_code"]))}
+        *(c for c in legacy["code"] if c in set(read_crosswalk().query("divided")["old_code"]))}
     by_code = derived.set_index("code")
     for new in ("00691", "00694"):
         assert by_code.at[new, "shape_uncertain"] and by_code.at[new, "match_method"] == "derived_uncertain"
@@ -230,7 +232,7 @@ def test_unknown_legacy_codes_are_refused_not_dropped(crosswalk):
                           st.sampled_from(["commune", "area"]),
                           st.integers(min_value=0, max_value=10**13)), min_size=1, max_size=12))
 def test_per_project_totals_are_conserved_for_any_amounts(rows):
-    crosswalk = reform.read_crosswalk()
+    crosswalk = read_crosswalk()
     before = _alloc([(p, c, s, 0.5, a) for p, c, s, a in rows])
     after = allocations_to_2025(before, crosswalk)
     assert after["amount_vnd"].dtype == np.int64 and (after["amount_vnd"] >= 0).all()
@@ -283,7 +285,7 @@ def _cls(scheme, code, value=1, level="commune"):
 
 def _moved(legacy, rule, rows, kinds=None):
     table = pd.DataFrame(rows)
-    out = classifications_to_2025(table, reform.read_crosswalk(legacy["code"]), rule=rule,
+    out = classifications_to_2025(table, read_crosswalk(legacy["code"]), rule=rule,
                                   communes=legacy, kinds=kinds)
     return {(r.scheme, r.unit_code): r for r in out.itertuples()}
 
@@ -358,7 +360,7 @@ def test_version_option_and_caption(demo_workspace):
     import argparse
 
     from geoaid.cli.reform import add_version_option, apply_version
-    from geoaid.reform.carry import describe_version
+    from geoaid.reform.versions import describe_version
 
     parser = argparse.ArgumentParser()
     add_version_option(parser)
@@ -430,8 +432,8 @@ def test_national_derivation_meets_the_official_count_of_every_complete_province
     from geoaid.demo.communes import build_communes
 
     legacy = build_communes(None).communes
-    layer, report = reform.derive_2025_communes(legacy)
-    counts = reform.province_counts(layer, reform.read_crosswalk(legacy["code"]))
+    layer, report = derive_2025_communes(legacy)
+    counts = province_counts(layer, read_crosswalk(legacy["code"]))
     complete = counts[counts["complete"]]
     assert len(complete) >= 10
     assert (complete["derived"] == complete["official"] - complete["underivable"]).all()

@@ -7,7 +7,8 @@ import pytest
 
 from geoaid.imports.common import header_matcher
 from geoaid.imports.problems import ImportReport
-from geoaid.imports.tabular import parse_date, parse_number, read_table
+from geoaid.imports.tabular import read_table
+from geoaid.text.values import parse_date, parse_number
 
 MATCH = header_matcher({"name": ["ten du an"], "budget": ["kinh phi"], "currency": ["loai tien"],
                         "start": ["ngay bat dau"]})

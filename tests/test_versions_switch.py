@@ -8,7 +8,7 @@ from geoaid.store import schema
 from geoaid.analysis.allocation import allocate
 from geoaid.cli import main
 from geoaid.analysis.frames import load_frames
-from geoaid.reform.carry import frames_for_version
+from geoaid.reform.versions import frames_for_version
 from web import create_app
 
 

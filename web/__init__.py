@@ -19,11 +19,11 @@ from geoaid.output.print_service import DEFAULT_MAX_WAITING, PrintService
 from geoaid.serving.limits import request_limit_bytes, upload_limit_bytes
 from geoaid.store.temp_copies import clean_if_no_writer
 from geoaid.store.workspace import Workspace
+from web import api, auth, errors, i18n, manage, pages, security, vendor
+from web.query import PathFirstRequest
 
 
 def create_app(workspace_path: str | os.PathLike | None = None, config: dict | None = None) -> Flask:
-    from web.query import PathFirstRequest
-
     app = Flask(__name__)
     app.request_class = PathFirstRequest   # a path variable repeated in the query string is ignored
     app.config.update(
@@ -59,8 +59,6 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
         int(app.config["PRINT_CACHE_MB"] * 2**20), max_waiting=app.config["PRINT_MAX_WAITING"],
         process=DrawingProcess() if app.config["PRINT_SEPARATE_PROCESS"] else None)
 
-    from web import api, auth, errors, i18n, manage, pages, security, vendor
-
     vendor.check_installed()
     app.register_blueprint(vendor.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
@@ -84,10 +82,3 @@ def _check_workspace_at_start(ws: Workspace) -> None:
                                             len(removed), ", ".join(p.name for p in removed))
     if ws.exists():     # a missing one is reported on every page until it is built
         ws.require()
-
-
-def workspace() -> Workspace:
-    """The workspace of the current app."""
-    from flask import current_app
-
-    return current_app.extensions["geoaid_workspace"]

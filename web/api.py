@@ -18,6 +18,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from geoaid.analysis.classify import classify
 from geoaid.analysis.overlaps import find_overlaps
 from web import data
+from web.openapi import spec
 
 bp = Blueprint("api", __name__)
 
@@ -276,6 +277,4 @@ def _donor_collection(reach, detail: str) -> dict:
 
 @bp.route("/openapi.json")
 def openapi():
-    from web.openapi import spec
-
     return jsonify(spec())

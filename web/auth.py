@@ -34,6 +34,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from geoaid.store.accounts import Account, AccountStore, secret_key
 from geoaid.store.sessions import SessionStore
 from web.i18n import t
+from web.errors import respond
 
 bp = Blueprint("auth", __name__)
 LOGIN_LIMIT = "5 per minute; 30 per hour"
@@ -158,12 +159,8 @@ def init_app(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_refused(exc):
-        from web.errors import respond
-
         return respond(400, t("csrf_refused"))
 
     @app.errorhandler(429)
     def too_many(exc):
-        from web.errors import respond
-
         return respond(429, t("too_many_attempts"))

@@ -19,10 +19,10 @@ from geoaid.analysis.donors import UnknownDonor, donor_reach, list_donors
 from geoaid.analysis.filters import Filters, filters_for
 from geoaid.analysis.neighbours import neighbours
 from geoaid.analysis.frames import Frames, load_frames
-from geoaid.reform.carry import available_versions, frames_for_version
+from geoaid.reform.versions import available_versions, frames_for_version
 from geoaid.output.simplify import DECIMALS, TOLERANCE, simplify_for_web
 from geoaid.store.workspace import WorkspaceError
-from web import workspace
+from web.context import workspace
 from web.errors import BadParameter
 
 _lock = threading.Lock()

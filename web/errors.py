@@ -20,8 +20,9 @@ from werkzeug.exceptions import HTTPException
 
 from geoaid.analysis.donors import UnknownDonor
 from geoaid.output.print_service import PrintBusy
-from geoaid.text.redact import hide_server_paths
 from geoaid.store.workspace import WorkspaceError
+from geoaid.text.redact import hide_server_paths
+from web.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -71,15 +72,11 @@ def register(app) -> None:
 
     @app.errorhandler(PrintBusy)
     def print_busy(exc):
-        from web.i18n import t
-
         body, status = respond(503, t("print_busy").format(seconds=exc.retry_after))
         return body, status, {"Retry-After": str(exc.retry_after)}
 
     @app.errorhandler(413)
     def too_large(exc):
-        from web.i18n import t
-
         limit = app.config["UPLOAD_MAX_BYTES"] // 2**20
         return respond(413, t("upload_too_large").format(mb=limit))
 

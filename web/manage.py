@@ -21,8 +21,8 @@ from geoaid.imports.boundaries import CODE_MODES
 from geoaid.imports.classifications import KNOWN_SCHEMES
 from geoaid.imports.safezip import Limits, UnsafeFileError
 from geoaid.store.settings import DEFAULTS, validate
-from geoaid.imports.tabular import parse_number
-from web import workspace
+from geoaid.text.values import parse_number
+from web.context import workspace
 from web.auth import accounts, current_user, require, user_name
 from web.errors import public_text
 from web.i18n import t

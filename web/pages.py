@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from geoaid.output.exports import export_table
 from geoaid.analysis.sectors import SECTORS
+from geoaid.output.exports import export_table
+from geoaid.output.print_service import PrintRequest
+from geoaid.output.printmap import FORMATS as IMAGE_FORMATS
 from geoaid.output.simplify import TOLERANCE
+from geoaid.reform.versions import describe_version, new_to_old, old_to_new, read_stored_crosswalk
 from geoaid.store import schema
-from web import data, workspace
+from web import data
 from web.api import VIEWS
+from web.context import workspace
 from web.errors import BadParameter
+from web.i18n import current_language
 from web.maps import map_frame
+from web.openapi import spec
 
 bp = Blueprint("pages", __name__)
 
@@ -34,7 +40,6 @@ def _form_context(filters):
     frames = data.frames()
     donors = sorted(frames.projects["donor"].dropna().unique())
     schemes = frames.schemes[["scheme", "label"]].itertuples(index=False) if len(frames.schemes) else []
-    from geoaid.reform.carry import describe_version
 
     return {"filters": filters, "provinces": sorted(data.province_names().items()), "sectors": SECTORS,
             "versions": data.versions(), "version": data.boundary_version(),
@@ -148,8 +153,6 @@ def commune(code: str):
 
 def _lineage(code: str, version: str) -> list[dict]:
     """The legacy communes a 2025 commune came from, or the 2025 communes a legacy one went to."""
-    from geoaid.reform.carry import new_to_old, old_to_new, read_stored_crosswalk
-
     crosswalk = read_stored_crosswalk(workspace())
     if crosswalk is None or crosswalk.empty:
         return []
@@ -176,10 +179,6 @@ def export(what: str, fmt: str):
 @bp.route("/map.<fmt>")
 def map_image(fmt: str):
     """The current map as a print-ready image (matplotlib, offline), cached per workspace version."""
-    from flask import current_app
-
-    from geoaid.output.printmap import FORMATS as IMAGE_FORMATS
-    from geoaid.output.print_service import PrintRequest
 
     if fmt not in IMAGE_FORMATS:
         raise BadParameter(f"image format must be one of {', '.join(IMAGE_FORMATS)}")
@@ -202,15 +201,11 @@ def map_image(fmt: str):
 
 
 def _lang() -> str:
-    from web.i18n import current_language
-
     return current_language()
 
 
 @bp.route("/api")
 def api_index():
-    from web.openapi import spec
-
     description = spec()
     examples = {}
     for path in description["paths"]:

@@ -57,7 +57,7 @@ def allocate(frames: Frames, rule: str | None = None) -> pd.DataFrame:
     ``rule`` overrides the workspace's ``area_allocation_rule`` setting.
     Rows come in project order (as in the projects table), then commune code.
     Frames switched to another boundary version carry their allocations,
-    already moved exactly along the crosswalk (geoaid.reform.carry):
+    already moved exactly along the crosswalk (geoaid.reform.versions):
     those are returned as they are, so area-wide money stays area-wide.
     """
     moved = getattr(frames, "allocations", None)

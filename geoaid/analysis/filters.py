@@ -26,7 +26,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from geoaid.analysis.sectors import BY_KEY, resolve_sector
-from geoaid.imports.tabular import parse_date
+from geoaid.text.values import parse_date
 from geoaid.text.names import fold, name_key, nfc
 
 ZONES = {"ethnic_minority": ("ethnic-minority zone", "vùng dân tộc thiểu số"),

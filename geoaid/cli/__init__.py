@@ -1,8 +1,10 @@
-"""The ``geoaid`` command line (also ``python -m geoaid``).
+"""The ``geoaid`` command line (also ``python -m geoaid``): the composition root.
 
-Each subcommand lives in its own module under ``geoaid/commands`` and
-registers itself through a ``register(subparsers)`` function; this file only
-wires them together and applies the one workspace rule of geoaid.store.config.
+Each command family lives in its own module of this package and registers
+itself through a ``register(subparsers)`` function; this file only wires them
+together and applies the one workspace rule of geoaid.store.config. It is the
+one part of geoaid that may import everything (``web`` for ``geoaid serve``),
+and nothing but ``python -m geoaid`` imports it.
 """
 
 from __future__ import annotations

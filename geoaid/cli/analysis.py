@@ -10,11 +10,19 @@ from __future__ import annotations
 import json
 import math
 import sys
+from argparse import RawDescriptionHelpFormatter
 
 import pandas as pd
 
+from geoaid.analysis.coverage import describe_gap_formula, gap_ranking
+from geoaid.analysis.donors import donor_reach, list_donors
+from geoaid.analysis.filters import filters_for
+from geoaid.analysis.frames import load_frames
+from geoaid.analysis.overlaps import find_overlaps
 from geoaid.cli import add_workspace_option, workspace_from
+from geoaid.cli.reform import add_version_option, apply_version
 from geoaid.output.formula_injection import csv_text
+from geoaid.reform.versions import describe_version
 
 # Keys every `geoaid gaps --format json` commune object carries (issue 4, item 6).
 GAP_JSON_KEYS = ["commune_code", "commune_name", "district", "province", "priority_score", "classes",
@@ -51,12 +59,6 @@ def add_filter_options(parser) -> None:
                        help="compute priority from these classification schemes only (repeatable)")
 
 
-def add_version_option(parser) -> None:
-    from geoaid.cli.reform import add_version_option as add
-
-    add(parser)
-
-
 def add_rule_option(parser) -> None:
     """--allocation-rule: a one-run override of the area_allocation_rule setting."""
     parser.add_argument("--allocation-rule", choices=["even", "area"],
@@ -66,8 +68,6 @@ def add_rule_option(parser) -> None:
 
 def filters_from(args, frames):
     """Filters from parsed arguments, checked against the workspace (ValueError when bad)."""
-    from geoaid.analysis.filters import filters_for
-
     return filters_for(frames, {"province": args.province or [], "sector": args.sector or [],
                                 "donor": args.donor or [], "year": args.year or [],
                                 "from": args.from_ or [], "to": args.to or [], "zone": args.zone or [],
@@ -75,8 +75,6 @@ def filters_from(args, frames):
 
 
 def register(subparsers) -> None:
-    from argparse import RawDescriptionHelpFormatter
-
     gaps = subparsers.add_parser(
         "gaps", help="rank communes by unmet priority (where aid is needed but absent)",
         formatter_class=RawDescriptionHelpFormatter,
@@ -137,10 +135,6 @@ def register(subparsers) -> None:
 
 
 def _load(args):
-    from geoaid.analysis.frames import load_frames
-
-    from geoaid.cli.reform import apply_version
-
     workspace = workspace_from(args).require()
     frames = load_frames(workspace)
     if getattr(args, "allocation_rule", None):
@@ -160,14 +154,10 @@ def _emit(text: str, out: str | None, csv_file: bool = False) -> None:
 
 
 def _notes(frames, filters) -> str:
-    from geoaid.analysis.coverage import describe_gap_formula
-
     lines = [f"Filters: {filters.describe(province_names=frames.province_names)}",
              f"Allocation rule for district/province-wide projects: {frames.allocation_rule}",
              f"Gap formula: {describe_gap_formula(frames)}",
              f"USD at {frames.usd_rate:,.0f} VND (setting exchange_rates_vnd)"]
-    from geoaid.reform.carry import describe_version
-
     lines.append(describe_version(frames))
     if frames.is_sample:
         lines.append("SAMPLE data: some classifications and/or projects are sample data, not official.")
@@ -207,8 +197,6 @@ def _table(frame: pd.DataFrame, columns: list[str]) -> str:
 
 
 def run_gaps(args) -> int:
-    from geoaid.analysis.coverage import gap_ranking
-
     frames, filters = _load(args)
     ranking = gap_ranking(frames, filters)
     total = len(ranking)
@@ -231,8 +219,6 @@ def run_gaps(args) -> int:
 
 
 def run_overlaps(args) -> int:
-    from geoaid.analysis.overlaps import find_overlaps
-
     frames, filters = _load(args)
     found = find_overlaps(frames, filters, include_area=args.include_area)
     if args.format == "json":
@@ -251,8 +237,6 @@ def run_overlaps(args) -> int:
 
 
 def run_donor(args) -> int:
-    from geoaid.analysis.donors import donor_reach, list_donors
-
     frames, filters = _load(args)
     if not args.name:
         donors = list_donors(frames)

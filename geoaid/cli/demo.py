@@ -6,7 +6,10 @@ import sys
 
 from tqdm import tqdm
 
+from boundaries.registry import DEMO_PROVINCES
 from geoaid.cli import add_workspace_option, workspace_from
+from geoaid.demo.build import build_workspace
+from geoaid.store.integrity import check_writable
 
 
 def register(subparsers) -> None:
@@ -30,10 +33,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from geoaid.demo.build import build_workspace
-    from boundaries.registry import DEMO_PROVINCES
-    from geoaid.store.integrity import check_writable
-
     workspace = workspace_from(args)
     if args.if_missing and workspace.exists():
         print(f"Workspace exists: {workspace.path} (use `geoaid demo` without --if-missing to rebuild)")

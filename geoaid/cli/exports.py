@@ -7,7 +7,9 @@ from argparse import RawDescriptionHelpFormatter
 
 from geoaid.cli import add_workspace_option
 from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option
-from geoaid.cli.maps import _add_version_option, load
+from geoaid.cli.maps import load
+from geoaid.cli.reform import add_version_option
+from geoaid.output.exports import write_export
 
 WHAT_HELP = """what:
   gaps         the gap ranking: one row per commune, most urgent first
@@ -37,7 +39,7 @@ def register(subparsers) -> None:
     add_workspace_option(parser)
     add_filter_options(parser)
     add_rule_option(parser)
-    _add_version_option(parser)
+    add_version_option(parser)
     parser.add_argument("--format", choices=["csv", "xlsx", "geojson", "gpkg"],
                         help="default: from the --out file's suffix")
     parser.add_argument("--out", required=True, metavar="FILE", help="output file")
@@ -45,8 +47,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from geoaid.output.exports import write_export
-
     _workspace, frames, filters = load(args)
     out = write_export(frames, args.what, args.out, filters, fmt=args.format)
     print(f"Export written: {out}")

@@ -6,8 +6,13 @@ import sys
 from argparse import RawDescriptionHelpFormatter
 from pathlib import Path
 
+from tqdm import tqdm
+
+from geoaid.analysis.frames import load_frames
 from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option, filters_from
+from geoaid.cli.reform import add_version_option, apply_version
+from geoaid.output.printmap import VIEWS, save_map
 
 VIEW_HELP = """views:
   gaps      gap score: priority not yet covered by aid (default)
@@ -17,32 +22,18 @@ VIEW_HELP = """views:
   donor     one donor's allocated funding (needs --donor NAME)"""
 
 
-def _add_version_option(parser) -> None:
-    try:
-        from geoaid.cli.reform import add_version_option
-    except ImportError:  # the 2025-boundary commands are optional
-        return
-    add_version_option(parser)
-
-
 def load(args):
     """Frames (with a one-run allocation rule / boundary version) and the parsed filters."""
-    from geoaid.analysis.frames import load_frames
-
     workspace = workspace_from(args).require()
     frames = load_frames(workspace)
     if getattr(args, "allocation_rule", None):
         frames = frames.with_settings(area_allocation_rule=args.allocation_rule)
     if getattr(args, "boundary_version", None):
-        from geoaid.cli.reform import apply_version
-
         frames = apply_version(frames, workspace, args)
     return workspace, frames, filters_from(args, frames)
 
 
 def _layout_options(parser, dpi_help: str) -> None:
-    from geoaid.output.printmap import VIEWS
-
     group = parser.add_argument_group("map")
     group.add_argument("--view", default="gaps", type=str.lower, choices=[*VIEWS, "gap"],
                        help="what the colours show (default gaps; see below)")
@@ -70,7 +61,7 @@ def register(subparsers) -> None:
     add_workspace_option(single)
     add_filter_options(single)
     add_rule_option(single)
-    _add_version_option(single)
+    add_version_option(single)
     _layout_options(single, "resolution of PNG output (default 300)")
     single.add_argument("--title", help="replace the default title")
     single.add_argument("--out", required=True, metavar="FILE",
@@ -90,7 +81,7 @@ def register(subparsers) -> None:
     add_workspace_option(atlas)
     add_filter_options(atlas)
     add_rule_option(atlas)
-    _add_version_option(atlas)
+    add_version_option(atlas)
     _layout_options(atlas, "resolution (default 300; use 150 for quick drafts)")
     atlas.add_argument("--by", choices=["province", "district"], default="province",
                        help="one page per province (default) or per district")
@@ -103,8 +94,6 @@ def register(subparsers) -> None:
 
 
 def run_map(args) -> int:
-    from geoaid.output.printmap import save_map
-
     workspace, frames, filters = load(args)
     out = save_map(frames, args.view, args.out, filters, paper=args.paper, orientation=args.orientation,
                    dpi=args.dpi, lang=args.lang, title=args.title, cache_dir=workspace.path.parent)
@@ -115,8 +104,7 @@ def run_map(args) -> int:
 
 
 def run_atlas(args) -> int:
-    from tqdm import tqdm
-
+    # matplotlib's PDF backend (and fontTools) load only for an atlas: `geoaid --help` stays fast
     from geoaid.output.atlas import write_atlas
 
     workspace, frames, filters = load(args)

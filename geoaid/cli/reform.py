@@ -7,6 +7,10 @@ import sys
 import pandas as pd
 
 from geoaid.cli import add_workspace_option, workspace_from
+from geoaid.output.formula_injection import csv_text
+from geoaid.reform.versions import frames_for_version, new_to_old, old_to_new, read_stored_crosswalk
+from geoaid.reform.derive import write_reform
+from geoaid.store import schema
 
 
 def add_version_option(parser) -> None:
@@ -19,8 +23,6 @@ def add_version_option(parser) -> None:
 
 def apply_version(frames, workspace, args):
     """``frames`` on the version chosen with --boundary-version (call after any with_settings)."""
-    from geoaid.reform.carry import frames_for_version
-
     return frames_for_version(frames, workspace, getattr(args, "boundary_version", None) or "2019")
 
 
@@ -69,9 +71,6 @@ def register(subparsers) -> None:
 
 
 def run_build(args) -> int:
-    from geoaid.reform.derive import write_reform
-    from geoaid.store import schema
-
     workspace = workspace_from(args).require()
     legacy = workspace.read(schema.COMMUNES)
     if legacy.empty:
@@ -93,8 +92,6 @@ def run_build(args) -> int:
 
 
 def run_report(args) -> int:
-    from geoaid.store import schema
-
     report = workspace_from(args).require().read(schema.REFORM_REPORT)
     if report.empty:
         print("No reform report: run `geoaid reform build` first.", file=sys.stderr)
@@ -102,8 +99,6 @@ def run_report(args) -> int:
     if args.status:
         report = report[report["status"].isin(args.status)]
     if args.format == "csv":
-        from geoaid.output.formula_injection import csv_text
-
         sys.stdout.write(csv_text(report))
     else:
         with pd.option_context("display.max_colwidth", 200, "display.width", 250):
@@ -112,9 +107,6 @@ def run_report(args) -> int:
 
 
 def run_show(args) -> int:
-    from geoaid.store import schema
-    from geoaid.reform.carry import new_to_old, old_to_new, read_stored_crosswalk
-
     workspace = workspace_from(args).require()
     crosswalk = read_stored_crosswalk(workspace)
     if crosswalk.empty:

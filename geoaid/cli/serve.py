@@ -6,6 +6,7 @@ import sys
 
 from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.serving.limits import RequestDeadlines, ServingLimits, raise_open_file_limit
+from geoaid.store.accounts import AccountStore
 
 
 def register(subparsers) -> None:
@@ -51,13 +52,11 @@ def run(args) -> int:
                            deadlines=RequestDeadlines(header_timeout=args.header_timeout,
                                                       body_timeout=args.body_timeout))
     print(f"geoaid: serving {workspace.path} on http://{args.host}:{args.port}/")
-    from geoaid.store.accounts import AccountStore
-
     if not AccountStore.for_workspace(workspace.path).list():
         print("geoaid: no planner accounts yet: maps are public, uploads need one. Create the first "
               f"admin with: geoaid user add NAME --role admin --workspace {workspace.path}")
     if args.production:
-        from geoaid.serving import channel as waitress_server
+        from geoaid.serving import channel as waitress_server  # waitress only for --production
 
         open_files = raise_open_file_limit(limits.open_files_needed())
         fitted = limits.within_open_files(open_files)

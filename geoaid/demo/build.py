@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from geoaid.demo.communes import BoundaryBuild, build_communes
+from geoaid.demo.samples import write_samples
+from geoaid.reform.derive import write_reform
 from geoaid.store import schema
 from geoaid.store.workspace import Workspace
-
-from geoaid.demo.communes import BoundaryBuild, build_communes
 
 
 def build_workspace(workspace: Workspace, provinces: list[str] | None, samples: bool = True,
@@ -23,20 +24,14 @@ def build_workspace(workspace: Workspace, provinces: list[str] | None, samples: 
         tx.write(schema.MATCH_REPORT, build.report)
         if len(build.unmatched):
             tx.write(schema.UNMATCHED_POLYGONS, build.unmatched)
-        # --- 2025 boundaries (issue 9, boundaries/reform.py): the derived 2025 layer and
-        # the legacy → 2025 crosswalk, so the demo workspace carries both versions.
-        from geoaid.reform.derive import write_reform
-
+        # The derived 2025 layer and the legacy → 2025 crosswalk: the demo carries both versions.
         log("Deriving 2025 communes (34-province map) along the vietnamadminunits crosswalk…")
         write_reform(tx, build.communes, log=log, user="geoaid demo")
-        # --- end 2025 boundaries
         tx.set_metadata(**build.metadata)
         tx.set_metadata(**{f"coverage.{row.province_code}":
                            f"{row.built} of {row.official} official communes"
                            for row in build.coverage().itertuples()})
         if samples:
-            from geoaid.demo.samples import write_samples
-
             log("Adding SAMPLE classifications and projects (not official data)…")
             counts = write_samples(tx, build.communes)
             tx.set_metadata(sample_data="yes: classifications and projects are SAMPLE data, "

@@ -25,7 +25,8 @@ from geoaid.store import schema
 from geoaid.imports.common import decide, header_matcher
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
-from geoaid.imports.tabular import parse_number, read_table
+from geoaid.imports.tabular import read_table
+from geoaid.text.values import parse_number
 from geoaid.text.names import nfc
 
 KNOWN_SCHEMES = {

@@ -32,7 +32,8 @@ from geoaid.imports.common import decide, header_matcher
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
 from geoaid.analysis.sectors import BY_KEY, resolve_sector
-from geoaid.imports.tabular import parse_date, parse_number, read_table
+from geoaid.imports.tabular import read_table
+from geoaid.text.values import parse_date, parse_number
 from geoaid.text.names import fold, nfc
 
 ALIASES = {

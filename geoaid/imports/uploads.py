@@ -33,10 +33,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from geoaid.store import schema
+from geoaid.imports import boundaries, classifications, projects
 from geoaid.imports.problems import ImportReport
-from geoaid.text.redact import hide_server_paths
 from geoaid.imports.safezip import DEFAULT_LIMITS, Limits, UnsafeFileError, check_zip
+from geoaid.store import schema
+from geoaid.text.redact import hide_server_paths
 
 KINDS = {
     "projects": (".csv", ".xlsx"),
@@ -250,15 +251,11 @@ def prepare(workspace, staged: Staged) -> Prepared:
 def _prepare(workspace, staged: Staged) -> Prepared:
     options, name = staged.options, staged.filename
     if staged.kind == "projects":
-        from geoaid.imports import projects
-
         data, report = projects.prepare(staged.path, workspace.read(schema.COMMUNES),
                                         workspace.settings()["exchange_rates_vnd"],
                                         sample=bool(options.get("sample")), source_name=name)
         rows = data[0]["source_row"]
     elif staged.kind == "classifications":
-        from geoaid.imports import classifications
-
         meta = classifications.scheme_meta(
             options.get("scheme"), options.get("label") or None, options.get("legal_source", ""),
             options.get("period", ""), sample=bool(options.get("sample")), source_file=name)
@@ -266,8 +263,6 @@ def _prepare(workspace, staged: Staged) -> Prepared:
                                                 source_name=name)
         rows = data["source_row"]
     else:
-        from geoaid.imports import boundaries
-
         data, report = boundaries.read_boundaries(
             staged.path, field_map=options.get("fields") or None, crs=options.get("crs") or None,
             version=options.get("version", "2019"), codes=options.get("codes", "auto"), source_name=name)
@@ -281,17 +276,11 @@ def commit(workspace, staged: Staged, prepared: Prepared, user: str, keep_valid:
     """Write a prepared upload (all-or-nothing unless ``keep_valid``); returns the report."""
     report = prepared.report
     if staged.kind == "projects":
-        from geoaid.imports import projects
-
         return projects.commit(workspace, prepared.data, report, keep_valid=keep_valid, user=user,
                                raise_on_error=False)
     if staged.kind == "classifications":
-        from geoaid.imports import classifications
-
         return classifications.commit(workspace, prepared.data, report, keep_valid=keep_valid,
                                       user=user, raise_on_error=False)
-    from geoaid.imports import boundaries
-
     return boundaries.write_boundaries(workspace, prepared.data, report,
                                        merge=bool(staged.options.get("merge")), keep_valid=keep_valid,
                                        user=user, raise_on_error=False)

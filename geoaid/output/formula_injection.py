@@ -19,10 +19,8 @@ GeoJSON and GeoPackage are not spreadsheet formats and keep text as typed.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import pandas as pd
+import pandas as pd
 
 FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")   # and the full-width ＝ ＋ － ＠
 CONTROL_STARTS = frozenset("\t\r\n")
@@ -46,8 +44,6 @@ def neutralise(value):
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell and column name passed through :func:`neutralise`."""
-    import pandas as pd   # here, so that importers using neutralise() alone do not load pandas
-
     out = frame.copy()
     for column in out.columns:
         dtype = out[column].dtype

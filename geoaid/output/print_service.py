@@ -38,7 +38,9 @@ from cachetools import LRUCache
 
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames
+from geoaid.output.print_layout import page_layout
 from geoaid.output.print_process import DrawingProcess, draw_map
+from geoaid.output.printmap import FORMATS, LANGS, check_dpi, resolve_view
 
 DEFAULT_CACHE_BYTES = 64 * 2**20   # ~40 A3 300-dpi PNGs of a province
 # geoaid.output.printmap draws one figure at a time (matplotlib's settings are process-wide),
@@ -77,9 +79,6 @@ class PrintRequest:
     def normalised(self) -> "PrintRequest":
         """The same map under one spelling ("gap" = "gaps", "a3" = "A3"); ValueError for bad options,
         so a wrong request is refused before it takes a place in the queue."""
-        from geoaid.output.printmap import FORMATS, LANGS, check_dpi, resolve_view
-        from geoaid.output.print_layout import page_layout
-
         fmt = str(self.fmt).lower()
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {self.fmt!r}")

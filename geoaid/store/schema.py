@@ -31,7 +31,7 @@ COMMUNE_COLUMNS = [
     "match_method",      # exact | alias | variant | fuzzy | merged | imported
 ]
 COMMUNES_2025 = "communes_2025"  # same columns, boundary_version "2025", no districts
-# (derived layers add shape_uncertain, old_codes, area_km2_published: see boundaries/reform.py)
+# (derived layers add shape_uncertain, old_codes, area_km2_published: see geoaid/reform/derive.py)
 UNMATCHED_POLYGONS = "unmatched_polygons"  # source polygons no code could be given
 
 # --- attribute tables -----------------------------------------------------
@@ -80,7 +80,7 @@ PROJECT_LOCATION_COLUMNS = [
     "location_text",  # the location as the user wrote it
 ]
 
-# Legacy → 2025 crosswalk (boundaries/reform.py): old_code, new_code, new_province_code,
+# Legacy → 2025 crosswalk (geoaid/reform/crosswalk.py): old_code, new_code, new_province_code,
 # divided (bool), is_default (bool), weight (share of the old commune; 1 unless divided)
 CROSSWALK = "crosswalk_2025"
 REFORM_REPORT = "reform_report"  # status, new_code, new_name, old_code, old_name, detail

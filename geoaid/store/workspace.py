@@ -39,6 +39,7 @@ from geoaid.store import schema
 from geoaid.store import temp_copies
 from geoaid.store.errors import (WorkspaceDamaged, WorkspaceError, WorkspaceNotWritten,  # noqa: F401
                                      first_line, write_failed)
+from geoaid.store.settings import DEFAULTS
 
 # What reading a damaged file can raise from GDAL, SQLite, text decoding or WKB parsing.
 _READ_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.DatabaseError,
@@ -149,8 +150,6 @@ class Workspace:
 
     def settings(self) -> dict[str, Any]:
         """User-editable settings (JSON values), over the documented defaults."""
-        from geoaid.store.settings import DEFAULTS  # local: settings imports nothing of ours
-
         table = self.read(schema.SETTINGS)
         values = dict(DEFAULTS)
         for key, raw in zip(table["key"], table["value"]):

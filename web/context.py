@@ -1,0 +1,13 @@
+"""What a request handler reads from the app serving it (kept apart from the app factory in
+``web/__init__.py``, which imports every blueprint)."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from geoaid.store.workspace import Workspace
+
+
+def workspace() -> Workspace:
+    """The workspace of the current app."""
+    return current_app.extensions["geoaid_workspace"]
