@@ -45,6 +45,7 @@ import pandas as pd
 
 from geoaid.store import schema
 from geoaid.analysis.frames import Frames
+from geoaid.text.catalog import text
 
 VERSIONS = ("2019", "2025")
 RULES = ("any", "majority_area")
@@ -54,32 +55,11 @@ CLASS_COLUMNS_2025 = schema.CLASSIFICATION_COLUMNS + ["share", "old_codes"]
 # Schemes that are levels of one classification, lowest first (a commune has at most one).
 ORDERED_LEVELS = (("region_i", "region_ii", "region_iii"),)
 
-_RULE_TEXT = {
-    ("any", "en"): "a 2025 commune is listed when ANY of its legacy communes (or part of a divided one) "
-                   "was listed",
-    ("majority_area", "en"): "a 2025 commune is listed when its listed legacy communes cover MORE THAN "
-                             "HALF of its area",
-    ("any", "vi"): "xã/phường mới thuộc danh sách nếu BẤT KỲ xã cũ nào hợp thành (kể cả phần của xã cũ "
-                   "bị chia) thuộc danh sách",
-    ("majority_area", "vi"): "xã/phường mới thuộc danh sách nếu các xã cũ thuộc danh sách chiếm HƠN MỘT "
-                             "NỬA diện tích",
-}
-_RULE_TAIL = {
-    "en": ("share = listed share of its legacy area; district lists are expanded to communes first; "
-           "counts are summed (a divided commune's count goes to its default new commune); percentages are "
-           "area-weighted means (approximation); project money is split by crosswalk weight, totals exact"),
-    "vi": ("tỷ lệ = phần diện tích cũ thuộc danh sách; danh sách cấp huyện được áp cho từng xã trước; "
-           "số lượng được cộng (xã cũ bị chia tính cho xã mới mặc định); tỷ lệ phần trăm là trung bình "
-           "theo diện tích (xấp xỉ); vốn dự án chia theo trọng số, tổng giữ nguyên"),
-}
-
-
 def describe_rule(rule: str, lang: str = "en") -> str:
     """The classification rule in words, for map legends, subtitles and exports."""
     _check_rule(rule)
-    lang = "vi" if lang == "vi" else "en"
-    head = "2025 classification rule" if lang == "en" else "Quy tắc chuyển phân loại sang 2025"
-    return f"{head} ({rule}): {_RULE_TEXT[(rule, lang)]}; {_RULE_TAIL[lang]}."
+    return text("reform.rule", lang, rule=rule, text=text(f"reform.rule.{rule}", lang),
+                tail=text("reform.rule.tail", lang))
 
 
 def _check_rule(rule: str) -> None:
@@ -460,24 +440,14 @@ def _locations_from(allocations: pd.DataFrame, projects: pd.DataFrame) -> pd.Dat
 def describe_version(frames: Frames, lang: str = "en") -> str:
     """One line for map legends and export headers: which boundaries, how made, which rule."""
     version = getattr(frames, "version", "2019")
-    vi = lang == "vi"
     if version == "2019":
-        return ("Ranh giới: xã cũ (trước 1/7/2025, có cấp huyện)" if vi
-                else "Boundaries: legacy communes (before 1 July 2025, with districts)")
+        return text("reform.version.2019", lang)
     communes = frames.communes
     derived = communes["match_method"].astype(str).str.startswith("derived")
     uncertain = int(communes["shape_uncertain"].sum()) if "shape_uncertain" in communes.columns else 0
-    if vi:
-        how = ("ghép từ ranh giới xã cũ theo bảng chuyển đổi vietnamadminunits" if derived.any()
-               else "ranh giới nhập từ tệp")
-        text = f"Ranh giới: xã/phường từ 1/7/2025 (34 tỉnh), {how}"
-        if uncertain:
-            text += f"; {uncertain}/{len(communes)} hình dạng không chắc chắn (xã cũ bị chia)"
-    else:
-        how = ("dissolved from legacy communes along the vietnamadminunits crosswalk" if derived.any()
-               else "imported boundary file")
-        text = f"Boundaries: communes of 1 July 2025 (34 provinces), {how}"
-        if uncertain:
-            text += f"; {uncertain} of {len(communes)} shapes uncertain (a legacy commune was divided)"
+    how = text("reform.version.derived" if derived.any() else "reform.version.imported", lang)
+    line = text("reform.version.2025", lang, how=how)
+    if uncertain:
+        line += text("reform.version.uncertain", lang, uncertain=uncertain, total=len(communes))
     rule = getattr(frames, "rule", "") or frames.settings.get("reform_class_rule", "any")
-    return f"{text}. {describe_rule(rule, 'vi' if vi else 'en')}"
+    return f"{line}. {describe_rule(rule, lang)}"
