@@ -18,6 +18,7 @@ from web import data, workspace
 from web.api import VIEWS
 from web.errors import BadParameter
 from web.maps import map_frame
+from web.openapi import spec
 
 bp = Blueprint("pages", __name__)
 
@@ -209,8 +210,6 @@ def _lang() -> str:
 
 @bp.route("/api")
 def api_index():
-    from web.openapi import spec
-
     description = spec()
     examples = {}
     for path in description["paths"]:
