@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from geoaid.analysis.filters import ZONES, Filters
+from geoaid.analysis.sectors import SECTORS, resolve_sector
 from geoaid.output import print_inset, printmap
 from geoaid.reform.carry import RULES, describe_rule
 from geoaid.text import catalog
@@ -33,6 +34,7 @@ def _computed_keys() -> set[str]:
     keys |= {f"unit.{unit}" for _column, _palette, unit in api.VIEWS.values()}
     keys |= {f"filters.zone.{zone}" for zone in ZONES} | {f"reform.rule.{rule}" for rule in RULES}
     keys |= {key for key, _lon, _lat in print_inset.ARCHIPELAGOS}
+    keys |= {f"sector.{sector.key}" for sector in SECTORS}
     return keys
 
 
@@ -105,6 +107,16 @@ def test_a_third_language_is_one_file(tmp_path):
     assert catalogs.text("nav_map", "fr") == "Carte"
     assert catalogs.section("fr", "print.")["codes"].format(codes="GSO") == "Codes : GSO"
     assert catalogs.text("nav_donors", "fr") == "Nhà tài trợ"        # untranslated: the default language
+
+
+def test_sector_names_come_from_the_catalog_and_resolve_in_any_language(tmp_path, monkeypatch):
+    assert SECTORS[1].label("vi") == "Y tế" and SECTORS[1].label("en") == "Health"
+    assert resolve_sector("Giáo dục và đào tạo") == resolve_sector("education and training") == "education"
+    french = _with_french(tmp_path)
+    po = french / "fr" / "LC_MESSAGES" / "geoaid.po"
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "sector.health"\nmsgstr "Santé"\n', encoding="utf-8")
+    monkeypatch.setattr(catalog, "CATALOGS", Catalogs(french))
+    assert SECTORS[1].label("fr") == "Santé" and resolve_sector("santé") == "health"
 
 
 def test_the_web_app_serves_a_third_language_file(tmp_path, monkeypatch, demo_workspace_path):
