@@ -34,7 +34,7 @@ def _computed_keys() -> set[str]:
     keys |= {f"unit.{unit}" for _column, _palette, unit in api.VIEWS.values()}
     keys |= {f"filters.zone.{zone}" for zone in ZONES} | {f"reform.rule.{rule}" for rule in RULES}
     keys |= {key for key, _lon, _lat in print_inset.ARCHIPELAGOS}
-    keys |= {f"sector.{sector.key}" for sector in SECTORS}
+    keys |= {f"sector.{sector.key}" for sector in SECTORS} | {"language_name"}
     return keys
 
 
@@ -125,7 +125,7 @@ def test_the_web_app_serves_a_third_language_file(tmp_path, monkeypatch, demo_wo
     monkeypatch.setattr(catalog, "CATALOGS", Catalogs(_with_french(tmp_path)))
     client = create_app(demo_workspace_path).test_client()
     html = client.get("/donors?lang=fr").get_data(as_text=True)
-    assert 'lang="fr"' in html and ">Carte<" in html
+    assert 'lang="fr"' in html and ">Carte<" in html and ">Tiếng Việt</a>" in html   # the switch offers vi next
     assert 'lang="fr"' in client.get("/donors").get_data(as_text=True)       # remembered in the cookie
     assert 'lang="fr"' in create_app(demo_workspace_path).test_client().get(
         "/donors", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)

@@ -48,6 +48,17 @@ def _remember(response):
     return response
 
 
+def next_language() -> str:
+    """The language the switch button offers: the next installed one, round the list."""
+    installed = catalog.languages()
+    return installed[(installed.index(current_language()) + 1) % len(installed)]
+
+
+def next_language_name() -> str:
+    """The switch button's label: the offered language's own name ("English", "Tiếng Việt")."""
+    return catalog.text("language_name", next_language())
+
+
 def lang_switch_url() -> str:
     """The current page in the other language: same path, every query value kept, encoded.
 
@@ -57,8 +68,7 @@ def lang_switch_url() -> str:
     """
     from flask import url_for
 
-    installed = catalog.languages()
-    other = installed[(installed.index(current_language()) + 1) % len(installed)]
+    other = next_language()
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", other)])
     if request.endpoint is None:
         return f"?{query}"       # relative: the same path (e.g. a 404 page), in the other language
@@ -97,5 +107,6 @@ def register(app) -> None:
     app.before_request(_choose_language)
     app.after_request(_remember)
     app.jinja_env.globals.update(t=t, current_language=current_language,
-                                 lang_switch_url=lang_switch_url, map_labels=map_labels)
+                                 lang_switch_url=lang_switch_url, next_language_name=next_language_name,
+                                 map_labels=map_labels)
     app.jinja_env.filters.update(sector_label=sector_label, sector_labels=sector_labels)
