@@ -1,4 +1,4 @@
-"""One catalog of words: every key the code and templates use exists in every language, and a new language is one file."""
+"""One catalog of words: every key used exists in every language, every word is used, a language is one file."""
 
 from __future__ import annotations
 
