@@ -20,8 +20,9 @@ import pytest
 
 from geoaid.store.accounts import AccountStore, accounts_path
 from geoaid.store.sessions import SessionStore
-from tests.accounts import PASSWORD, token
+from tests.accounts import PASSWORD, TOKEN, token
 from tests.test_web_serve import free_port, wait_for
+from web import create_app
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chromium/140"
 
