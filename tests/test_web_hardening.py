@@ -18,14 +18,12 @@ from pathlib import Path
 import pytest
 
 from geoaid.imports import uploads
-from geoaid.store.accounts import AccountStore
 from geoaid.text.redact import hide_server_paths
 from geoaid.store.workspace import Workspace, WorkspaceError
+from tests.accounts import signed_in, token
 from tests.routes import rule_url, sample_url
 from web import create_app
 
-PASSWORD = "correct horse battery"
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 PROJECTS = ("project_id,title,donor,sector,budget,currency,start_date,end_date,status,locations\n"
             'H-1,Giếng,Hardening Donor,health,900.000.000,VND,01/01/2025,31/12/2025,ongoing,'
             '"Xã Tân Thành, Thành phố Cà Mau"\n')
@@ -78,24 +76,6 @@ def refused_uploads(tmp_path):
     ]
 
 
-@pytest.fixture
-def app(writable_workspace):
-    store = AccountStore.for_workspace(writable_workspace.path)
-    store.add("admin1", PASSWORD, "admin")
-    return create_app(writable_workspace.path)
-
-
-def signed_in(app):
-    client = app.test_client()
-    client.set_cookie("lang", "en")
-    client.post("/login", data={"name": "admin1", "password": PASSWORD, "csrf_token": token(client)})
-    return client
-
-
-def token(client, url="/login") -> str:
-    return TOKEN.search(client.get(url).get_data(as_text=True)).group(1)
-
-
 def upload(client, kind, name, data, **fields):
     form = {"csrf_token": token(client), "file": (io.BytesIO(data), name), **fields}
     return client.post(f"/manage/import/{kind}", data=form, content_type="multipart/form-data")
@@ -107,7 +87,7 @@ def staging_folder(workspace_path: Path) -> Path:
 
 def every_response(app, workspace_path, tmp_path):
     """(label, response) for every route, signed out and in, and every kind of error."""
-    public, admin = app.test_client(), signed_in(app)
+    public, admin = app.test_client(), signed_in(app, "admin1")
     out = []
     for rule in app.url_map.iter_rules():
         url = sample_url(rule)
@@ -199,7 +179,7 @@ def test_charset_is_stated_once(app, writable_workspace, tmp_path):
 
 
 def test_error_messages_never_show_a_server_path(app, writable_workspace, tmp_path):
-    admin = signed_in(app)
+    admin = signed_in(app, "admin1")
     responses = every_response(app, writable_workspace.path, tmp_path)
     for kind, name, data, fields in refused_uploads(tmp_path):
         responses.append((f"upload {name}", upload(admin, kind, name, data, **fields)))
@@ -216,7 +196,7 @@ def test_error_messages_never_show_a_server_path(app, writable_workspace, tmp_pa
 
 
 def test_a_refused_upload_leaves_nothing_in_the_staging_folder(app, writable_workspace, tmp_path):
-    admin = signed_in(app)
+    admin = signed_in(app, "admin1")
     folder = staging_folder(writable_workspace.path)
     for kind, name, data, fields in refused_uploads(tmp_path):
         response = upload(admin, kind, name, data, **fields)

@@ -20,10 +20,9 @@ import pytest
 from geoaid.store import schema
 from geoaid.store.accounts import AccountStore, accounts_path
 from geoaid.cli import main
+from tests.accounts import PASSWORD, TOKEN, sign_in, token
 from web import create_app
 
-PASSWORD = "correct horse battery"
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 GOOD_PROJECTS = (
     "project_id,title,donor,sector,budget,currency,start_date,end_date,status,locations\n"
     'W-1,Trạm y tế xã Tân Thành,Web Donor,health,1.500.000.000,VND,01/03/2024,31/12/2025,ongoing,'
@@ -57,41 +56,6 @@ def cp1258(text: str) -> bytes:
 
 def sha256(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def app(writable_workspace):
-    store = AccountStore.for_workspace(writable_workspace.path)
-    store.add("admin1", PASSWORD, "admin")
-    store.add("planner1", PASSWORD, "planner")
-    store.add("planner2", PASSWORD, "planner")
-    return create_app(writable_workspace.path)
-
-
-def token(client, url="/login") -> str:
-    page = client.get(url)
-    found = TOKEN.search(page.get_data(as_text=True))
-    assert found, f"no CSRF token on {url} ({page.status_code})"
-    return found.group(1)
-
-
-def sign_in(client, name, password=PASSWORD):
-    client.set_cookie("lang", "en")      # assertions read the English messages
-    return client.post("/login", data={"name": name, "password": password, "csrf_token": token(client)})
-
-
-@pytest.fixture
-def planner(app):
-    client = app.test_client()
-    assert sign_in(client, "planner1").status_code == 302
-    return client
-
-
-@pytest.fixture
-def admin(app):
-    client = app.test_client()
-    assert sign_in(client, "admin1").status_code == 302
-    return client
 
 
 def audit(workspace):

@@ -7,7 +7,6 @@ session records are read from the real accounts file.
 from __future__ import annotations
 
 import http.cookiejar
-import re
 import sqlite3
 import subprocess
 import sys
@@ -21,20 +20,11 @@ import pytest
 
 from geoaid.store.accounts import AccountStore, accounts_path
 from geoaid.store.sessions import SessionStore
+from tests.accounts import PASSWORD, TOKEN, token
 from tests.test_web_serve import free_port, wait_for
 from web import create_app
 
-PASSWORD = "correct horse battery"
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chromium/140"
-
-
-@pytest.fixture
-def app(writable_workspace):
-    store = AccountStore.for_workspace(writable_workspace.path)
-    store.add("admin1", PASSWORD, "admin")
-    store.add("planner1", PASSWORD, "planner")
-    return create_app(writable_workspace.path)
 
 
 def client_of(app, agent=BROWSER):
@@ -43,12 +33,8 @@ def client_of(app, agent=BROWSER):
     return client
 
 
-def csrf(client, url="/login") -> str:
-    return TOKEN.search(client.get(url).get_data(as_text=True)).group(1)
-
-
 def sign_in(client, name="planner1"):
-    response = client.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": csrf(client)})
+    response = client.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": token(client)})
     assert response.status_code == 302
     return client
 
@@ -73,7 +59,7 @@ def test_a_cookie_replayed_after_sign_out_is_refused(app, writable_workspace):
     planner = sign_in(client_of(app))
     cookie = session_cookie(planner)
     assert replay(app, cookie).get("/manage").status_code == 200        # the copy works while signed in
-    assert planner.post("/logout", data={"csrf_token": csrf(planner, "/manage")}).status_code == 302
+    assert planner.post("/logout", data={"csrf_token": token(planner, "/manage")}).status_code == 302
     assert records(writable_workspace.path) == []
     assert replay(app, cookie).get("/manage").status_code == 302        # sent to the sign-in page
     assert planner.get("/manage").status_code == 302
@@ -82,7 +68,7 @@ def test_a_cookie_replayed_after_sign_out_is_refused(app, writable_workspace):
 def test_signing_out_ends_only_that_session(app, writable_workspace):
     office, laptop = sign_in(client_of(app)), sign_in(client_of(app))
     assert len(records(writable_workspace.path)) == 2
-    office.post("/logout", data={"csrf_token": csrf(office, "/manage")})
+    office.post("/logout", data={"csrf_token": token(office, "/manage")})
     assert laptop.get("/manage").status_code == 200 and office.get("/manage").status_code == 302
 
 

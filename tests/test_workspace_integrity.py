@@ -87,7 +87,7 @@ def test_read_only_folder_is_refused_and_still_readable(demo_workspace_path, sha
 
 WEB_SETTING = """
 import sys
-from tests.test_web_manage import sign_in, token
+from tests.accounts import sign_in, token
 from web import create_app
 client = create_app(sys.argv[1]).test_client()
 assert sign_in(client, "planner1").status_code == 302

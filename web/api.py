@@ -1,4 +1,4 @@
-"""JSON/GeoJSON API (``/api/v1``) with an OpenAPI description (web/openapi.py).
+"""JSON/GeoJSON API (``/api/v1``); each route declares its query parameters (web/openapi.py).
 
 Map pages load their data from here. Responses carry an ETag derived from
 their content and Cache-Control, so browsers re-use map data until the
@@ -17,8 +17,9 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from geoaid.analysis.classify import classify
 from geoaid.analysis.overlaps import find_overlaps
+from geoaid.text.catalog import LANGUAGES, text
 from web import data
-from web.openapi import spec
+from web.openapi import DETAIL, FILTERS, LANG, VERSION, VIEW, Operation, documented, spec
 
 bp = Blueprint("api", __name__)
 
@@ -29,14 +30,13 @@ VIEWS = {  # view → (column, palette, unit)
     "priority": ("priority_score", "Purples", "points"),
     "coverage": ("funding_usd", "YlGnBu", "USD"),
 }
-UNITS = {"points": {"en": " pts", "vi": " điểm"}, "USD": {"en": " USD", "vi": " USD"}}
 
 
 def legend_unit(unit: str) -> str:
-    """A legend unit in ``?lang=`` (vi|en, default en). Only the query string counts, not
-    cookies or headers, so a cached response always matches its URL."""
+    """A legend unit in ``?lang=`` (a catalog language, default en). Only the query string counts,
+    not cookies or headers, so a cached response always matches its URL."""
     lang = request.args.get("lang")
-    return UNITS[unit]["vi" if lang == "vi" else "en"]
+    return text(f"unit.{unit}", lang if lang in LANGUAGES else "en")
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -91,6 +91,7 @@ def feature_collection(rows: pd.DataFrame, properties: list[str], detail: str, *
 
 # -- communes -----------------------------------------------------------------
 @bp.route("/communes.geojson")
+@documented("Commune polygons (simplified, topology-preserving)", *FILTERS, DETAIL, VERSION, geo=True)
 def communes_geojson():
     """Commune polygons with names, coloured by province."""
     filters = data.filters_from_request()
@@ -114,6 +115,7 @@ def communes_geojson():
 
 
 @bp.route("/communes")
+@documented("Commune attributes", *FILTERS, VERSION)
 def communes_json():
     filters = data.filters_from_request()
     communes = data.frames().communes
@@ -123,6 +125,7 @@ def communes_json():
 
 
 @bp.route("/communes/<code>")
+@documented("One commune: coverage, projects, neighbours", VERSION)
 def commune_json(code: str):
     frames = data.frames()
     if code not in set(frames.communes["code"]):
@@ -138,6 +141,7 @@ def commune_json(code: str):
 
 # -- gaps ---------------------------------------------------------------------
 @bp.route("/gaps")
+@documented("Gap ranking, most urgent first", *FILTERS, VERSION)
 def gaps_json():
     """The gap ranking (most urgent first) for the filters."""
     filters = data.filters_from_request()
@@ -147,6 +151,8 @@ def gaps_json():
 
 
 @bp.route("/gaps.geojson")
+@documented("Communes with priority, coverage and gap, coloured by view",
+            *FILTERS, VIEW, DETAIL, LANG, VERSION, geo=True)
 def gaps_geojson():
     """Communes with priority, coverage and gap, coloured for the chosen view."""
     filters = data.filters_from_request()
@@ -195,6 +201,7 @@ def _gaps_collection(filters, view: str, detail: str) -> dict:
 
 # -- projects -----------------------------------------------------------------
 @bp.route("/projects")
+@documented("Projects and their allocations", *FILTERS, VERSION)
 def projects_json():
     filters = data.filters_from_request()
     rows = data.project_rows(filters)
@@ -205,6 +212,7 @@ def projects_json():
 
 
 @bp.route("/projects.geojson")
+@documented("Commune-targeted project locations as points", *FILTERS, VERSION, geo=True)
 def projects_geojson():
     """Commune-targeted project locations as points (commune representative points)."""
     filters = data.filters_from_request()
@@ -224,6 +232,7 @@ def projects_geojson():
 
 
 @bp.route("/overlaps")
+@documented("Same sector, same commune, different donors, overlapping periods", *FILTERS, VERSION)
 def overlaps_json():
     filters = data.filters_from_request()
     return cached_json({"filters": filters.to_query(),
@@ -232,6 +241,7 @@ def overlaps_json():
 
 # -- donors ---------------------------------------------------------------------
 @bp.route("/donors")
+@documented("Donors with project counts and funding", VERSION)
 def donors_json():
     return cached_json({"donors": records(data.donors())})
 
@@ -242,6 +252,8 @@ def reach_or_404(donor: str):
 
 
 @bp.route("/donors/<path:donor>")
+@documented("Where one donor's aid goes", *FILTERS, VERSION, variants=[
+    Operation("A donor's funding per commune", (*FILTERS, DETAIL, LANG, VERSION), geo=True, suffix=".geojson")])
 def donor_json(donor: str):
     if donor.endswith(".geojson"):
         return donor_geojson(donor.removesuffix(".geojson"))
@@ -276,5 +288,6 @@ def _donor_collection(reach, detail: str) -> dict:
 
 
 @bp.route("/openapi.json")
+@documented("This description of the API (OpenAPI 3)")
 def openapi():
     return jsonify(spec())

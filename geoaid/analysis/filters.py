@@ -26,11 +26,11 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from geoaid.analysis.sectors import BY_KEY, resolve_sector
+from geoaid.text.catalog import text
 from geoaid.text.values import parse_date
 from geoaid.text.names import fold, name_key, nfc
 
-ZONES = {"ethnic_minority": ("ethnic-minority zone", "vùng dân tộc thiểu số"),
-         "coastal": ("coastal and island zone", "vùng ven biển và hải đảo")}
+ZONES = ("ethnic_minority", "coastal")   # words: catalog keys filters.zone.<zone>
 
 
 class UnknownDonor(LookupError, ValueError):
@@ -129,25 +129,24 @@ class Filters:
 
     def describe(self, lang: str = "en", province_names: dict[str, str] | None = None) -> str:
         """The filters in words, e.g. "Health; Tỉnh Cà Mau; 2024; ethnic-minority zone"."""
-        vi = lang == "vi"
         parts = []
         if self.provinces:
             parts.append(", ".join((province_names or {}).get(p, p) for p in self.provinces))
         if self.sectors:
             parts.append(", ".join(BY_KEY[s].label(lang) for s in self.sectors))
         if self.donors:
-            parts.append(("Nhà tài trợ: " if vi else "Donor: ") + ", ".join(self.donors))
+            parts.append(text("filters.donors", lang, donors=", ".join(self.donors)))
         start, end = self.period
         if self.year is not None:
-            parts.append(("Năm " if vi else "Year ") + str(self.year))
+            parts.append(text("filters.year", lang, year=self.year))
         elif start or end:
             parts.append(f"{start.isoformat() if start else '…'} – {end.isoformat() if end else '…'}")
         if self.zones:
-            parts.append((" hoặc " if vi else " or ").join(ZONES[z][1 if vi else 0] for z in self.zones))
+            parts.append(text("filters.or", lang).join(text(f"filters.zone.{z}", lang) for z in self.zones))
         if self.schemes:
-            parts.append(("Tiêu chí: " if vi else "Schemes: ") + ", ".join(self.schemes))
+            parts.append(text("filters.schemes", lang, schemes=", ".join(self.schemes)))
         if not parts:
-            return "Tất cả dự án, mọi lĩnh vực" if vi else "All projects, all sectors"
+            return text("filters.none", lang)
         return "; ".join(parts)
 
     def to_query(self) -> dict[str, str]:

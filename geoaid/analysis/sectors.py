@@ -9,31 +9,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geoaid.text.catalog import languages, text
 from geoaid.text.names import fold
 
 
 @dataclass(frozen=True)
 class Sector:
     key: str
-    en: str
-    vi: str
     dac: tuple[str, ...]   # OECD-DAC CRS sector (3-digit) / purpose (5-digit) codes
 
     def label(self, lang: str = "en") -> str:
-        return self.vi if lang == "vi" else self.en
+        """The sector's name in ``lang`` (catalog key ``sector.<key>``)."""
+        return text(f"sector.{self.key}", lang)
+
+    @property
+    def en(self) -> str:
+        return self.label("en")
 
 
-SECTORS = (
-    Sector("education", "Education and training", "Giáo dục và đào tạo", ("110", "111", "112", "113", "114")),
-    Sector("health", "Health", "Y tế", ("120", "121", "122", "123")),
-    Sector("vocational", "Vocational training", "Đào tạo nghề", ("11330",)),
-    Sector("agriculture", "Agriculture, forestry, fisheries and rural development",
-           "Nông nghiệp, lâm nghiệp, thủy sản và phát triển nông thôn", ("311", "312", "313", "43040")),
-    Sector("social", "Social issues", "Các vấn đề xã hội", ("160",)),
-    Sector("environment", "Environment, climate change, disaster risk and emergency relief",
-           "Môi trường, biến đổi khí hậu, phòng chống thiên tai và cứu trợ khẩn cấp",
-           ("410", "43060", "720", "730", "740")),
-    Sector("culture", "Culture, sports and tourism", "Văn hóa, thể thao và du lịch", ("16061", "33210")),
+SECTORS = (   # names in geoaid/locale/*/LC_MESSAGES/geoaid.po, as the plan words them
+    Sector("education", ("110", "111", "112", "113", "114")),
+    Sector("health", ("120", "121", "122", "123")),
+    Sector("vocational", ("11330",)),
+    Sector("agriculture", ("311", "312", "313", "43040")),
+    Sector("social", ("160",)),
+    Sector("environment", ("410", "43060", "720", "730", "740")),
+    Sector("culture", ("16061", "33210")),
 )
 BY_KEY = {s.key: s for s in SECTORS}
 
@@ -60,7 +61,7 @@ def resolve_sector(text) -> str | None:
         return None
     digits = folded.replace(" ", "")
     for sector in SECTORS:
-        if folded in (sector.key, fold(sector.en), fold(sector.vi)):
+        if folded == sector.key or folded in {fold(sector.label(lang)) for lang in languages()}:
             return sector.key
     if digits.isdigit():
         # The most specific DAC code wins: 11330 is vocational, not education's 113.

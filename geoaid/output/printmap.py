@@ -41,6 +41,7 @@ from geoaid.output.print_elements import (FONT, TEXT, draw_footer, draw_header, 
 from geoaid.output.print_inset import draw_inset, vietnam_outline
 from geoaid.output.print_layout import Layout, page_layout
 from geoaid.store.schema import EQUAL_AREA_CRS
+from geoaid.text.catalog import LANGUAGES, section, text
 
 FORMATS = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml"}
 DEFAULT_DPI = 300
@@ -61,70 +62,29 @@ class View:
     key: str
     column: str
     palette: str
-    unit: dict          # lang → unit after each class bound
+    unit: str           # catalog key of the unit after each class bound ("": none)
     decimals: int
-    title: dict
-    legend: dict
-    zero: dict
+    title: str          # catalog keys (geoaid/locale/*/LC_MESSAGES/geoaid.po)
+    legend: str
+    zero: str
 
 
-POINTS, USD = {"en": " pts", "vi": " điểm"}, {"en": " USD", "vi": " USD"}
+POINTS, USD = "unit.points", "unit.USD"   # catalog keys (geoaid/locale), like the texts below
 VIEWS = {
-    "gaps": View("gaps", "gap_score", "YlOrRd", POINTS, 1,
-                 {"en": "Aid gaps by commune", "vi": "Thiếu hụt viện trợ theo xã"},
-                 {"en": "Gap score (0–100, points)", "vi": "Điểm thiếu hụt (0–100, điểm)"},
-                 {"en": "0 – no priority or covered", "vi": "0 – không ưu tiên hoặc đã có"}),
+    "gaps": View("gaps", "gap_score", "YlOrRd", POINTS, 1, "view.gaps.title", "view.gaps.legend", "view.gaps.zero"),
     "priority": View("priority", "priority_score", "Purples", POINTS, 1,
-                     {"en": "Priority communes for aid", "vi": "Xã ưu tiên hỗ trợ"},
-                     {"en": "Priority score (0–100, points)", "vi": "Điểm ưu tiên (0–100, điểm)"},
-                     {"en": "0 – not classified", "vi": "0 – không thuộc diện ưu tiên"}),
+                     "view.priority.title", "view.priority.legend", "view.priority.zero"),
     "coverage": View("coverage", "funding_usd", "YlGnBu", USD, 0,
-                     {"en": "Aid funding by commune", "vi": "Kinh phí viện trợ theo xã"},
-                     {"en": "Allocated funding (USD)", "vi": "Kinh phí phân bổ (USD)"},
-                     {"en": "No funding", "vi": "Chưa có kinh phí"}),
-    "projects": View("projects", "project_count", "YlGnBu", {"en": "", "vi": ""}, 0,
-                     {"en": "Aid projects by commune", "vi": "Số dự án viện trợ theo xã"},
-                     {"en": "Number of projects", "vi": "Số dự án"},
-                     {"en": "No project", "vi": "Chưa có dự án"}),
+                     "view.coverage.title", "view.coverage.legend", "view.coverage.zero"),
+    "projects": View("projects", "project_count", "YlGnBu", "", 0,
+                     "view.projects.title", "view.projects.legend", "view.projects.zero"),
     "donor": View("donor", "funding_usd", "YlGnBu", USD, 0,
-                  {"en": "Where {donor} funds", "vi": "Địa bàn tài trợ của {donor}"},
-                  {"en": "{donor}: allocated funding (USD)", "vi": "{donor}: kinh phí phân bổ (USD)"},
-                  {"en": "No funding from this donor", "vi": "Nhà tài trợ này chưa hỗ trợ"}),
+                  "view.donor.title", "view.donor.legend", "view.donor.zero"),
 }
 ALIASES = {"gap": "gaps", "funding": "coverage", "project_count": "projects"}
 
-WORDS = {
-    "en": {"sample": "SAMPLE DATA – NOT OFFICIAL", "watermark": "SAMPLE DATA",
-           "em": "Ethnic-minority zone", "coastal": "Coastal and island zone",
-           "context": "Outside the selection", "province": "Province boundary",
-           "district": "District boundary",
-           "classes": "Classes: quantiles of the {n} communes with a value above zero in {scope}.",
-           "scope_all": "the map", "scope_atlas": "the whole atlas (same breaks on every page)",
-           "zones": "Zones follow the classifications, not geometry.",
-           "sample_note": "SAMPLE: classifications and/or projects are sample data, not official.",
-           "boundaries": "Boundaries: {geometry}; boundary version {version}",
-           "codes": "Codes: {codes}",
-           "classifications": "Classifications: {items}", "projects": "Projects: {items}",
-           "generated": "Generated {day} with geoaid {version}; Albers equal-area projection on WGS84.",
-           "disclaimer": "Boundaries are indicative and do not imply official endorsement or acceptance "
-                         "of any boundary by geoaid or the data providers.",
-           "sample_line": "SAMPLE DATA: {detail}"},
-    "vi": {"sample": "DỮ LIỆU MẪU – KHÔNG CHÍNH THỨC", "watermark": "DỮ LIỆU MẪU",
-           "em": "Vùng dân tộc thiểu số", "coastal": "Vùng ven biển và hải đảo",
-           "context": "Ngoài phạm vi chọn", "province": "Ranh giới tỉnh", "district": "Ranh giới huyện",
-           "classes": "Phân lớp: phân vị của {n} xã có giá trị lớn hơn 0 trong {scope}.",
-           "scope_all": "bản đồ", "scope_atlas": "toàn bộ tập bản đồ (cùng ngưỡng ở mọi trang)",
-           "zones": "Vùng theo danh sách phân loại, không theo hình học.",
-           "sample_note": "MẪU: phân loại và/hoặc dự án là dữ liệu mẫu, không chính thức.",
-           "boundaries": "Ranh giới: {geometry}; phiên bản ranh giới {version}",
-           "codes": "Mã đơn vị: {codes}",
-           "classifications": "Phân loại: {items}", "projects": "Dự án: {items}",
-           "generated": "Tạo ngày {day} bằng geoaid {version}; phép chiếu Albers đồng diện tích, WGS84.",
-           "disclaimer": "Ranh giới chỉ mang tính minh họa, không thể hiện sự công nhận chính thức "
-                         "của geoaid hay các nhà cung cấp dữ liệu đối với bất kỳ đường ranh giới nào.",
-           "sample_line": "DỮ LIỆU MẪU: {detail}"},
-}
-LANGS = tuple(WORDS)
+WORDS = {lang: section(lang, "print.") for lang in LANGUAGES}
+LANGS = LANGUAGES
 
 
 @dataclass
@@ -312,8 +272,8 @@ def draw(data: MapData, layout: Layout, subset: pd.Series | None = None, title: 
                MAP_CRS, layout, data.lang)
 
     legend_ax = fig.add_axes(layout.fraction(layout.legend))
-    entries = data.classes.legend(data.view.unit[data.lang], decimals=data.view.decimals,
-                                  zero_label=data.view.zero[data.lang])
+    entries = data.classes.legend(text(data.view.unit, data.lang), decimals=data.view.decimals,
+                                  zero_label=text(data.view.zero, data.lang))
     extra = zone_handles + [
         Patch(facecolor=CONTEXT_FILL, edgecolor=CONTEXT_EDGE, linewidth=lw(0.4), label=words["context"]),
         Patch(facecolor="none", edgecolor=TEXT, linewidth=lw(0.9), label=words["province"])]
@@ -324,7 +284,7 @@ def draw(data: MapData, layout: Layout, subset: pd.Series | None = None, title: 
         note += " " + words["zones"]
     if data.sample:
         note += "\n" + words["sample_note"]
-    draw_legend(legend_ax, layout, data.view.legend[data.lang].format(donor=data.donor), entries, extra, note)
+    draw_legend(legend_ax, layout, text(data.view.legend, data.lang, donor=data.donor), entries, extra, note)
 
     draw_header(fig, layout, title or default_title(data), subtitle or default_subtitle(data),
                 words["sample"] if data.sample else None)
@@ -366,7 +326,7 @@ def place_names(data: MapData, codes) -> str:
 
 
 def default_title(data: MapData) -> str:
-    title = data.view.title[data.lang].format(donor=data.donor)
+    title = text(data.view.title, data.lang, donor=data.donor)
     # Name the area mapped (whatever the filter), unless it is more than a few provinces.
     provinces = data.filters.provinces or tuple(sorted(data.communes["province_code"].unique()))
     if len(provinces) <= 3:

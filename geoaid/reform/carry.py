@@ -39,6 +39,7 @@ import pandas as pd
 
 from geoaid.reform.crosswalk import unmapped_codes
 from geoaid.store import schema
+from geoaid.text.catalog import text
 
 RULES = ("any", "majority_area")
 ALLOCATION_COLUMNS = ["project_id", "commune_code", "scope", "share", "amount_vnd"]
@@ -46,32 +47,12 @@ CLASS_COLUMNS_2025 = schema.CLASSIFICATION_COLUMNS + ["share", "old_codes"]
 # Schemes that are levels of one classification, lowest first (a commune has at most one).
 ORDERED_LEVELS = (("region_i", "region_ii", "region_iii"),)
 
-_RULE_TEXT = {
-    ("any", "en"): "a 2025 commune is listed when ANY of its legacy communes (or part of a divided one) "
-                   "was listed",
-    ("majority_area", "en"): "a 2025 commune is listed when its listed legacy communes cover MORE THAN "
-                             "HALF of its area",
-    ("any", "vi"): "xã/phường mới thuộc danh sách nếu BẤT KỲ xã cũ nào hợp thành (kể cả phần của xã cũ "
-                   "bị chia) thuộc danh sách",
-    ("majority_area", "vi"): "xã/phường mới thuộc danh sách nếu các xã cũ thuộc danh sách chiếm HƠN MỘT "
-                             "NỬA diện tích",
-}
-_RULE_TAIL = {
-    "en": ("share = listed share of its legacy area; district lists are expanded to communes first; "
-           "counts are summed (a divided commune's count goes to its default new commune); percentages are "
-           "area-weighted means (approximation); project money is split by crosswalk weight, totals exact"),
-    "vi": ("tỷ lệ = phần diện tích cũ thuộc danh sách; danh sách cấp huyện được áp cho từng xã trước; "
-           "số lượng được cộng (xã cũ bị chia tính cho xã mới mặc định); tỷ lệ phần trăm là trung bình "
-           "theo diện tích (xấp xỉ); vốn dự án chia theo trọng số, tổng giữ nguyên"),
-}
-
 
 def describe_rule(rule: str, lang: str = "en") -> str:
     """The classification rule in words, for map legends, subtitles and exports."""
     _check_rule(rule)
-    lang = "vi" if lang == "vi" else "en"
-    head = "2025 classification rule" if lang == "en" else "Quy tắc chuyển phân loại sang 2025"
-    return f"{head} ({rule}): {_RULE_TEXT[(rule, lang)]}; {_RULE_TAIL[lang]}."
+    return text("reform.rule", lang, rule=rule, text=text(f"reform.rule.{rule}", lang),
+                tail=text("reform.rule.tail", lang))
 
 
 def _check_rule(rule: str) -> None:

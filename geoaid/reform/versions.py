@@ -21,6 +21,7 @@ from geoaid.analysis.frames import Frames
 from geoaid.reform.carry import allocations_to_2025, classifications_to_2025, describe_rule, expand_to_communes
 from geoaid.reform.crosswalk import CROSSWALK_COLUMNS, unmapped_codes
 from geoaid.store import schema
+from geoaid.text.catalog import text
 
 VERSIONS = ("2019", "2025")
 
@@ -169,27 +170,17 @@ def _locations_from(allocations: pd.DataFrame, projects: pd.DataFrame) -> pd.Dat
 def describe_version(frames: Frames, lang: str = "en") -> str:
     """One line for map legends and export headers: which boundaries, how made, which rule."""
     version = getattr(frames, "version", "2019")
-    vi = lang == "vi"
     if version == "2019":
-        return ("Ranh giới: xã cũ (trước 1/7/2025, có cấp huyện)" if vi
-                else "Boundaries: legacy communes (before 1 July 2025, with districts)")
+        return text("reform.version.2019", lang)
     communes = frames.communes
     derived = communes["match_method"].astype(str).str.startswith("derived")
     uncertain = int(communes["shape_uncertain"].sum()) if "shape_uncertain" in communes.columns else 0
-    if vi:
-        how = ("ghép từ ranh giới xã cũ theo bảng chuyển đổi vietnamadminunits" if derived.any()
-               else "ranh giới nhập từ tệp")
-        text = f"Ranh giới: xã/phường từ 1/7/2025 (34 tỉnh), {how}"
-        if uncertain:
-            text += f"; {uncertain}/{len(communes)} hình dạng không chắc chắn (xã cũ bị chia)"
-    else:
-        how = ("dissolved from legacy communes along the vietnamadminunits crosswalk" if derived.any()
-               else "imported boundary file")
-        text = f"Boundaries: communes of 1 July 2025 (34 provinces), {how}"
-        if uncertain:
-            text += f"; {uncertain} of {len(communes)} shapes uncertain (a legacy commune was divided)"
+    how = text("reform.version.derived" if derived.any() else "reform.version.imported", lang)
+    line = text("reform.version.2025", lang, how=how)
+    if uncertain:
+        line += text("reform.version.uncertain", lang, uncertain=uncertain, total=len(communes))
     rule = getattr(frames, "rule", "") or frames.settings.get("reform_class_rule", "any")
-    return f"{text}. {describe_rule(rule, 'vi' if vi else 'en')}"
+    return f"{line}. {describe_rule(rule, lang)}"
 
 
 # -- lookups for commune pages -------------------------------------------------
