@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from geoaid.imports import registry
-from geoaid.imports.base import Prepared
+from geoaid.imports.base import Prepared, option_values
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.safezip import DEFAULT_LIMITS, Limits, UnsafeFileError, check_zip
 from geoaid.text.redact import hide_server_paths
@@ -147,10 +147,12 @@ class Staging:
             limits: Limits = DEFAULT_LIMITS, encoding: str = "utf-8") -> Staged:
         """Store an upload (size checked while reading) and check it; raise UnsafeFileError.
 
-        ``options`` are the importer's option values; ``encoding`` is what the
-        planner said a CSV is written in (checked here, see :func:`check_upload`).
+        ``options`` are the importer's option values (those not given take their
+        defaults); ``encoding`` is what the planner said a CSV is written in
+        (checked here, see :func:`check_upload`).
         """
         suffix = _extension(kind, filename)
+        options = option_values(registry.get(kind), options)
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.purge()
         token = secrets.token_urlsafe(16)
