@@ -31,9 +31,10 @@ from geoaid.analysis.coverage import commune_projects, coverage, gap_ranking
 from geoaid.analysis.donors import list_donors
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
-from geoaid.imports import projects
+from geoaid.imports import registry
+from geoaid.imports.base import option_values
 from geoaid.store.workspace import Workspace
-from tests.test_import_projects import prepare, write_csv
+from tests.test_import_projects import write_csv
 from tests.test_web_serve import free_port, wait_for
 
 PROVINCE = "96"                 # Cà Mau, one of the demo provinces
@@ -62,8 +63,9 @@ def write_a_and_b(folder):
 
 def import_in_process(workspace: Workspace, path) -> None:
     """The core importer on ``path`` (the CLI's code path without the CLI)."""
-    prepared, report = prepare(path, workspace)
-    projects.commit(workspace, prepared, report)
+    importer = registry.get("projects")
+    report = importer.commit(importer.read(path, option_values(importer, {}), workspace), workspace)
+    assert report.written, report.summary()
 
 
 def cli_import(path, workspace_path, **popen) -> subprocess.Popen:
@@ -343,8 +345,7 @@ def test_one_request_reads_one_version_even_if_the_file_is_swapped_meanwhile(wri
     app = create_app(writable_workspace.path)
     with app.test_request_context(f"/api/v1/gaps?province={PROVINCE}"):
         before = data.frames()
-        prepared, report = prepare(a, writable_workspace)
-        projects.commit(writable_workspace, prepared, report)            # a new file version lands
+        import_in_process(writable_workspace, a)                         # a new file version lands
         assert "CC-A1" in set(load_frames(writable_workspace).projects["project_id"])
         # Everything this request still computes comes from the version it started with.
         assert data.frames() is before
@@ -362,8 +363,7 @@ def test_a_2025_request_builds_its_frames_from_one_version(writable_workspace, t
     app = create_app(writable_workspace.path)
     with app.test_request_context("/api/v1/gaps?version=2025"):
         pinned = data.legacy_frames()                                   # pinned, 2025 frames not built
-        prepared, report = prepare(a, writable_workspace)
-        projects.commit(writable_workspace, prepared, report)
+        import_in_process(writable_workspace, a)
         assert "CC-A1" not in set(pinned.projects["project_id"])
         new = data.frames()                                             # built after the swap
         assert "CC-A1" in set(new.projects["project_id"])

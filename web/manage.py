@@ -4,22 +4,22 @@ Every route here changes data or shows who did, so every one is guarded by
 a role (:func:`web.auth.require`) and every POST carries a CSRF token.
 Views parse the form, call :mod:`geoaid.imports.uploads` / :mod:`geoaid.store.accounts` /
 :mod:`geoaid.store.settings`, and render; uploads follow the CLI's rules exactly
-because they run the same importers.
+because they run the same importers, and their form fields are the importers'
+declared options, checked by the same function as the CLI's flags.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from geoaid.store import schema
-from geoaid.imports import uploads
+from geoaid.imports import registry, uploads
+from geoaid.imports.base import Importer, Option, OptionError, option_values
 from geoaid.store.accounts import ROLES, AccountError
-from geoaid.imports.boundaries import CODE_MODES
 from geoaid.imports.classifications import KNOWN_SCHEMES
-from geoaid.imports.safezip import Limits, UnsafeFileError
+from geoaid.imports.safezip import Limits
 from geoaid.store.settings import DEFAULTS, validate
 from geoaid.text.values import parse_number
 from web.context import workspace
@@ -28,9 +28,6 @@ from web.errors import public_text
 from web.i18n import t
 
 bp = Blueprint("manage", __name__)
-WEB_FIELD_ROLES = ("code", "name", "district", "province")
-_WEB_CRS = re.compile(r"^(EPSG:)?\d{4,6}$|^(VN-?2000-TM3|TM3):[\w.°'=, -]{1,40}$", re.IGNORECASE)
-_FIELD_NAME = re.compile(r"^[\w .-]{1,64}$")
 
 
 def _staging() -> uploads.Staging:
@@ -42,38 +39,47 @@ def _limits() -> Limits:
     return Limits(max_file_bytes=current_app.config["UPLOAD_MAX_BYTES"])
 
 
-def _options(kind: str) -> dict:
-    """The importer options a form may set; anything else in the form is ignored."""
-    form = request.form
-    options = {"sample": form.get("sample") == "on", "encoding": form.get("encoding", "utf-8")}
-    if kind == "classifications":
-        scheme = form.get("scheme", "")
-        if scheme not in KNOWN_SCHEMES:
-            raise UnsafeFileError(t("choose_scheme"))
-        options.update(scheme=scheme, label=form.get("label", "").strip(),
-                       legal_source=form.get("legal_source", "").strip(),
-                       period=form.get("period", "").strip())
-    elif kind == "boundaries":
-        version = form.get("version", "2019")
-        codes = form.get("codes", "auto")
-        if version not in ("2019", "2025") or codes not in CODE_MODES:
-            raise UnsafeFileError(t("bad_option"))
-        options.update(version=version, codes=codes, merge=form.get("merge") == "on")
-        crs = form.get("crs", "").strip()
-        # Only EPSG codes and the VN-2000 TM-3 forms: a PROJ string could name files on the server.
-        if crs and not _WEB_CRS.match(crs):
-            raise UnsafeFileError(t("crs_forms"))
-        fields = {role: form.get(f"{role}_field", "").strip() for role in WEB_FIELD_ROLES}
-        if any(value and not _FIELD_NAME.match(value) for value in fields.values()):
-            raise UnsafeFileError(t("bad_option"))
-        options.update(crs=crs, fields={role: value for role, value in fields.items() if value})
-    return options
+def _words(key: str, fallback: str | None = None) -> str:
+    """The catalog's words for ``key``; text that is no catalog key is shown as it is."""
+    text = t(key)
+    return fallback if text == key and fallback else text
+
+
+def _options(importer: Importer) -> dict:
+    """The importer's option values from the form, checked as the CLI checks them."""
+    try:
+        return option_values(importer, request.form, web=True)
+    except OptionError as exc:
+        raise ValueError(t(exc.words)) from None
+
+
+def _field(option: Option) -> dict:
+    """One form field of an importer option, in words of the page's language."""
+    label = _words(option.label or option.name, option.help)
+    choices = option.web_choices or option.choices
+    return {"name": option.name, "bool": option.type is bool, "label": label,
+            "placeholder": f"{label} ({option.example})" if option.example else label,
+            "choices": [(value, _words(option.choice_labels[value]) if value in option.choice_labels
+                         else value) for value in choices],
+            "default": option.default, "required": option.required, "group": option.group}
+
+
+def _form(importer: Importer) -> dict:
+    """An importer's upload form: the accepted files, then its options grouped as declared."""
+    sections: list[dict] = []
+    for option in importer.web_options:
+        if option.group and sections and sections[-1]["group"] == option.group:
+            sections[-1]["fields"].append(_field(option))
+        else:
+            sections.append({"group": option.group, "fields": [_field(option)],
+                             "title": _words(f"{option.group}_optional") if option.group else ""})
+    return {"key": importer.key, "title": _words(f"kind_{importer.key}", importer.label),
+            "extensions": importer.uploads, "csv": ".csv" in importer.uploads, "sections": sections}
 
 
 def _index_context(**extra) -> dict:
-    return {"kinds": uploads.KINDS, "schemes": KNOWN_SCHEMES, "code_modes": CODE_MODES,
-            "limit_mb": current_app.config["UPLOAD_MAX_BYTES"] // 2**20, "field_roles": WEB_FIELD_ROLES,
-            **extra}
+    return {"forms": [_form(importer) for importer in registry.importers()],
+            "limit_mb": current_app.config["UPLOAD_MAX_BYTES"] // 2**20, **extra}
 
 
 @bp.route("/manage")
@@ -85,21 +91,27 @@ def index():
 @bp.route("/manage/import/<kind>", methods=["POST"])
 @require("planner")
 def upload(kind: str):
-    if kind not in uploads.KINDS:
+    if kind not in registry.IMPORTERS:
         abort(404)
     sent = request.files.get("file")
     if sent is None or not sent.filename:
         return render_template("manage.html", **_index_context(error=t("no_file"), kind=kind)), 400
     staging = _staging()
     try:
-        staged = staging.put(sent.stream, kind, sent.filename, user_name(), _options(kind), _limits())
+        staged = staging.put(sent.stream, kind, sent.filename, user_name(), _options(registry.get(kind)),
+                             _limits(), encoding=request.form.get("encoding", "utf-8"))
         prepared = uploads.preview(workspace(), staging, staged)   # a failed preview removes the file
     except ValueError as exc:        # a refused file (UnsafeFileError), or e.g. a period written wrongly
         return render_template("manage.html", **_index_context(
             error=public_text(f"{uploads.display_name(sent.filename)}: {exc}"), kind=kind)), 400
     # Nothing importable: the report says why, and there is nothing left to confirm.
     return render_template("import_preview.html", staged=staged, prepared=prepared, report=prepared.report,
-                           refused=not prepared.importable), 200 if prepared.importable else 422
+                           kind_title=_kind_title(kind), refused=not prepared.importable), \
+        200 if prepared.importable else 422
+
+
+def _kind_title(kind: str) -> str:
+    return _words(f"kind_{kind}", registry.get(kind).label)
 
 
 def _staged_or_404():
@@ -119,8 +131,8 @@ def confirm():
                             keep_valid=request.form.get("keep_valid") == "on")
     if report.written:
         _staging().discard(staged)
-    return render_template("import_result.html", staged=staged, report=report,
-                           prepared=prepared), 200 if report.written else 422
+    return render_template("import_result.html", staged=staged, report=report, prepared=prepared,
+                           kind_title=_kind_title(staged.kind)), 200 if report.written else 422
 
 
 @bp.route("/manage/import/discard", methods=["POST"])

@@ -16,7 +16,6 @@ import sys
 
 from geoaid import __version__
 from geoaid.store.config import ENV_VAR, resolve_workspace
-from geoaid.imports.problems import ImportFailed
 from geoaid.store.workspace import Workspace, WorkspaceError
 
 COMMAND_MODULES = [
@@ -68,11 +67,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except ImportFailed as exc:
-        for problem in exc.report.problems:
-            print(problem, file=sys.stderr)
-        print(exc.report.summary(), file=sys.stderr)
-        return 2
     except (WorkspaceError, FileNotFoundError, ValueError) as exc:
         print(f"geoaid: error: {exc}", file=sys.stderr)
         return 2

@@ -1,41 +1,52 @@
-"""``geoaid import boundaries|classifications|projects FILE``."""
+"""``geoaid import KIND FILE``: one subcommand per registered importer, flags from its options."""
 
 from __future__ import annotations
 
-import importlib
+import argparse
+from functools import partial
 
 from geoaid.cli import add_workspace_option, workspace_from
-
-KINDS = {
-    "boundaries": ("geoaid.imports.boundaries",
-                   "commune boundaries (Shapefile, zipped Shapefile, GeoPackage, GeoJSON)"),
-    "classifications": ("geoaid.imports.classifications",
-                        "an area-classification list (CSV/XLSX) as a dated, sourced scheme"),
-    "projects": ("geoaid.imports.projects", "aid projects (CSV/XLSX) from the template"),
-}
+from geoaid.imports import registry
+from geoaid.imports.base import Importer, Option, option_values
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("import", help="import boundaries, classifications or projects",
+    kinds_words = ", ".join(importer.key for importer in registry.importers())
+    parser = subparsers.add_parser("import", help=f"import {kinds_words}",
                                    description="Validate a file row by row and import it into the "
                                                "workspace all-or-nothing.")
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
-    for kind, (module_name, help_text) in KINDS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        sub = kinds.add_parser(kind, help=help_text, description=help_text)
+    for importer in registry.importers():
+        sub = kinds.add_parser(importer.key, help=importer.label,
+                               description=importer.description or importer.label)
         sub.add_argument("file", metavar="FILE")
         add_workspace_option(sub)
-        module.add_arguments(sub)
-        sub.set_defaults(func=lambda args, m=module: _run(m, args))
+        for option in importer.options:
+            _add_flag(sub, option)
+        sub.add_argument("--keep-valid", action="store_true",
+                         help=f"import the valid {importer.rows} and list the skipped ones "
+                              "(default: all or nothing)")
+        sub.set_defaults(func=partial(_run, importer))
 
 
-def _run(module, args) -> int:
-    report = module.run(args, workspace_from(args))
+def _add_flag(parser: argparse.ArgumentParser, option: Option) -> None:
+    if option.type is bool:
+        target = parser.add_mutually_exclusive_group() if option.off_flag else parser
+        target.add_argument(option.flag, dest=option.name, action="store_true", help=option.help)
+        if option.off_flag:
+            target.add_argument(option.off_flag, dest=option.name, action="store_false",
+                                help=option.off_help)
+        parser.set_defaults(**{option.name: option.default})
+        return
+    parser.add_argument(option.flag, dest=option.name, required=option.required,
+                        choices=option.choices or None, default=option.default,
+                        metavar=option.metavar, help=option.help)
+
+
+def _run(importer: Importer, args: argparse.Namespace) -> int:
+    workspace = workspace_from(args)
+    prepared = importer.read(args.file, option_values(importer, vars(args)), workspace)
+    report = importer.commit(prepared, workspace, user="cli", keep_valid=args.keep_valid)
     for problem in report.problems:
         print(problem)
     print(report.summary())

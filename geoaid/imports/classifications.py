@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from geoaid.store import schema
+from geoaid.imports.base import Importer, Option, Prepared
 from geoaid.imports.common import decide, header_matcher
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
@@ -48,26 +49,6 @@ ALIASES = {
     "province": ["tinh", "ten tinh", "tinh thanh pho", "province name"],
     "value": ["gia tri", "so thon", "so thon dbkk", "ty le", "ty le dtts", "category", "khu vuc", "class"],
 }
-
-
-def add_arguments(parser) -> None:
-    parser.add_argument("--scheme", required=True, metavar="KEY",
-                        help=f"scheme key, e.g. {', '.join(KNOWN_SCHEMES)}; another key needs --level and --kind")
-    parser.add_argument("--label", help="human label (default for known schemes)")
-    parser.add_argument("--legal-source", default="", help='e.g. "Decision 861/QĐ-TTg"')
-    parser.add_argument("--period", default="", help="years the list applies to, e.g. 2021-2025")
-    parser.add_argument("--level", choices=["commune", "district"])
-    parser.add_argument("--kind", choices=KINDS)
-    parser.add_argument("--sample", action="store_true", help="mark the list as SAMPLE (not official) data")
-    parser.add_argument("--keep-valid", action="store_true",
-                        help="import the valid rows and list the skipped ones (default: all or nothing)")
-
-
-def run(args, workspace) -> ImportReport:
-    meta = scheme_meta(args.scheme, args.label, args.legal_source, args.period, args.level,
-                       args.kind, args.sample, Path(args.file).name)
-    prepared, report = prepare(args.file, workspace.read(schema.COMMUNES), meta)
-    return commit(workspace, prepared, report, keep_valid=args.keep_valid, raise_on_error=False)
 
 
 def scheme_meta(key, label=None, legal_source="", period="", level=None, kind=None,
@@ -186,23 +167,50 @@ def _unit(cells, level, locator: Locator, districts):
     return found[1], None
 
 
-def commit(workspace, prepared: pd.DataFrame, report: ImportReport, keep_valid=False,
-           user="cli", raise_on_error=True) -> ImportReport:
-    rows = prepared[~prepared["source_row"].isin(report.bad_rows())].drop(columns="source_row")
-    if not decide(report, keep_valid, raise_on_error, valid=len(rows)):
+class ClassificationsImporter(Importer):
+    label = "an area-classification list (CSV/XLSX) as a dated, sourced scheme"
+    suffixes = (".csv", ".xlsx")
+    options = (
+        Option("scheme", f"scheme key, e.g. {', '.join(KNOWN_SCHEMES)}; another key needs --level "
+                         "and --kind", required=True, metavar="KEY", web=True, label="scheme",
+               web_choices=tuple(KNOWN_SCHEMES), refusal="choose_scheme",
+               choice_labels={key: spec[2] for key, spec in KNOWN_SCHEMES.items()}),
+        Option("label", "human label (default for known schemes)", web=True, label="label"),
+        Option("legal_source", 'e.g. "Decision 861/QĐ-TTg"', default="", web=True, label="legal_source",
+               example="Decision 861/QĐ-TTg"),
+        Option("period", "years the list applies to, e.g. 2021-2025", default="", web=True,
+               label="period", example="2021-2025"),
+        Option("level", "the units listed", choices=("commune", "district")),
+        Option("kind", "flag, category, count or share", choices=KINDS),
+        Option("sample", "mark the list as SAMPLE (not official) data", type=bool, default=False,
+               web=True, label="mark_sample"),
+    )
+
+    def read(self, path, options, workspace, source_name=None) -> Prepared:
+        meta = scheme_meta(options["scheme"], options["label"], options["legal_source"],
+                           options["period"], options["level"], options["kind"], options["sample"],
+                           source_name or Path(path).name)
+        data, report = prepare(path, workspace.read(schema.COMMUNES), meta, source_name=source_name)
+        return Prepared.counted(self.key, data, report, options, data["source_row"])
+
+    def commit(self, prepared, workspace, user="cli", keep_valid=False) -> ImportReport:
+        """Write the scheme and its rows; the scheme's earlier rows are replaced."""
+        report = prepared.report
+        rows = prepared.data[~prepared.data["source_row"].isin(report.bad_rows())].drop(columns="source_row")
+        if not decide(report, keep_valid, valid=len(rows)):
+            return report
+        meta = prepared.data.attrs["scheme"]
+        with workspace.transaction() as tx:
+            schemes = tx.read(schema.SCHEMES)
+            schemes = pd.concat([schemes[schemes["scheme"] != meta["scheme"]], pd.DataFrame([meta])],
+                                ignore_index=True)
+            current = tx.read(schema.CLASSIFICATIONS)
+            current = current[current["scheme"] != meta["scheme"]]
+            tx.write(schema.SCHEMES, schemes[schema.SCHEME_COLUMNS])
+            tx.write(schema.CLASSIFICATIONS, pd.concat([current, rows], ignore_index=True)
+                     [schema.CLASSIFICATION_COLUMNS])
+            tx.audit(user, f"import classifications {meta['scheme']}", report.file,
+                     {"rows": len(rows), "skipped": len(report.bad_rows())})
+        report.counts["imported"] = len(rows)
+        report.written = True
         return report
-    meta = prepared.attrs["scheme"]
-    with workspace.transaction() as tx:
-        schemes = tx.read(schema.SCHEMES)
-        schemes = pd.concat([schemes[schemes["scheme"] != meta["scheme"]], pd.DataFrame([meta])],
-                            ignore_index=True)
-        current = tx.read(schema.CLASSIFICATIONS)
-        current = current[current["scheme"] != meta["scheme"]]
-        tx.write(schema.SCHEMES, schemes[schema.SCHEME_COLUMNS])
-        tx.write(schema.CLASSIFICATIONS, pd.concat([current, rows], ignore_index=True)
-                 [schema.CLASSIFICATION_COLUMNS])
-        tx.audit(user, f"import classifications {meta['scheme']}", report.file,
-                 {"rows": len(rows), "skipped": len(report.bad_rows())})
-    report.counts["imported"] = len(rows)
-    report.written = True
-    return report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from geoaid.imports.problems import ImportFailed, ImportReport
+from geoaid.imports.problems import ImportReport
 from geoaid.text.names import fold
 
 
@@ -26,7 +26,7 @@ def header_matcher(aliases: dict[str, list[str]]) -> Callable[[str], str | None]
     return match
 
 
-def decide(report: ImportReport, keep_valid: bool, raise_on_error: bool, valid: int) -> bool:
+def decide(report: ImportReport, keep_valid: bool, valid: int) -> bool:
     """True when the import may write. File-wide errors always stop it;
     row errors stop it unless ``keep_valid`` (then those rows are skipped);
     nothing valid to write (``valid`` rows) always stops it: an import that
@@ -39,7 +39,5 @@ def decide(report: ImportReport, keep_valid: bool, raise_on_error: bool, valid: 
         file_wide = [p for p in report.errors if p.row is None]
     if file_wide or (report.errors and not keep_valid):
         report.written = False
-        if raise_on_error:
-            raise ImportFailed(report)
         return False
     return True

@@ -71,10 +71,3 @@ class ImportReport:
         return (f"{self.file}: {len(self.errors)} error(s), "
                 f"{len(self.problems) - len(self.errors)} warning(s); {counts}; {state}")
 
-
-class ImportFailed(Exception):
-    """Raised when an import is refused; carries the full report."""
-
-    def __init__(self, report: ImportReport):
-        self.report = report
-        super().__init__(report.summary())

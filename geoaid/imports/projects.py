@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from geoaid.store import schema
+from geoaid.imports.base import Importer, Option, Prepared
 from geoaid.imports.common import decide, header_matcher
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
@@ -70,18 +71,6 @@ def _currency_in(text: str) -> str | None:
             return code
     words = fold(text).split()
     return _CURRENCY_WORDS.get(words[-1]) if words and not words[-1].isdigit() else None
-
-
-def add_arguments(parser) -> None:
-    parser.add_argument("--sample", action="store_true", help="mark the projects as SAMPLE (not real) data")
-    parser.add_argument("--keep-valid", action="store_true",
-                        help="import the valid rows and list the skipped ones (default: all or nothing)")
-
-
-def run(args, workspace) -> ImportReport:
-    prepared, report = prepare(args.file, workspace.read(schema.COMMUNES),
-                               workspace.settings()["exchange_rates_vnd"], sample=args.sample)
-    return commit(workspace, prepared, report, keep_valid=args.keep_valid, raise_on_error=False)
 
 
 def prepare(path, communes, rates: dict, sample: bool = False, source_name: str | None = None):
@@ -210,25 +199,39 @@ def _status(raw, bad):
     return None
 
 
-def commit(workspace, prepared, report: ImportReport, keep_valid=False, user="cli",
-           raise_on_error=True) -> ImportReport:
-    """Write projects; ids already in the workspace are updated, not duplicated."""
-    projects, locations = (frame.drop(columns="source_row") for frame in prepared)
-    if not decide(report, keep_valid, raise_on_error, valid=len(projects)):
+class ProjectsImporter(Importer):
+    label = "aid projects (CSV/XLSX) from the template"
+    suffixes = (".csv", ".xlsx")
+    options = (
+        Option("sample", "mark the projects as SAMPLE (not real) data", type=bool, default=False,
+               web=True, label="mark_sample"),
+    )
+
+    def read(self, path, options, workspace, source_name=None) -> Prepared:
+        data, report = prepare(path, workspace.read(schema.COMMUNES),
+                               workspace.settings()["exchange_rates_vnd"], sample=options["sample"],
+                               source_name=source_name)
+        return Prepared.counted(self.key, data, report, options, data[0]["source_row"])
+
+    def commit(self, prepared, workspace, user="cli", keep_valid=False) -> ImportReport:
+        """Write projects; ids already in the workspace are updated, not duplicated."""
+        report = prepared.report
+        projects, locations = (frame.drop(columns="source_row") for frame in prepared.data)
+        if not decide(report, keep_valid, valid=len(projects)):
+            return report
+        ids = set(projects["project_id"])
+        with workspace.transaction() as tx:
+            current = tx.read(schema.PROJECTS)
+            current_locations = tx.read(schema.PROJECT_LOCATIONS)
+            updated = int(current["project_id"].astype(str).isin(ids).sum())
+            tx.write(schema.PROJECTS, pd.concat(
+                [current[~current["project_id"].astype(str).isin(ids)], projects], ignore_index=True)
+                [schema.PROJECT_COLUMNS])
+            tx.write(schema.PROJECT_LOCATIONS, pd.concat(
+                [current_locations[~current_locations["project_id"].astype(str).isin(ids)], locations],
+                ignore_index=True)[schema.PROJECT_LOCATION_COLUMNS])
+            tx.audit(user, "import projects", report.file,
+                     {"projects": len(projects), "updated": updated, "skipped": len(report.bad_rows())})
+        report.counts.update(imported=len(projects), updated=updated)
+        report.written = True
         return report
-    ids = set(projects["project_id"])
-    with workspace.transaction() as tx:
-        current = tx.read(schema.PROJECTS)
-        current_locations = tx.read(schema.PROJECT_LOCATIONS)
-        updated = int(current["project_id"].astype(str).isin(ids).sum())
-        tx.write(schema.PROJECTS, pd.concat(
-            [current[~current["project_id"].astype(str).isin(ids)], projects], ignore_index=True)
-            [schema.PROJECT_COLUMNS])
-        tx.write(schema.PROJECT_LOCATIONS, pd.concat(
-            [current_locations[~current_locations["project_id"].astype(str).isin(ids)], locations],
-            ignore_index=True)[schema.PROJECT_LOCATION_COLUMNS])
-        tx.audit(user, "import projects", report.file,
-                 {"projects": len(projects), "updated": updated, "skipped": len(report.bad_rows())})
-    report.counts.update(imported=len(projects), updated=updated)
-    report.written = True
-    return report

@@ -14,10 +14,11 @@ An upload comes from anywhere. Before an importer reads it:
   Excel's plain "CSV" writes on Vietnamese Windows): guessing an encoding
   silently would store garbled commune names.
 
-The importer then prepares the file without writing (the preview, with the
-same row-level report as the CLI); the planner confirms; the file is
-prepared again against the workspace as it is *then* and committed in one
-transaction (another planner may have imported in between).
+The importer (from :mod:`geoaid.imports.registry`, as for the CLI) then
+reads the file without writing (the preview, with the same row-level report
+as the CLI); the planner confirms; the file is read again against the
+workspace as it is *then* and committed in one transaction (another planner
+may have imported in between).
 """
 
 from __future__ import annotations
@@ -33,17 +34,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from geoaid.imports import boundaries, classifications, projects
+from geoaid.imports import registry
+from geoaid.imports.base import Prepared, option_values
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.safezip import DEFAULT_LIMITS, Limits, UnsafeFileError, check_zip
-from geoaid.store import schema
 from geoaid.text.redact import hide_server_paths
 
-KINDS = {
-    "projects": (".csv", ".xlsx"),
-    "classifications": (".csv", ".xlsx"),
-    "boundaries": (".zip", ".gpkg", ".geojson", ".json"),
-}
 ENCODINGS = ("utf-8", "cp1258")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -58,12 +54,13 @@ def display_name(filename: str | None) -> str:
 
 
 def _extension(kind: str, filename: str) -> str:
-    if kind not in KINDS:
+    if kind not in registry.IMPORTERS:
         raise UnsafeFileError(f"unknown import {kind!r}")
+    accepted = registry.get(kind).uploads
     suffix = Path(display_name(filename)).suffix.lower()
-    if suffix not in KINDS[kind]:
+    if suffix not in accepted:
         raise UnsafeFileError(f"wrong file type {suffix or '(none)'!r}: the {kind} import takes "
-                              f"{', '.join(KINDS[kind])} files")
+                              f"{', '.join(accepted)} files")
     return suffix
 
 
@@ -147,9 +144,15 @@ class Staging:
         self.max_age = max_age
 
     def put(self, stream: BinaryIO, kind: str, filename: str, user: str, options: dict,
-            limits: Limits = DEFAULT_LIMITS) -> Staged:
-        """Store an upload (size checked while reading) and check it; raise UnsafeFileError."""
+            limits: Limits = DEFAULT_LIMITS, encoding: str = "utf-8") -> Staged:
+        """Store an upload (size checked while reading) and check it; raise UnsafeFileError.
+
+        ``options`` are the importer's option values (those not given take their
+        defaults); ``encoding`` is what the planner said a CSV is written in
+        (checked here, see :func:`check_upload`).
+        """
         suffix = _extension(kind, filename)
+        options = option_values(registry.get(kind), options)
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.purge()
         token = secrets.token_urlsafe(16)
@@ -163,7 +166,7 @@ class Staging:
                         raise UnsafeFileError(
                             f"the file is over the {limits.max_file_bytes // 2**20} MB limit")
                     out.write(chunk)
-            check_upload(path, kind, filename, options.get("encoding", "utf-8"), limits)
+            check_upload(path, kind, filename, encoding, limits)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -197,21 +200,7 @@ class Staging:
                 path.unlink(missing_ok=True)
 
 
-# -- preview and commit, per importer -------------------------------------------
-
-@dataclass
-class Prepared:
-    kind: str
-    data: object               # what the importer's commit takes
-    report: ImportReport
-    valid: int                 # rows/features that would be written
-    total: int
-
-    @property
-    def importable(self) -> bool:
-        """False when confirming could write nothing: not one valid row (an empty file included)."""
-        return self.valid > 0
-
+# -- preview and commit, through the importer's interface ------------------------
 
 def preview(workspace, staging: Staging, staged: Staged) -> Prepared:
     """:func:`prepare` for the planner to confirm; a failed preview removes the staged file.
@@ -237,8 +226,9 @@ def _user_text(text: str, staged: Staged) -> str:
 
 def prepare(workspace, staged: Staged) -> Prepared:
     """Run the importer's checks on a staged file; nothing is written."""
+    importer = registry.get(staged.kind)
     try:
-        prepared = _prepare(workspace, staged)
+        prepared = importer.read(staged.path, staged.options, workspace, source_name=staged.filename)
     except ValueError as exc:
         raise ValueError(_user_text(str(exc), staged)) from None
     report = prepared.report
@@ -248,39 +238,6 @@ def prepare(workspace, staged: Staged) -> Prepared:
     return prepared
 
 
-def _prepare(workspace, staged: Staged) -> Prepared:
-    options, name = staged.options, staged.filename
-    if staged.kind == "projects":
-        data, report = projects.prepare(staged.path, workspace.read(schema.COMMUNES),
-                                        workspace.settings()["exchange_rates_vnd"],
-                                        sample=bool(options.get("sample")), source_name=name)
-        rows = data[0]["source_row"]
-    elif staged.kind == "classifications":
-        meta = classifications.scheme_meta(
-            options.get("scheme"), options.get("label") or None, options.get("legal_source", ""),
-            options.get("period", ""), sample=bool(options.get("sample")), source_file=name)
-        data, report = classifications.prepare(staged.path, workspace.read(schema.COMMUNES), meta,
-                                                source_name=name)
-        rows = data["source_row"]
-    else:
-        data, report = boundaries.read_boundaries(
-            staged.path, field_map=options.get("fields") or None, crs=options.get("crs") or None,
-            version=options.get("version", "2019"), codes=options.get("codes", "auto"), source_name=name)
-        rows = data["source_row"]
-    # Some importers drop rows with errors from ``data``, others keep them: count both ways.
-    seen, bad = set(rows), report.bad_rows()
-    return Prepared(staged.kind, data, report, len(seen - bad), len(seen | bad))
-
-
 def commit(workspace, staged: Staged, prepared: Prepared, user: str, keep_valid: bool) -> ImportReport:
     """Write a prepared upload (all-or-nothing unless ``keep_valid``); returns the report."""
-    report = prepared.report
-    if staged.kind == "projects":
-        return projects.commit(workspace, prepared.data, report, keep_valid=keep_valid, user=user,
-                               raise_on_error=False)
-    if staged.kind == "classifications":
-        return classifications.commit(workspace, prepared.data, report, keep_valid=keep_valid,
-                                      user=user, raise_on_error=False)
-    return boundaries.write_boundaries(workspace, prepared.data, report,
-                                       merge=bool(staged.options.get("merge")), keep_valid=keep_valid,
-                                       user=user, raise_on_error=False)
+    return registry.get(staged.kind).commit(prepared, workspace, user=user, keep_valid=keep_valid)
