@@ -43,7 +43,7 @@ DATA_PACKAGE = "boundaries"
 # Modules being rewritten in parallel work (the boundary importer's split, the views and the word
 # catalog): their imports inside functions move to module level there. Each entry must still be
 # needed, so the list empties itself.
-FUNCTION_IMPORTS_PENDING = {"geoaid.imports.boundaries", "geoaid.output.printmap", "web.i18n"}
+FUNCTION_IMPORTS_PENDING = {"geoaid.output.printmap", "web.i18n"}
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,20 @@ def test_every_key_used_exists_in_every_language():
         assert not missing, f"geoaid/locale/{lang}: no text for {sorted(missing)}"
 
 
+def _importer_form_keys() -> set[str]:
+    """The words the upload forms take from each importer's declared options (web/manage.py)."""
+    from geoaid.imports import registry
+
+    keys = set()
+    for importer in registry.importers():
+        keys.add(f"kind_{importer.key}")
+        for option in importer.options:
+            keys |= {option.label or option.name, option.refusal, *option.choice_labels.values()}
+            if option.group:
+                keys.add(f"{option.group}_optional")
+    return keys
+
+
 def test_every_word_in_the_catalog_is_used():
     from geoaid.store.settings import DEFAULTS
 
@@ -68,6 +82,7 @@ def test_every_word_in_the_catalog_is_used():
     used = literal | _computed_keys() | _template_computed_keys() | set(DEFAULTS)   # settings: their form labels
     used |= {f"print.{key}" for key in catalog.section("vi", "print.")}             # printmap.WORDS
     used |= {"reform.version.imported", "reform.version.derived"}                   # one or the other
+    used |= _importer_form_keys()                                                 # upload forms
     assert set(catalog.CATALOGS.messages("vi")) - used == set()
 
 
