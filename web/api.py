@@ -16,7 +16,6 @@ import pandas as pd
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from geoaid.analysis.classify import classify
-from geoaid.analysis.overlaps import find_overlaps
 from web import data
 
 bp = Blueprint("api", __name__)
@@ -226,7 +225,7 @@ def projects_geojson():
 def overlaps_json():
     filters = data.filters_from_request()
     return cached_json({"filters": filters.to_query(),
-                        "overlaps": records(find_overlaps(data.frames(), filters, data.allocations()))})
+                        "overlaps": records(data.analysis().overlaps(filters))})
 
 
 # -- donors ---------------------------------------------------------------------
