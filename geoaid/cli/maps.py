@@ -6,8 +6,8 @@ import sys
 from argparse import RawDescriptionHelpFormatter
 from pathlib import Path
 
-from geoaid.cli import add_workspace_option, workspace_from
-from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option, filters_from
+from geoaid.cli import add_workspace_option
+from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option, load
 
 VIEW_HELP = """views:
   gaps      gap score: priority not yet covered by aid (default)
@@ -23,21 +23,6 @@ def _add_version_option(parser) -> None:
     except ImportError:  # the 2025-boundary commands are optional
         return
     add_version_option(parser)
-
-
-def load(args):
-    """Frames (with a one-run allocation rule / boundary version) and the parsed filters."""
-    from geoaid.analysis.frames import load_frames
-
-    workspace = workspace_from(args).require()
-    frames = load_frames(workspace)
-    if getattr(args, "allocation_rule", None):
-        frames = frames.with_settings(area_allocation_rule=args.allocation_rule)
-    if getattr(args, "boundary_version", None):
-        from geoaid.cli.reform import apply_version
-
-        frames = apply_version(frames, workspace, args)
-    return workspace, frames, filters_from(args, frames)
 
 
 def _layout_options(parser, dpi_help: str) -> None:
@@ -105,11 +90,11 @@ def register(subparsers) -> None:
 def run_map(args) -> int:
     from geoaid.output.printmap import save_map
 
-    workspace, frames, filters = load(args)
-    out = save_map(frames, args.view, args.out, filters, paper=args.paper, orientation=args.orientation,
+    workspace, analysis, filters = load(args)
+    out = save_map(analysis, args.view, args.out, filters, paper=args.paper, orientation=args.orientation,
                    dpi=args.dpi, lang=args.lang, title=args.title, cache_dir=workspace.path.parent)
     print(f"Map written: {out}")
-    if frames.is_sample:
+    if analysis.frames.is_sample:
         print("Note: the map uses SAMPLE data (marked on the map).", file=sys.stderr)
     return 0
 
@@ -119,14 +104,14 @@ def run_atlas(args) -> int:
 
     from geoaid.output.atlas import write_atlas
 
-    workspace, frames, filters = load(args)
+    workspace, analysis, filters = load(args)
     pages = []
 
     def progress(items):
         pages.extend(items)
         return tqdm(pages, desc="Atlas", unit="page", file=sys.stderr)
 
-    written = write_atlas(frames, Path(args.out), view=args.view, by=args.by, filters=filters,
+    written = write_atlas(analysis, Path(args.out), view=args.view, by=args.by, filters=filters,
                           paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
                           fmt=args.image_format, overview=not args.no_overview,
                           cache_dir=workspace.path.parent,
