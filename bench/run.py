@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 CACHE = ROOT / "bench" / ".cache"
 NATIONAL = CACHE / "national.gpkg"
 
-from geoaid import schema  # noqa: E402
+from geoaid.store import schema  # noqa: E402
 from geoaid.store.workspace import Workspace  # noqa: E402
 
 ROWS: list[tuple[str, str, str, str]] = []

@@ -35,6 +35,9 @@ MAY_IMPORT = {
     # the 2025 reform carries the analysis' frames and allocations to 2025 communes
     "geoaid.reform": {"geoaid", "geoaid.text", "geoaid.store", "geoaid.analysis"},
     "geoaid.serving": {"geoaid", "geoaid.text", "geoaid.store"},
+    # one pinned workspace version and its memoised analysis, for the CLI and the web app
+    "geoaid.snapshot": {"geoaid", "geoaid.text", "geoaid.store", "geoaid.analysis", "geoaid.output",
+                        "geoaid.reform"},
     # the demo build joins names (imports), derives 2025 (reform) and writes SAMPLE projects
     "geoaid.demo": {"geoaid", "geoaid.text", "geoaid.store", "geoaid.analysis", "geoaid.imports",
                     "geoaid.reform"},
@@ -43,7 +46,7 @@ DATA_PACKAGE = "boundaries"
 # Modules being rewritten in parallel work (the boundary importer's split, the views and the word
 # catalog): their imports inside functions move to module level there. Each entry must still be
 # needed, so the list empties itself.
-FUNCTION_IMPORTS_PENDING = {"geoaid.output.printmap", "web.i18n"}
+FUNCTION_IMPORTS_PENDING = {"web.i18n"}
 
 
 @dataclass(frozen=True)

@@ -356,16 +356,20 @@ def test_one_request_reads_one_version_even_if_the_file_is_swapped_meanwhile(wri
 
 
 def test_a_2025_request_builds_its_frames_from_one_version(writable_workspace, tmp_path):
-    """The 2025 view reads more tables; a swap before they are read re-pins the request as a whole."""
+    """The 2025 view needs more tables (2025 communes, crosswalk): the snapshot read them with the
+    legacy ones, so a swap after the request pinned its version cannot reach its 2025 frames."""
     from web import create_app, data
 
     a, _ = write_a_and_b(tmp_path)
     app = create_app(writable_workspace.path)
     with app.test_request_context("/api/v1/gaps?version=2025"):
         pinned = data.legacy_frames()                                   # pinned, 2025 frames not built
-        import_in_process(writable_workspace, a)
-        assert "CC-A1" not in set(pinned.projects["project_id"])
-        new = data.frames()                                             # built after the swap
-        assert "CC-A1" in set(new.projects["project_id"])
-        assert "CC-A1" in set(data.legacy_frames().projects["project_id"])   # re-pinned together
-        assert data.frames() is new
+        prepared, report = prepare(a, writable_workspace)
+        projects.commit(writable_workspace, prepared, report)
+        assert "CC-A1" in set(load_frames(writable_workspace).projects["project_id"])
+        built = data.frames()                                           # built after the swap
+        assert built.version == "2025"
+        assert "CC-A1" not in set(built.projects["project_id"])         # from the pinned version
+        assert data.legacy_frames() is pinned and data.frames() is built
+    with app.test_request_context("/api/v1/gaps?version=2025"):
+        assert "CC-A1" in set(data.frames().projects["project_id"])     # the next request sees it

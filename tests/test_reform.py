@@ -359,14 +359,16 @@ def test_gap_ranking_runs_on_2025_communes(demo_workspace, derived):
 def test_version_option_and_caption(demo_workspace):
     import argparse
 
-    from geoaid.cli.reform import add_version_option, apply_version
+    from geoaid.cli.reform import add_version_option
     from geoaid.reform.versions import describe_version
+    from geoaid.snapshot import Snapshot
 
     parser = argparse.ArgumentParser()
     add_version_option(parser)
-    frames = load_frames(demo_workspace)
-    assert apply_version(frames, demo_workspace, parser.parse_args([])) is frames
-    on_2025 = apply_version(frames, demo_workspace, parser.parse_args(["--boundary-version", "2025"]))
+    snapshot = Snapshot.read(demo_workspace)
+    frames = snapshot.frames(parser.parse_args([]).boundary_version)
+    assert getattr(frames, "version", "2019") == "2019"
+    on_2025 = snapshot.frames(parser.parse_args(["--boundary-version", "2025"]).boundary_version)
     assert on_2025.version == "2025" and len(on_2025.communes) == 185
     uncertain = int(on_2025.communes["shape_uncertain"].sum())
     caption = describe_version(on_2025)

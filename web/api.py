@@ -16,7 +16,6 @@ import pandas as pd
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from geoaid.analysis.classify import classify
-from geoaid.analysis.overlaps import find_overlaps
 from geoaid.text.catalog import LANGUAGES, text
 from web import data
 from web.openapi import DETAIL, FILTERS, LANG, VERSION, VIEW, Operation, documented, spec
@@ -236,7 +235,7 @@ def projects_geojson():
 def overlaps_json():
     filters = data.filters_from_request()
     return cached_json({"filters": filters.to_query(),
-                        "overlaps": records(find_overlaps(data.frames(), filters, data.allocations()))})
+                        "overlaps": records(data.analysis().overlaps(filters))})
 
 
 # -- donors ---------------------------------------------------------------------

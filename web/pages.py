@@ -15,9 +15,8 @@ from geoaid.output.exports import export_table
 from geoaid.output.print_service import PrintRequest
 from geoaid.output.printmap import FORMATS as IMAGE_FORMATS
 from geoaid.output.simplify import TOLERANCE
-from geoaid.reform.versions import describe_version, new_to_old, old_to_new, read_stored_crosswalk
-from geoaid.store import schema
 from web import data
+from web.context import workspace
 from web.api import VIEWS
 from web.context import workspace
 from web.errors import BadParameter
@@ -148,27 +147,14 @@ def commune(code: str):
                                             **({"version": version} if version != "2019" else {}),
                                             lang=_lang()),
                            code=code, is_sample=frames.is_sample, version=version,
-                           lineage=_lineage(code, version))
-
-
-def _lineage(code: str, version: str) -> list[dict]:
-    """The legacy communes a 2025 commune came from, or the 2025 communes a legacy one went to."""
-    crosswalk = read_stored_crosswalk(workspace())
-    if crosswalk is None or crosswalk.empty:
-        return []
-    if version == "2025":
-        rows = new_to_old(code, crosswalk, data.legacy_frames().communes)
-    else:
-        rows = old_to_new(code, crosswalk, workspace().read(schema.COMMUNES_2025))
-    return rows.to_dict("records")
+                           lineage=data.lineage(code))
 
 
 @bp.route("/export/<what>.<fmt>")
 def export(what: str, fmt: str):
     filters = data.filters_from_request()
     try:
-        body, content_type, filename = export_table(data.frames(), what, filters, fmt,
-                                                    allocations=data.allocations())
+        body, content_type, filename = export_table(data.analysis(), what, filters, fmt)
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
     # A full Content-Type ("text/csv; charset=utf-8"): given as mimetype, Werkzeug would add a second charset.
@@ -187,13 +173,13 @@ def map_image(fmt: str):
     dpi = request.args.get("dpi", "200")
     if not dpi.isdigit() or not 72 <= int(dpi) <= 300:
         raise BadParameter("dpi must be a whole number from 72 to 300")
-    frames = data.frames()
     try:
         job = PrintRequest(str(workspace().path), data.file_version(), data.boundary_version(), view, filters,
                            fmt=fmt, paper=request.args.get("paper", "A4"),
                            orientation=request.args.get("orientation", "landscape"), dpi=int(dpi),
                            lang=request.args.get("lang_map") or _lang()).normalised()
-        body = current_app.extensions["geoaid_print"].render(job, frames, cache_dir=workspace().path.parent)
+        body = current_app.extensions["geoaid_print"].render(job, data.analysis(),
+                                                              cache_dir=workspace().path.parent)
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
     return Response(body, mimetype=IMAGE_FORMATS[fmt],

@@ -19,6 +19,7 @@ from geoaid.analysis.donors import donor_reach, list_donors
 from geoaid.analysis.filters import filters_for
 from geoaid.analysis.frames import load_frames
 from geoaid.analysis.overlaps import find_overlaps
+from geoaid.snapshot import Snapshot
 from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.cli.reform import add_version_option, apply_version
 from geoaid.output.formula_injection import csv_text
@@ -134,13 +135,15 @@ def register(subparsers) -> None:
     donor.set_defaults(func=run_donor)
 
 
-def _load(args):
+def load(args):
+    """(workspace, analysis, filters): the workspace snapshot's memoised analysis on
+    --boundary-version, with a one-run --allocation-rule, and the parsed filters."""
     workspace = workspace_from(args).require()
-    frames = load_frames(workspace)
+    snapshot = Snapshot.read(workspace)
     if getattr(args, "allocation_rule", None):
-        frames = frames.with_settings(area_allocation_rule=args.allocation_rule)
-    frames = apply_version(frames, workspace, args)  # after settings: moved money uses them
-    return frames, filters_from(args, frames)
+        snapshot = snapshot.with_settings(area_allocation_rule=args.allocation_rule)
+    analysis = snapshot.on(getattr(args, "boundary_version", None) or "2019")
+    return workspace, analysis, filters_from(args, analysis.frames)
 
 
 def _emit(text: str, out: str | None, csv_file: bool = False) -> None:
@@ -197,8 +200,9 @@ def _table(frame: pd.DataFrame, columns: list[str]) -> str:
 
 
 def run_gaps(args) -> int:
-    frames, filters = _load(args)
-    ranking = gap_ranking(frames, filters)
+    _workspace, analysis, filters = load(args)
+    frames = analysis.frames
+    ranking = analysis.ranking(filters)
     total = len(ranking)
     limit = args.limit if args.limit is not None else (20 if args.format == "table" else 0)
     if limit:
@@ -219,8 +223,9 @@ def run_gaps(args) -> int:
 
 
 def run_overlaps(args) -> int:
-    frames, filters = _load(args)
-    found = find_overlaps(frames, filters, include_area=args.include_area)
+    _workspace, analysis, filters = load(args)
+    frames = analysis.frames
+    found = analysis.overlaps(filters, include_area=args.include_area)
     if args.format == "json":
         _emit(_json({"filters": filters.to_query(), "sample": bool(frames.is_sample),
                      "allocation_rule": frames.allocation_rule, "include_area": args.include_area,
@@ -237,9 +242,10 @@ def run_overlaps(args) -> int:
 
 
 def run_donor(args) -> int:
-    frames, filters = _load(args)
+    _workspace, analysis, filters = load(args)
+    frames = analysis.frames
     if not args.name:
-        donors = list_donors(frames)
+        donors = analysis.donors()
         if args.format == "json":
             _emit(_json({"sample": bool(frames.is_sample), "donors": records(donors)}), args.out)
         elif args.format == "csv":
@@ -248,7 +254,7 @@ def run_donor(args) -> int:
             body = _table(donors, list(donors.columns)) if len(donors) else "No projects in the workspace."
             _emit(body + "\n", args.out)
         return 0
-    reach = donor_reach(frames, args.name, filters)
+    reach = analysis.reach(args.name, filters)
     if args.format == "csv":
         _emit(csv_text(reach.projects[DONOR_PROJECT_COLUMNS]), args.out, csv_file=True)
         return 0

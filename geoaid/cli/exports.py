@@ -6,8 +6,7 @@ import sys
 from argparse import RawDescriptionHelpFormatter
 
 from geoaid.cli import add_workspace_option
-from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option
-from geoaid.cli.maps import load
+from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option, load
 from geoaid.cli.reform import add_version_option
 from geoaid.output.exports import write_export
 
@@ -47,10 +46,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    _workspace, frames, filters = load(args)
-    out = write_export(frames, args.what, args.out, filters, fmt=args.format)
+    _workspace, analysis, filters = load(args)
+    out = write_export(analysis, args.what, args.out, filters, fmt=args.format)
     print(f"Export written: {out}")
-    if frames.is_sample:
+    if analysis.frames.is_sample:
         print("Note: the export contains SAMPLE data (flagged in the 'sample' column and the notes).",
               file=sys.stderr)
     return 0

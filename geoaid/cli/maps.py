@@ -8,10 +8,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from geoaid.analysis.frames import load_frames
-from geoaid.cli import add_workspace_option, workspace_from
-from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option, filters_from
-from geoaid.cli.reform import add_version_option, apply_version
+from geoaid.cli import add_workspace_option
+from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option, load
+from geoaid.cli.reform import add_version_option
 from geoaid.output.printmap import VIEWS, save_map
 from geoaid.text.catalog import LANGUAGES
 
@@ -23,15 +22,6 @@ VIEW_HELP = """views:
   donor     one donor's allocated funding (needs --donor NAME)"""
 
 
-def load(args):
-    """Frames (with a one-run allocation rule / boundary version) and the parsed filters."""
-    workspace = workspace_from(args).require()
-    frames = load_frames(workspace)
-    if getattr(args, "allocation_rule", None):
-        frames = frames.with_settings(area_allocation_rule=args.allocation_rule)
-    if getattr(args, "boundary_version", None):
-        frames = apply_version(frames, workspace, args)
-    return workspace, frames, filters_from(args, frames)
 
 
 def _layout_options(parser, dpi_help: str) -> None:
@@ -95,11 +85,11 @@ def register(subparsers) -> None:
 
 
 def run_map(args) -> int:
-    workspace, frames, filters = load(args)
-    out = save_map(frames, args.view, args.out, filters, paper=args.paper, orientation=args.orientation,
+    workspace, analysis, filters = load(args)
+    out = save_map(analysis, args.view, args.out, filters, paper=args.paper, orientation=args.orientation,
                    dpi=args.dpi, lang=args.lang, title=args.title, cache_dir=workspace.path.parent)
     print(f"Map written: {out}")
-    if frames.is_sample:
+    if analysis.frames.is_sample:
         print("Note: the map uses SAMPLE data (marked on the map).", file=sys.stderr)
     return 0
 
@@ -108,14 +98,14 @@ def run_atlas(args) -> int:
     # matplotlib's PDF backend (and fontTools) load only for an atlas: `geoaid --help` stays fast
     from geoaid.output.atlas import write_atlas
 
-    workspace, frames, filters = load(args)
+    workspace, analysis, filters = load(args)
     pages = []
 
     def progress(items):
         pages.extend(items)
         return tqdm(pages, desc="Atlas", unit="page", file=sys.stderr)
 
-    written = write_atlas(frames, Path(args.out), view=args.view, by=args.by, filters=filters,
+    written = write_atlas(analysis, Path(args.out), view=args.view, by=args.by, filters=filters,
                           paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
                           fmt=args.image_format, overview=not args.no_overview,
                           cache_dir=workspace.path.parent,

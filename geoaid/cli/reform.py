@@ -21,11 +21,6 @@ def add_version_option(parser) -> None:
                              "over by the crosswalk, rule printed; needs `geoaid reform build`)")
 
 
-def apply_version(frames, workspace, args):
-    """``frames`` on the version chosen with --boundary-version (call after any with_settings)."""
-    return frames_for_version(frames, workspace, getattr(args, "boundary_version", None) or "2019")
-
-
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "reform", help="2025 boundaries: derive them, see the crosswalk and its report",

@@ -22,9 +22,9 @@ from matplotlib.backends.backend_pdf import PdfPages
 from unidecode import unidecode
 
 from geoaid import __version__
-from geoaid.analysis.allocation import allocate
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames
+from geoaid.analysis.memoised import Analysis, analysed
 from geoaid.output.print_elements import short_name
 from geoaid.output.print_inset import vietnam_outline
 from geoaid.output.print_layout import page_layout
@@ -69,7 +69,7 @@ def atlas_pages(communes: pd.DataFrame, by: str, overview: bool = True) -> list[
     return pages
 
 
-def write_atlas(frames: Frames, out: str | Path, view: str = "gaps", by: str = "province",
+def write_atlas(frames: Frames | Analysis, out: str | Path, view: str = "gaps", by: str = "province",
                 filters: Filters = Filters(), paper: str = "A4", orientation: str = "landscape",
                 dpi: int = 300, lang: str = "en", fmt: str = "png", overview: bool = True,
                 cache_dir: str | Path | None = None,
@@ -85,11 +85,12 @@ def write_atlas(frames: Frames, out: str | Path, view: str = "gaps", by: str = "
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"atlas image format must be one of {', '.join(IMAGE_FORMATS)}, got {fmt!r}")
     progress = progress or (lambda items: items)
+    analysis = analysed(frames)
     with _render_lock, matplotlib.rc_context(rc_params(layout)):
-        data = prepare(frames, view, filters, lang, allocations=allocate(frames))
+        data = prepare(analysis, view, filters, lang)
         data.scope_key = "scope_atlas"
         pages = atlas_pages(data.communes, by, overview)
-        outline = vietnam_outline(frames.communes, cache_dir)
+        outline = vietnam_outline(analysis.frames.communes, cache_dir)
         base_title, base_subtitle = default_title(data), default_subtitle(data)
         view_title = text(data.view.title, lang, donor=data.donor)
         # A unit's page names its unit; the other filters (sector, year…) follow in words.

@@ -34,11 +34,11 @@ import pandas as pd
 import pyogrio
 
 from geoaid import __version__
-from geoaid.analysis.allocation import allocate
-from geoaid.analysis.coverage import coverage, describe_gap_formula
+from geoaid.analysis.coverage import describe_gap_formula
 from geoaid.analysis.filters import Filters, active_projects
 from geoaid.output.formula_injection import csv_text, neutralise_frame
 from geoaid.analysis.frames import Frames, sample_mask
+from geoaid.analysis.memoised import Analysis, analysed
 from geoaid.analysis.priority import priority_index
 from geoaid.analysis.sectors import BY_KEY
 
@@ -86,15 +86,17 @@ SCOPE_LABELS = {"commune": "commune-targeted / tại xã", "area": "district/pro
 
 # --- the tables ---------------------------------------------------------------
 
-def table_for(frames: Frames, what: str, filters: Filters = Filters(),
-              allocations: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
-    """The rows of one export (GeoDataFrame in EPSG:4326), before formatting."""
+def table_for(frames: Frames | Analysis, what: str, filters: Filters = Filters()) -> gpd.GeoDataFrame:
+    """The rows of one export (GeoDataFrame in EPSG:4326), before formatting.
+
+    ``frames`` may be a snapshot's memoised Analysis (its results are reused).
+    """
     if what not in WHAT:
         raise ValueError(f"unknown export {what!r}; use {', '.join(WHAT)}")
-    if allocations is None:
-        allocations = allocate(frames)
+    analysis = analysed(frames)
+    frames, allocations = analysis.frames, analysis.allocations()
     if what == "gaps":
-        rows = coverage(frames, filters, allocations=allocations)
+        rows = analysis.coverage(filters)
         for column in ("sectors_present", "sectors_missing"):
             rows[column] = rows[column].map(_sector_list_labels)
         front = ["gap_rank", "commune_code", "commune_name", "district", "province", "gap_score",
@@ -234,13 +236,15 @@ def export_filename(what: str, fmt: str, sample: bool) -> str:
     return f"geoaid-{what}{'-SAMPLE' if sample else ''}-{date.today().isoformat()}.{fmt}"
 
 
-def export_table(frames: Frames, what: str, filters: Filters = Filters(), fmt: str = "csv",
-                 allocations: pd.DataFrame | None = None) -> tuple[bytes, str, str]:
+def export_table(frames: Frames | Analysis, what: str, filters: Filters = Filters(), fmt: str = "csv"
+                 ) -> tuple[bytes, str, str]:
     """One export as (bytes, MIME type, file name). Raises ValueError for a bad ``what``/``fmt``."""
     fmt = str(fmt).lower()
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
-    table = table_for(frames, what, filters, allocations)
+    analysis = analysed(frames)
+    frames = analysis.frames
+    table = table_for(analysis, what, filters)
     sample = is_sample(frames, table)
     filename = export_filename(what, fmt, sample)
     note_rows = notes(frames, what, filters, table)
@@ -292,7 +296,7 @@ def _spatial(table: gpd.GeoDataFrame, fmt: str, what: str, note_rows: list[tuple
         return path.read_bytes()
 
 
-def write_export(frames: Frames, what: str, out: str | Path, filters: Filters = Filters(),
+def write_export(frames: Frames | Analysis, what: str, out: str | Path, filters: Filters = Filters(),
                  fmt: str | None = None) -> Path:
     """Write an export to ``out`` (format from ``fmt`` or the suffix), atomically."""
     out = Path(out)

@@ -37,7 +37,7 @@ from pathlib import Path
 from cachetools import LRUCache
 
 from geoaid.analysis.filters import Filters
-from geoaid.analysis.frames import Frames
+from geoaid.analysis.memoised import Analysis
 from geoaid.output.print_layout import page_layout
 from geoaid.output.print_process import DrawingProcess, draw_map
 from geoaid.output.printmap import FORMATS, LANGS, check_dpi, resolve_view
@@ -108,10 +108,11 @@ class PrintService:
         self.renders = 0         # maps drawn (not answered from the cache)
         self.drawn_by: int | None = None   # id of the process that drew the last map
 
-    def render(self, request: PrintRequest, frames: Frames, cache_dir: str | Path | None = None) -> bytes:
+    def render(self, request: PrintRequest, frames: Analysis, cache_dir: str | Path | None = None) -> bytes:
         """The map's bytes: from the cache, from the identical drawing under way, or drawn now.
 
-        ``frames`` must be the workspace as of ``request.file_version``.
+        ``frames``: the snapshot's analysis at ``request.file_version`` and ``request.boundary_version``
+        (a Frames of that version works too).
         Raises ValueError for bad options (not cached) and PrintBusy when
         ``render_threads + max_waiting`` requests already wait for drawings
         (identical ones included: each holds a server thread).
@@ -150,7 +151,7 @@ class PrintService:
         started = self._started.get(request) or min(self._started.values(), default=now)
         return max(1, min(300, math.ceil(mean - (now - started))))
 
-    def _draw(self, request: PrintRequest, frames: Frames, cache_dir) -> bytes:
+    def _draw(self, request: PrintRequest, frames: Analysis, cache_dir) -> bytes:
         """In the drawing thread: draw (here or in the drawing process), then cache the bytes."""
         began = time.perf_counter()
         with self._lock:

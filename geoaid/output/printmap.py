@@ -33,9 +33,9 @@ from matplotlib.patches import Patch
 
 from geoaid import __version__
 from geoaid.analysis.classify import Classes, classify
-from geoaid.analysis.coverage import coverage
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames
+from geoaid.analysis.memoised import Analysis, analysed
 from geoaid.output.print_elements import (FONT, TEXT, draw_footer, draw_header, draw_legend, draw_north_arrow,
                                    draw_scale_bar, draw_watermark, fit_extent, place_labels, short_name)
 from geoaid.output.print_inset import draw_inset, vietnam_outline
@@ -129,13 +129,15 @@ def resolve_view(view: str) -> View:
     return VIEWS[key]
 
 
-def prepare(frames: Frames, view: str, filters: Filters = Filters(), lang: str = "en",
-            allocations: pd.DataFrame | None = None) -> MapData:
+def prepare(frames: Frames | Analysis, view: str, filters: Filters = Filters(), lang: str = "en") -> MapData:
     """Run the analysis behind ``view`` for ``filters`` and classify the values.
 
+    ``frames`` may be a snapshot's memoised Analysis (its results are reused).
     The donor view needs exactly one donor in ``filters.donors``; without a
     province filter it shows the provinces where that donor has funding.
     """
+    analysis = analysed(frames)
+    frames = analysis.frames
     spec = resolve_view(view)
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
@@ -145,14 +147,12 @@ def prepare(frames: Frames, view: str, filters: Filters = Filters(), lang: str =
     if spec.key == "donor":
         if len(filters.donors) != 1:
             raise ValueError("the donor view needs exactly one donor (--donor NAME)")
-        from geoaid.analysis.donors import donor_reach
-
-        reach = donor_reach(frames, filters.donors[0], filters)
+        reach = analysis.reach(filters.donors[0], filters)
         donor = reach.donor
         filters = replace(filters, donors=(donor,))
         if not filters.provinces and len(reach.by_province):
             filters = replace(filters, provinces=tuple(sorted(reach.by_province["province_code"])))
-    rows = coverage(frames, filters, allocations=allocations)
+    rows = analysis.coverage(filters)
     if rows.empty:
         raise ValueError(f"no communes match the filters ({filters.describe('en')})")
     if "district_code" not in rows.columns:
@@ -385,7 +385,7 @@ def check_dpi(dpi) -> int:
     return dpi
 
 
-def render_map(frames: Frames, view: str, filters: Filters = Filters(), paper: str = "A4",
+def render_map(frames: Frames | Analysis, view: str, filters: Filters = Filters(), paper: str = "A4",
                orientation: str = "landscape", fmt: str = "png", dpi: int = DEFAULT_DPI, lang: str = "en",
                title: str | None = None, cache_dir: str | Path | None = None) -> bytes:
     """The map of ``view`` for ``filters`` as PNG/PDF/SVG bytes. Raises ValueError on bad options.
@@ -398,14 +398,15 @@ def render_map(frames: Frames, view: str, filters: Filters = Filters(), paper: s
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     dpi = check_dpi(dpi)
     layout = page_layout(paper, orientation)
+    analysis = analysed(frames)
     with _render_lock, matplotlib.rc_context(rc_params(layout)):
-        data = prepare(frames, view, filters, lang)
-        outline = vietnam_outline(frames.communes, cache_dir)
+        data = prepare(analysis, view, filters, lang)
+        outline = vietnam_outline(analysis.frames.communes, cache_dir)
         fig = draw(data, layout, title=title, outline=outline)
         return figure_bytes(fig, fmt, dpi, layout, title or default_title(data))
 
 
-def save_map(frames: Frames, view: str, out: str | Path, filters: Filters = Filters(), **options) -> Path:
+def save_map(frames: Frames | Analysis, view: str, out: str | Path, filters: Filters = Filters(), **options) -> Path:
     """Write the map to ``out``; the format follows the file's suffix (.png, .pdf, .svg)."""
     out = Path(out)
     fmt = out.suffix.lower().lstrip(".")
