@@ -364,8 +364,7 @@ def test_a_2025_request_builds_its_frames_from_one_version(writable_workspace, t
     app = create_app(writable_workspace.path)
     with app.test_request_context("/api/v1/gaps?version=2025"):
         pinned = data.legacy_frames()                                   # pinned, 2025 frames not built
-        prepared, report = prepare(a, writable_workspace)
-        projects.commit(writable_workspace, prepared, report)
+        import_in_process(writable_workspace, a)
         assert "CC-A1" in set(load_frames(writable_workspace).projects["project_id"])
         built = data.frames()                                           # built after the swap
         assert built.version == "2025"

@@ -21,7 +21,7 @@ from geoaid.imports import uploads
 from geoaid.text.redact import hide_server_paths
 from geoaid.store.workspace import Workspace, WorkspaceError
 from tests.accounts import signed_in, token
-from tests.routes import rule_url, sample_url
+from tests.routes import sample_url
 from web import create_app
 
 PROJECTS = ("project_id,title,donor,sector,budget,currency,start_date,end_date,status,locations\n"

@@ -15,10 +15,10 @@ from geoaid.output.exports import export_table
 from geoaid.output.print_service import PrintRequest
 from geoaid.output.printmap import FORMATS as IMAGE_FORMATS
 from geoaid.output.simplify import TOLERANCE
+from geoaid.reform.versions import describe_version
 from web import data
 from web.context import workspace
 from web.api import VIEWS
-from web.context import workspace
 from web.errors import BadParameter
 from web.i18n import current_language
 from web.maps import map_frame

@@ -97,10 +97,10 @@ class Filters:
 
         provinces = tuple(dict.fromkeys(_province(v, province_names) for v in values("province")))
         sectors = []
-        for text in values("sector"):
-            key = resolve_sector(text)
+        for given in values("sector"):
+            key = resolve_sector(given)
             if key is None:
-                raise ValueError(f"unknown sector {text!r}; use one of {', '.join(BY_KEY)}")
+                raise ValueError(f"unknown sector {given!r}; use one of {', '.join(BY_KEY)}")
             sectors.append(key)
         zones = tuple(values("zone"))
         for zone in zones:
