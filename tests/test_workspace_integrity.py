@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -18,7 +19,7 @@ from geoaid.store import integrity
 from geoaid.store import schema
 from geoaid.store import temp_copies
 from geoaid.store.workspace import Workspace, WorkspaceNotWritten
-from tests.processes import (ROOT, assert_one_error_line, environment, require_modes_apply,
+from tests.processes import (ROOT, assert_one_error_line, environment, geoaid_command, require_modes_apply,
                              run_geoaid, without_override)
 
 SETTING = ("settings", "set", "area_allocation_rule", '"area"')
@@ -230,3 +231,24 @@ def test_a_reader_that_stops_reading_gets_no_traceback(demo_workspace_path):
     process.stdout.close()                     # like `geoaid info | head -0`
     err = process.stderr.read()
     assert process.wait(timeout=120) == 1 and err == ""
+
+
+MOUNT_READ_ONLY = 'mount -t tmpfs tmpfs "$1" && cp "$2" "$1/ws.gpkg" && mount -o remount,ro "$1" && shift 2 && exec "$@"'
+
+
+def test_a_read_only_file_system_is_refused_before_anything_is_copied(demo_workspace_path, tmp_path):
+    """A workspace on a file system mounted read-only: a tmpfs in a private mount namespace
+    (as root, or through a user namespace), so nothing outside the test sees the mount."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.fail("util-linux's unshare is needed to mount a read-only file system for this test")
+    mount_point = tmp_path / "read-only"
+    mount_point.mkdir()
+    namespaces = ["--mount"] if os.geteuid() == 0 else ["--user", "--map-root-user", "--mount"]
+    workspace = mount_point / "ws.gpkg"
+    command = [unshare, *namespaces, "sh", "-c", MOUNT_READ_ONLY, "sh", str(mount_point),
+               str(demo_workspace_path), *geoaid_command(*SETTING, "--workspace", workspace)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=environment())
+    assert "mount" not in result.stderr.split(":")[0], result.stderr     # the mount itself worked
+    assert_one_error_line(result, "file system is mounted read-only")
+    assert list(mount_point.iterdir()) == []                              # the mount was private
