@@ -157,8 +157,13 @@ class PrintService:
         with self._lock:
             self._started[request] = began
         try:
-            draw = self.process.draw if self.process is not None else draw_map
-            pid, body = draw(request, frames, cache_dir)
+            if self.process is not None:
+                # The drawing process is sent plain frames: the memoised analysis holds locks,
+                # which do not cross processes, and its figures are quick to redo there.
+                plain = frames.frames if isinstance(frames, Analysis) else frames
+                pid, body = self.process.draw(request, plain, cache_dir)
+            else:
+                pid, body = draw_map(request, frames, cache_dir)
             with self._lock:
                 self._forget_other_versions(request)
                 try:
