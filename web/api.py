@@ -244,21 +244,17 @@ def donor_json(donor: str):
 
 
 def donor_geojson(donor: str):
-    reach = reach_or_404(donor)          # an unknown donor is a 404 before anything is cached
+    filters = data.filters_from_request()
+    reach = data.reach(donor, filters)   # an unknown donor is a 404 before anything is cached
     detail = _detail()
-    return cached_json(lambda: _donor_collection(reach, detail), "application/geo+json")
+    return cached_json(lambda: _donor_collection(reach, reach.map_filters(filters), detail),
+                       "application/geo+json")
 
 
-def _donor_collection(reach, detail: str) -> dict:
-    per_commune = reach.by_commune.groupby("commune_code", as_index=False)[["funding_vnd", "funding_usd"]].sum()
-    communes = data.frames().communes
-    rows = pd.DataFrame({"commune_code": communes["code"], "commune_name": communes["name"],
-                         "district": communes["district_name"], "province": communes["province_name"],
-                         "province_code": communes["province_code"]})
-    provinces = set(reach.by_province["province_code"])
-    rows = rows[rows["province_code"].isin(provinces)].merge(per_commune, on="commune_code", how="left")
-    rows[["funding_vnd", "funding_usd"]] = rows[["funding_vnd", "funding_usd"]].fillna(0)
+def _donor_collection(reach, filters, detail: str) -> dict:
+    """The donor view, as the print map draws it (geoaid.analysis.views, DonorReach.map_filters)."""
     view = VIEWS["donor"]
+    rows = pd.DataFrame(data.coverage_rows(filters).drop(columns="geometry"))
     classes = view.classify(rows[view.column])
     rows["fill"] = classes.colour_of()
     return feature_collection(

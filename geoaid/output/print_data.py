@@ -8,7 +8,7 @@ draws many pages from the result (geoaid.output.print_sheet).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -78,10 +78,7 @@ def prepare(frames: Frames, view: str, filters: Filters = Filters(), lang: str =
         if len(filters.donors) != 1:
             raise ValueError("the donor view needs exactly one donor (--donor NAME)")
         reach = donor_reach(frames, filters.donors[0], filters)
-        donor = reach.donor
-        filters = replace(filters, donors=(donor,))
-        if not filters.provinces and len(reach.by_province):
-            filters = replace(filters, provinces=tuple(sorted(reach.by_province["province_code"])))
+        donor, filters = reach.donor, reach.map_filters(filters)
     rows = coverage(frames, filters, allocations=allocations)
     if rows.empty:
         raise ValueError(f"no communes match the filters ({filters.describe('en')})")
