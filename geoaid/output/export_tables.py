@@ -23,7 +23,11 @@ SCOPE_LABELS = {"commune": "commune-targeted / tại xã", "area": "district/pro
 
 def table_for(frames: Frames, what: str, filters: Filters = Filters(),
               allocations: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
-    """The rows of one export (GeoDataFrame in EPSG:4326), before formatting."""
+    """The rows of one export (GeoDataFrame in EPSG:4326), before formatting.
+
+    >>> table_for(frames, "gaps", Filters(provinces=("95",)))["gap_rank"].iloc[0]  # doctest: +SKIP
+    1
+    """
     if what not in WHAT:
         raise ValueError(f"unknown export {what!r}; use {', '.join(WHAT)}")
     if allocations is None:

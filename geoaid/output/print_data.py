@@ -67,6 +67,10 @@ def prepare(frames: Frames, view: str, filters: Filters = Filters(), lang: str =
 
     The donor view needs exactly one donor in ``filters.donors``; without a
     province filter it shows the provinces where that donor has funding.
+
+    >>> data = prepare(frames, "gap", Filters(provinces=("95",)))  # doctest: +SKIP
+    >>> data.view.key, len(data.communes), data.classes.breaks[-1]  # doctest: +SKIP
+    ('gap', 64, 48.2)
     """
     spec = resolve_view(view)
     if lang not in LANGS:

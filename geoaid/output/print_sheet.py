@@ -30,7 +30,10 @@ NATIONAL_CONTEXT_M = 400_000  # maps wider than this show the national outline a
 
 def draw(data: MapData, layout: Layout, subset: pd.Series | None = None, title: str | None = None,
          subtitle: str | None = None, outline: gpd.GeoSeries | None = None) -> Figure:
-    """One sheet for all communes of ``data`` or the ``subset`` (boolean mask) of them."""
+    """One sheet for all communes of ``data`` or the ``subset`` (boolean mask) of them.
+
+    >>> fig = draw(prepare(frames, "priority"), page_layout("A3", "portrait"))  # doctest: +SKIP
+    """
     words = WORDS[data.lang]
     fig = Figure(figsize=layout.figsize, facecolor="white")
     shown = data.communes if subset is None else data.communes[subset.to_numpy()]

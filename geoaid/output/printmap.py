@@ -69,6 +69,10 @@ def render_map(frames: Frames, view: str, filters: Filters = Filters(), paper: s
 
     ``cache_dir`` (the workspace's folder) keeps the national outline for the
     inset between runs; without it the outline is cached in memory only.
+
+    >>> png = render_map(frames, "gap", Filters(provinces=("96",)), dpi=150)  # doctest: +SKIP
+    >>> png[:4]  # doctest: +SKIP
+    b'\x89PNG'
     """
     fmt, dpi = check_image_format(fmt), check_dpi(dpi)
     layout = page_layout(paper, orientation)
