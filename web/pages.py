@@ -16,6 +16,7 @@ from geoaid.output.exports import export_table
 from geoaid.output.limits import IMAGE_FORMATS, SERVED_DEFAULT_DPI
 from geoaid.output.print_service import PrintRequest
 from geoaid.output.simplify import TOLERANCE
+from geoaid.reform.versions import describe_version
 from web import data
 from web.api import view_from_request
 from web.context import workspace

@@ -12,14 +12,11 @@ from argparse import RawDescriptionHelpFormatter
 
 import pandas as pd
 
-from geoaid.analysis.coverage import describe_gap_formula, gap_ranking
-from geoaid.analysis.donors import donor_reach, list_donors
+from geoaid.analysis.coverage import describe_gap_formula
 from geoaid.analysis.filters import filters_for
-from geoaid.analysis.frames import load_frames
-from geoaid.analysis.overlaps import find_overlaps
 from geoaid.snapshot import Snapshot
 from geoaid.cli import add_workspace_option, workspace_from
-from geoaid.cli.reform import add_version_option, apply_version
+from geoaid.cli.reform import add_version_option
 from geoaid.output.formula_injection import csv_text
 from geoaid.output.json_records import dumps, records
 from geoaid.reform.versions import describe_version
