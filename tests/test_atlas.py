@@ -14,7 +14,7 @@ from geoaid.cli import main
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
 from geoaid.output.print_elements import short_name
-from geoaid.output.printmap import prepare
+from geoaid.output.print_data import prepare
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +53,10 @@ def test_folder_atlas_by_district_writes_one_image_per_district(frames, tmp_path
                           filters=Filters(provinces=("95",)), dpi=50, orientation="portrait")
     districts = frames.communes.loc[frames.communes["province_code"] == "95"].drop_duplicates("district_code")
     assert len(written) == len(districts) + 1
-    assert written[0].name == "geoaid-gaps-00-overview.png"
+    assert written[0].name == "geoaid-gap-00-overview.png"
     names = {p.name for p in written}
     for row in districts.itertuples():
-        assert f"geoaid-gaps-{row.district_code}-{slugify(short_name(row.district_name))}.png" in names
+        assert f"geoaid-gap-{row.district_code}-{slugify(short_name(row.district_name))}.png" in names
     for path in written:
         image = Image.open(path)
         assert image.size == (int(210 / 25.4 * 50), int(297 / 25.4 * 50))

@@ -10,11 +10,12 @@ import pytest
 
 from geoaid.analysis.filters import ZONES, Filters
 from geoaid.analysis.sectors import SECTORS, resolve_sector
-from geoaid.output import print_inset, printmap
+from geoaid.analysis.views import VIEWS, WEB_MAP_VIEWS
+from geoaid.output import print_inset, print_words
 from geoaid.reform.carry import RULES, describe_rule
 from geoaid.text import catalog
 from geoaid.text.catalog import LOCALE_DIR, Catalogs
-from web import api, i18n
+from web import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 # A key passed as a literal: t("key") in templates and web code, text("key", …) in the core.
@@ -29,9 +30,9 @@ def _literal_keys() -> set[str]:
 def _computed_keys() -> set[str]:
     """Keys the code builds from data (views, units, zones, rules, inset labels, web map labels)."""
     keys = set(i18n.MAP_LABELS.values())
-    for view in printmap.VIEWS.values():
-        keys |= {view.title, view.legend, view.zero, view.unit} - {""}
-    keys |= {f"unit.{unit}" for _column, _palette, unit in api.VIEWS.values()}
+    for view in VIEWS.values():
+        keys |= {f"view.{view.key}.{part}" for part in ("title", "legend", "zero")}
+        keys |= {f"unit.{view.unit}"} if view.unit else set()
     keys |= {f"filters.zone.{zone}" for zone in ZONES} | {f"reform.rule.{rule}" for rule in RULES}
     keys |= {key for key, _lon, _lat in print_inset.ARCHIPELAGOS}
     keys |= {f"sector.{sector.key}" for sector in SECTORS} | {"language_name"}
@@ -42,7 +43,7 @@ def _template_computed_keys() -> set[str]:
     """Keys templates join from a prefix and a value (``t("view_" ~ v)``), for every value they can take."""
     from geoaid.store.accounts import ROLES
 
-    return ({f"view_{v}" for v in api.VIEWS} | {f"legend_{v}" for v in api.VIEWS} | {f"zone_{z}" for z in ZONES}
+    return ({f"view_{v}" for v in WEB_MAP_VIEWS} | {f"legend_{v}" for v in WEB_MAP_VIEWS} | {f"zone_{z}" for z in ZONES}
             | {"version_2019", "version_2025"} | {f"role_{r}" for r in ROLES}
             | {f"severity_{s}" for s in ("error", "warning")} | {f"scope_{s}" for s in ("commune", "area")}
             | {f"kind_{k}" for k in ("projects", "classifications", "boundaries")}
@@ -80,7 +81,7 @@ def test_every_word_in_the_catalog_is_used():
 
     literal = _literal_keys()
     used = literal | _computed_keys() | _template_computed_keys() | set(DEFAULTS)   # settings: their form labels
-    used |= {f"print.{key}" for key in catalog.section("vi", "print.")}             # printmap.WORDS
+    used |= {f"print.{key}" for key in catalog.section("vi", "print.")}             # print_words.WORDS
     used |= {"reform.version.imported", "reform.version.derived"}                   # one or the other
     used |= _importer_form_keys()                                                 # upload forms
     assert set(catalog.CATALOGS.messages("vi")) - used == set()
@@ -96,7 +97,7 @@ def test_every_language_has_the_same_keys():
 def test_the_texts_users_saw_are_kept():
     assert catalog.text("app_title", "vi") == "geoaid – Bản đồ viện trợ"
     assert catalog.text("print.sample", "en") == "SAMPLE DATA – NOT OFFICIAL"
-    assert printmap.WORDS["vi"]["watermark"] == "DỮ LIỆU MẪU"
+    assert print_words.WORDS["vi"]["watermark"] == "DỮ LIỆU MẪU"
     assert Filters(year=2024, zones=("ethnic_minority", "coastal")).describe("vi") == \
         "Năm 2024; vùng dân tộc thiểu số hoặc vùng ven biển và hải đảo"
     assert Filters(donors=("A",)).describe("en") == "Donor: A"

@@ -3,7 +3,7 @@
 Real demo communes; maps at low dpi so the file stays quick. Most tests draw
 in the test process (no drawing process: the queue and the cache are the
 same), so that a drawing can be held "in progress" by holding the print
-lock (geoaid.output.printmap._render_lock) that every drawing takes: the drawing
+lock (geoaid.output.printmap.render_lock) that every drawing takes: the drawing
 thread really waits, as it would behind a long A3 map. The last tests check
 the separate drawing process the server uses.
 """
@@ -39,7 +39,7 @@ def frames(demo_workspace):
 
 @pytest.fixture(scope="module")
 def base(demo_workspace):
-    return PrintRequest(str(demo_workspace.path), demo_workspace.version(), "2019", "gaps",
+    return PrintRequest(str(demo_workspace.path), demo_workspace.version(), "2019", "gap",
                         Filters(provinces=("95",)), fmt="png", paper="A4", dpi=60, lang="en")
 
 
@@ -65,7 +65,7 @@ def test_a_map_asked_again_is_served_from_memory(frames, base, tmp_path):
     service = PrintService()
     first = service.render(base, frames, tmp_path)
     began = time.perf_counter()
-    again = service.render(replace(base, view="gap").normalised(), frames, tmp_path)  # same map, other spelling
+    again = service.render(replace(base, view="gaps").normalised(), frames, tmp_path)  # same map, other spelling
     assert again == first and first[:8] == b"\x89PNG\r\n\x1a\n"
     assert service.renders == 1 and time.perf_counter() - began < 0.05
     assert service.cached_bytes() == len(first)
@@ -91,7 +91,7 @@ def test_every_option_that_changes_the_map_is_its_own_entry(frames, base, tmp_pa
 def test_identical_requests_at_once_are_drawn_once(frames, base, tmp_path):
     service = PrintService(max_waiting=7)
     results: list = []
-    with printmap._render_lock:  # the first drawing waits here until all requests have arrived
+    with printmap.render_lock:  # the first drawing waits here until all requests have arrived
         threads = [in_thread(lambda: service.render(base, frames, tmp_path), results) for _ in range(8)]
         wait_until(lambda: service.in_progress() == (1, 8))
     for thread in threads:
@@ -104,7 +104,7 @@ def test_a_full_queue_answers_busy_at_once_and_frees_when_drawn(frames, base, tm
     service = PrintService(render_threads=1, max_waiting=1)
     maps = [replace(base, dpi=60 + i) for i in range(3)]
     results: list = []
-    with printmap._render_lock:
+    with printmap.render_lock:
         drawing = in_thread(lambda: service.render(maps[0], frames, tmp_path), results)
         queued = in_thread(lambda: service.render(maps[1], frames, tmp_path), results)
         wait_until(lambda: service.in_progress() == (2, 2))
@@ -165,7 +165,7 @@ def test_web_map_download_is_cached_and_a_busy_server_says_when_to_retry(demo_wo
     assert client.get(MAP).data == first.data and time.perf_counter() - began < 1.0
     assert service.renders == 1
     results: list = []
-    with printmap._render_lock:
+    with printmap.render_lock:
         drawing = in_thread(lambda: app.test_client().get(MAP.replace("province=95", "province=96")), results)
         wait_until(lambda: service.in_progress() == (1, 1))
         busy = client.get(MAP.replace("view=gap", "view=priority"))

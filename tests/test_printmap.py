@@ -24,8 +24,10 @@ from geoaid.analysis.donors import donor_reach, list_donors
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
 from geoaid.output.print_elements import ground_scale, nice_length, north_angle, short_name
-from geoaid.output.print_layout import PAPERS, page_layout
-from geoaid.output.printmap import MAP_CRS, prepare, render_map
+from geoaid.output.limits import PAPERS
+from geoaid.output.print_layout import page_layout
+from geoaid.output.print_data import MAP_CRS, prepare
+from geoaid.output.printmap import render_map
 from geoaid.store.workspace import Workspace
 
 SVG = "{http://www.w3.org/2000/svg}text"

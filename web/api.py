@@ -10,46 +10,41 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 
 import pandas as pd
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from geoaid.analysis.classify import classify
-from geoaid.text.catalog import LANGUAGES, text
+from geoaid.analysis.views import DEFAULT_VIEW, VIEWS, WEB_MAP_VIEWS, View, resolve_view
+from geoaid.output.json_records import dumps, records
+from geoaid.text.catalog import LANGUAGES
 from web import data
+from web.errors import BadParameter
 from web.openapi import DETAIL, FILTERS, LANG, VERSION, VIEW, Operation, documented, spec
 
 bp = Blueprint("api", __name__)
 
 # Colour-blind-safe qualitative palette (ColorBrewer "Dark2") for the plain province view.
 PROVINCE_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
-VIEWS = {  # view → (column, palette, unit)
-    "gap": ("gap_score", "YlOrRd", "points"),
-    "priority": ("priority_score", "Purples", "points"),
-    "coverage": ("funding_usd", "YlGnBu", "USD"),
-}
 
 
-def legend_unit(unit: str) -> str:
-    """A legend unit in ``?lang=`` (a catalog language, default en). Only the query string counts,
-    not cookies or headers, so a cached response always matches its URL."""
+def legend(view: View, classes) -> list[dict]:
+    """The view's legend in ``?lang=`` (a catalog language, default en). Only the query string counts,
+    not cookies or headers, so a cached response always matches its URL. Zero is labelled "0"
+    on the web map, whose popups say what a commune's zero means."""
     lang = request.args.get("lang")
-    return text(f"unit.{unit}", lang if lang in LANGUAGES else "en")
+    return view.legend(classes, lang if lang in LANGUAGES else "en", zero_label="0")
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
-    """JSON-safe records: NaN → null, numpy scalars → Python."""
-    clean = frame.astype(object).where(frame.notna(), None)
-    return json.loads(json.dumps(clean.to_dict("records"), ensure_ascii=False, default=_plain))
-
-
-def _plain(value):
-    return value.item() if hasattr(value, "item") else str(value)
+def view_from_request() -> View:
+    """``?view=`` (default gap; bookmarked spellings such as "gaps" too), a web map view; a 400 otherwise."""
+    try:
+        return resolve_view(request.args.get("view", DEFAULT_VIEW), WEB_MAP_VIEWS)
+    except ValueError as exc:
+        raise BadParameter(str(exc)) from None
 
 
 def _encode(payload) -> tuple[bytes, bytes, str]:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_plain).encode()
+    body = dumps(payload).encode()
     return body, gzip.compress(body, 6), hashlib.sha256(body).hexdigest()[:32]
 
 
@@ -155,7 +150,7 @@ def gaps_json():
 def gaps_geojson():
     """Communes with priority, coverage and gap, coloured for the chosen view."""
     filters = data.filters_from_request()
-    view = data.view_from_request(VIEWS)
+    view = view_from_request()
     detail = _detail()
     data.light_geometry(detail)  # validates detail before anything is cached
     return cached_json(lambda: _gaps_collection(filters, view, detail), "application/geo+json")
@@ -168,15 +163,13 @@ def gaps_geojson():
 NATIONAL_PROPERTIES = ["name", "k", "ethnic_minority", "coastal"]
 
 
-def _gaps_collection(filters, view: str, detail: str) -> dict:
+def _gaps_collection(filters, view: View, detail: str) -> dict:
     frames = data.frames()
     rows = pd.DataFrame(data.coverage_rows(filters).drop(columns="geometry"))
-    column, palette, unit = VIEWS[view]
-    classes = classify(rows[column], palette=palette)
+    classes = view.classify(rows[view.column])
     rows["fill"] = classes.colour_of()
-    legend = classes.legend(legend_unit(unit), decimals=0 if view == "coverage" else 1)
-    extra = {"legend": legend, "view": view, "sample": frames.is_sample, "filters": filters.to_query(),
-             "geometry_detail": detail}
+    extra = {"legend": legend(view, classes), "view": view.key, "sample": frames.is_sample,
+             "filters": filters.to_query(), "geometry_detail": detail}
     if detail == "national":
         rows["k"] = [0 if i < 0 else int(i) + 1 for i in classes.index]   # legend[0] is "none"
         collection = feature_collection(rows.rename(columns={"commune_name": "name"}), NATIONAL_PROPERTIES,
@@ -265,25 +258,22 @@ def donor_json(donor: str):
 
 
 def donor_geojson(donor: str):
-    reach = reach_or_404(donor)          # an unknown donor is a 404 before anything is cached
+    filters = data.filters_from_request()
+    reach = data.reach(donor, filters)   # an unknown donor is a 404 before anything is cached
     detail = _detail()
-    return cached_json(lambda: _donor_collection(reach, detail), "application/geo+json")
+    return cached_json(lambda: _donor_collection(reach, reach.map_filters(filters), detail),
+                       "application/geo+json")
 
 
-def _donor_collection(reach, detail: str) -> dict:
-    per_commune = reach.by_commune.groupby("commune_code", as_index=False)[["funding_vnd", "funding_usd"]].sum()
-    communes = data.frames().communes
-    rows = pd.DataFrame({"commune_code": communes["code"], "commune_name": communes["name"],
-                         "district": communes["district_name"], "province": communes["province_name"],
-                         "province_code": communes["province_code"]})
-    provinces = set(reach.by_province["province_code"])
-    rows = rows[rows["province_code"].isin(provinces)].merge(per_commune, on="commune_code", how="left")
-    rows[["funding_vnd", "funding_usd"]] = rows[["funding_vnd", "funding_usd"]].fillna(0)
-    classes = classify(rows["funding_usd"], palette="YlGnBu")
+def _donor_collection(reach, filters, detail: str) -> dict:
+    """The donor view, as the print map draws it (geoaid.analysis.views, DonorReach.map_filters)."""
+    view = VIEWS["donor"]
+    rows = pd.DataFrame(data.coverage_rows(filters).drop(columns="geometry"))
+    classes = view.classify(rows[view.column])
     rows["fill"] = classes.colour_of()
     return feature_collection(
-        rows, ["commune_code", "commune_name", "district", "province", "funding_usd", "fill"], detail,
-        legend=classes.legend(legend_unit("USD"), decimals=0), sample=reach.sample, donor=reach.donor)
+        rows, ["commune_code", "commune_name", "district", "province", view.column, "fill"], detail,
+        legend=legend(view, classes), sample=reach.sample, donor=reach.donor)
 
 
 @bp.route("/openapi.json")

@@ -17,10 +17,11 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from geoaid.store import schema
 from geoaid.imports import registry, uploads
 from geoaid.imports.base import Importer, Option, OptionError, option_values
-from geoaid.store.accounts import ROLES, AccountError
+from geoaid.store.accounts import (ROLES, AccountError, add_account, change_password, change_role,
+                                   remove_account)
 from geoaid.imports.classifications import KNOWN_SCHEMES
 from geoaid.imports.safezip import Limits
-from geoaid.store.settings import DEFAULTS, validate
+from geoaid.store.settings import DEFAULTS, change_setting
 from geoaid.text.values import parse_number
 from web.context import workspace
 from web.auth import accounts, current_user, require, user_name
@@ -180,10 +181,7 @@ def settings():
         try:
             if key not in DEFAULTS:
                 raise ValueError(t("bad_option"))
-            value = validate(key, _setting_from_form(key, current[key]))
-            with workspace().transaction() as tx:
-                tx.set_settings(**{key: value})
-                tx.audit(user_name(), "settings set", None, {key: value})
+            change_setting(workspace(), user_name(), key, _setting_from_form(key, current[key]))
             return redirect(url_for("manage.settings"))
         except ValueError as exc:
             error, status = f"{key}: {exc}", 400
@@ -205,25 +203,20 @@ def users():
     error, status = None, 200
     if request.method == "POST":
         action, name = request.form.get("action", ""), request.form.get("name", "")
-        store = accounts()
+        form, by = request.form, user_name()
         try:
             if action == "add":
-                account = store.add(name, request.form.get("password", ""), request.form.get("role", ""))
-                details = {"name": account.name, "role": account.role}
+                add_account(workspace(), by, name, form.get("password", ""), form.get("role", ""))
             elif action == "role":
-                account = store.set_role(name, request.form.get("role", ""))
-                details = {"name": account.name, "role": account.role}
+                change_role(workspace(), by, name, form.get("role", ""))
             elif action == "password":
-                store.set_password(name, request.form.get("password", ""))
-                details = {"name": name}
+                change_password(workspace(), by, name, form.get("password", ""))
             elif action == "remove":
                 if name == current_user.name:
                     raise AccountError(t("cannot_remove_self"))
-                store.remove(name)
-                details = {"name": name}
+                remove_account(workspace(), by, name)
             else:
                 raise AccountError(t("bad_option"))
-            workspace().record(user_name(), f"user {action}", details)
             return redirect(url_for("manage.users"))
         except AccountError as exc:
             error, status = str(exc), 400

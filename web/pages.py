@@ -11,14 +11,15 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from geoaid.analysis.sectors import SECTORS
+from geoaid.analysis.views import DEFAULT_VIEW, WEB_MAP_VIEWS
 from geoaid.output.exports import export_table
+from geoaid.output.limits import IMAGE_FORMATS, SERVED_DEFAULT_DPI
 from geoaid.output.print_service import PrintRequest
-from geoaid.output.printmap import FORMATS as IMAGE_FORMATS
 from geoaid.output.simplify import TOLERANCE
 from geoaid.reform.versions import describe_version
 from web import data
+from web.api import view_from_request
 from web.context import workspace
-from web.api import VIEWS
 from web.errors import BadParameter
 from web.i18n import current_language
 from web.maps import map_frame
@@ -58,10 +59,10 @@ def _bounds(filters):
 @bp.route("/")
 def home():
     filters = data.filters_from_request()
-    view = data.view_from_request(VIEWS)
+    view = view_from_request().key
     query = _query(filters)
     return render_template(
-        "gap_map.html", frame=map_frame(_bounds(filters)), view=view, views=list(VIEWS),
+        "gap_map.html", frame=map_frame(_bounds(filters)), view=view, views=list(WEB_MAP_VIEWS),
         data_url=url_for("api.gaps_geojson", view=view, **query, **_detail_query(), lang=_lang()),
         projects_url=url_for("api.projects_geojson", **query),
         export_urls={fmt: url_for("pages.export", what="gaps", fmt=fmt, **query) for fmt in ("csv", "xlsx")},
@@ -142,7 +143,7 @@ def commune(code: str):
     version = data.boundary_version()
     return render_template("commune.html", commune=row, neighbours=near_rows.to_dict("records"),
                            projects=projects.to_dict("records"), frame=map_frame(around.total_bounds),
-                           data_url=url_for("api.gaps_geojson", view="gap",
+                           data_url=url_for("api.gaps_geojson", view=DEFAULT_VIEW,
                                             province=shape["province_code"].iloc[0],
                                             **({"version": version} if version != "2019" else {}),
                                             lang=_lang()),
@@ -169,21 +170,19 @@ def map_image(fmt: str):
     if fmt not in IMAGE_FORMATS:
         raise BadParameter(f"image format must be one of {', '.join(IMAGE_FORMATS)}")
     filters = data.filters_from_request()
-    view = request.args.get("view", "gap")
-    dpi = request.args.get("dpi", "200")
-    if not dpi.isdigit() or not 72 <= int(dpi) <= 300:
-        raise BadParameter("dpi must be a whole number from 72 to 300")
     try:
-        job = PrintRequest(str(workspace().path), data.file_version(), data.boundary_version(), view, filters,
-                           fmt=fmt, paper=request.args.get("paper", "A4"),
-                           orientation=request.args.get("orientation", "landscape"), dpi=int(dpi),
+        job = PrintRequest(str(workspace().path), data.file_version(), data.boundary_version(),
+                           request.args.get("view", DEFAULT_VIEW), filters, fmt=fmt,
+                           paper=request.args.get("paper", "A4"),
+                           orientation=request.args.get("orientation", "landscape"),
+                           dpi=request.args.get("dpi", SERVED_DEFAULT_DPI),
                            lang=request.args.get("lang_map") or _lang()).normalised()
         body = current_app.extensions["geoaid_print"].render(job, data.analysis(),
                                                               cache_dir=workspace().path.parent)
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
     return Response(body, mimetype=IMAGE_FORMATS[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="geoaid-{view}.{fmt}"'})
+                    headers={"Content-Disposition": f'attachment; filename="geoaid-{job.view}.{fmt}"'})
 
 
 def _lang() -> str:

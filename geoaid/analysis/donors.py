@@ -17,7 +17,7 @@ average"). A row ``any`` counts communes marked by at least one scheme.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -46,6 +46,18 @@ class DonorReach:
     projects: pd.DataFrame          # the donor's projects in the filters, with allocated_vnd
     sample: bool                    # any sample data involved
     allocation_rule: str = "even"
+
+    def map_filters(self, filters: Filters) -> Filters:
+        """The filters of this donor's map (the donor view): its projects only, in the provinces
+        where it funds unless provinces are chosen. The web map and the print map both draw this.
+
+        >>> reach.map_filters(Filters(year=2024)).provinces  # doctest: +SKIP
+        ('95', '96')
+        """
+        filters = replace(filters, donors=(self.donor,))
+        if not filters.provinces and len(self.by_province):
+            filters = replace(filters, provinces=tuple(sorted(self.by_province["province_code"])))
+        return filters
 
 
 def resolve_donor_name(frames: Frames, name: str) -> str:

@@ -93,6 +93,12 @@ class Analysis:
     def __init__(self, frames: Frames, max_results: int = DEFAULT_MAX_RESULTS):
         self.frames = frames
         self.memo = Memo(max_results)
+        self._max_results = max_results
+
+    def __reduce__(self):
+        """Pickled as its frames only (a print map sent to the drawing process, geoaid.output.print_process):
+        the memo holds locks and results the other process recomputes as it needs them."""
+        return Analysis, (self.frames, self._max_results)
 
     def remember(self, key, build: Callable[[], Any]):
         """Any value derived from these frames (a response body, map geometry), built once per key."""

@@ -7,8 +7,6 @@ formula and a SAMPLE line when sample data is involved), CSV or JSON.
 
 from __future__ import annotations
 
-import json
-import math
 import sys
 from argparse import RawDescriptionHelpFormatter
 
@@ -20,11 +18,9 @@ from geoaid.snapshot import Snapshot
 from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.cli.reform import add_version_option
 from geoaid.output.formula_injection import csv_text
+from geoaid.output.json_records import dumps, records
 from geoaid.reform.versions import describe_version
 
-# Keys every `geoaid gaps --format json` commune object carries (issue 4, item 6).
-GAP_JSON_KEYS = ["commune_code", "commune_name", "district", "province", "priority_score", "classes",
-                 "project_count", "donor_count", "funding_usd", "sectors_missing", "gap_rank"]
 GAP_TABLE_COLUMNS = ["gap_rank", "commune_code", "commune_name", "district", "priority_score",
                      "project_count", "donor_count", "funding_usd", "area_funding_vnd", "gap_score", "classes"]
 DONOR_PROJECT_COLUMNS = ["project_id", "title", "sector", "budget_vnd", "allocated_vnd", "communes", "start_date",
@@ -164,28 +160,8 @@ def _notes(frames, filters) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
-    """JSON-ready rows: numpy scalars as Python values, NaN as null."""
-    out = []
-    for row in frame.to_dict("records"):
-        out.append({k: _plain(v) for k, v in row.items()})
-    return out
-
-
-def _plain(value):
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    return value
-
-
 def _json(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return dumps(data, indent=1) + "\n"
 
 
 def _table(frame: pd.DataFrame, columns: list[str]) -> str:

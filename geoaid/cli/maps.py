@@ -8,14 +8,15 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from geoaid.analysis.views import DEFAULT_VIEW, LANGS, view_choices
 from geoaid.cli import add_workspace_option
 from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option, load
 from geoaid.cli.reform import add_version_option
-from geoaid.output.printmap import VIEWS, save_map
-from geoaid.text.catalog import LANGUAGES
+from geoaid.output.limits import DEFAULT_DPI, DPI_MAX, DPI_MIN, IMAGE_FORMATS, ORIENTATIONS, PAPERS
+from geoaid.output.printmap import save_map
 
 VIEW_HELP = """views:
-  gaps      gap score: priority not yet covered by aid (default)
+  gap       gap score: priority not yet covered by aid (default; "gaps" also works)
   priority  priority score from the classification schemes (0-100)
   coverage  allocated funding per commune (USD)
   projects  number of projects per commune
@@ -26,13 +27,13 @@ VIEW_HELP = """views:
 
 def _layout_options(parser, dpi_help: str) -> None:
     group = parser.add_argument_group("map")
-    group.add_argument("--view", default="gaps", type=str.lower, choices=[*VIEWS, "gap"],
-                       help="what the colours show (default gaps; see below)")
-    group.add_argument("--paper", default="A4", type=str.upper, choices=["A4", "A3"], help="paper size (default A4)")
-    group.add_argument("--orientation", default="landscape", choices=["portrait", "landscape"],
-                       help="default landscape")
-    group.add_argument("--dpi", type=int, default=300, help=dpi_help)
-    group.add_argument("--lang", choices=sorted(LANGUAGES), default="en",
+    group.add_argument("--view", default=DEFAULT_VIEW, type=str.lower, choices=view_choices(),
+                       help=f"what the colours show (default {DEFAULT_VIEW}; see below)")
+    group.add_argument("--paper", default="A4", type=str.upper, choices=list(PAPERS),
+                       help="paper size (default A4)")
+    group.add_argument("--orientation", default="landscape", choices=ORIENTATIONS, help="default landscape")
+    group.add_argument("--dpi", type=int, default=DEFAULT_DPI, help=dpi_help)
+    group.add_argument("--lang", choices=sorted(LANGS), default="en",
                        help="language of titles, legend and notes (default en)")
 
 
@@ -45,7 +46,7 @@ def register(subparsers) -> None:
                     "labels, an inset locating the area in Vietnam, sources, date and a boundary "
                     "disclaimer. SAMPLE data is marked on the map.",
         epilog=VIEW_HELP + "\n\n" + FILTER_HELP + "\n\nexamples:\n"
-               "  geoaid map --view gaps --province 96 --out ca-mau-gaps.png\n"
+               "  geoaid map --view gap --province 96 --out ca-mau-gaps.png\n"
                "  geoaid map --view donor --donor \"Sample Donor A (fictitious)\" --paper A3 "
                "--orientation portrait --out donor-a.pdf\n"
                "  geoaid map --view priority --province \"Hà Giang\" --lang vi --out ha-giang.svg")
@@ -53,7 +54,7 @@ def register(subparsers) -> None:
     add_filter_options(single)
     add_rule_option(single)
     add_version_option(single)
-    _layout_options(single, "resolution of PNG output (default 300)")
+    _layout_options(single, f"resolution of PNG output, {DPI_MIN}-{DPI_MAX} (default {DEFAULT_DPI})")
     single.add_argument("--title", help="replace the default title")
     single.add_argument("--out", required=True, metavar="FILE",
                         help="output file; the format follows the suffix: .png, .pdf or .svg")
@@ -67,16 +68,16 @@ def register(subparsers) -> None:
                     "pages. --out FILE.pdf writes one multi-page PDF; --out FOLDER writes one image per "
                     "page (--format png|svg|pdf).",
         epilog=VIEW_HELP + "\n\n" + FILTER_HELP + "\n\nexamples:\n"
-               "  geoaid atlas --view gaps --by province --out atlas.pdf\n"
+               "  geoaid atlas --view gap --by province --out atlas.pdf\n"
                "  geoaid atlas --view priority --by district --province 02 --out maps/ha-giang/")
     add_workspace_option(atlas)
     add_filter_options(atlas)
     add_rule_option(atlas)
     add_version_option(atlas)
-    _layout_options(atlas, "resolution (default 300; use 150 for quick drafts)")
+    _layout_options(atlas, f"resolution, {DPI_MIN}-{DPI_MAX} (default {DEFAULT_DPI}; use 150 for quick drafts)")
     atlas.add_argument("--by", choices=["province", "district"], default="province",
                        help="one page per province (default) or per district")
-    atlas.add_argument("--format", dest="image_format", choices=["png", "svg", "pdf"], default="png",
+    atlas.add_argument("--format", dest="image_format", choices=list(IMAGE_FORMATS), default="png",
                        help="image format when --out is a folder (default png)")
     atlas.add_argument("--no-overview", action="store_true", help="leave out the overview page")
     atlas.add_argument("--out", required=True, metavar="FILE.pdf|FOLDER",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from geoaid.cli import add_workspace_option, workspace_from
-from geoaid.store.settings import DEFAULTS, validate
+from geoaid.store.settings import DEFAULTS, change_setting
 
 
 def register(subparsers) -> None:
@@ -39,10 +39,6 @@ def run_set(args) -> int:
         value = json.loads(args.value)
     except json.JSONDecodeError as exc:
         raise ValueError(f"VALUE must be JSON: {exc}") from None
-    value = validate(args.key, value)
-    workspace = workspace_from(args).require()
-    with workspace.transaction() as tx:
-        tx.set_settings(**{args.key: value})
-        tx.audit("cli", "settings set", None, {args.key: value})
+    value = change_setting(workspace_from(args).require(), "cli", args.key, value)
     print(f"{args.key} = {json.dumps(value, ensure_ascii=False)}")
     return 0

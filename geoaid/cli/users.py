@@ -12,8 +12,9 @@ from __future__ import annotations
 import getpass
 import sys
 
-from geoaid.store.accounts import ROLES, AccountError, AccountStore
 from geoaid.cli import add_workspace_option, workspace_from
+from geoaid.store.accounts import (ROLES, AccountError, AccountStore, add_account, change_password, change_role,
+                                   remove_account)
 
 
 def register(subparsers) -> None:
@@ -65,22 +66,15 @@ def _read_password(args) -> str:
     return first
 
 
-def _store(args) -> tuple[AccountStore, object]:
-    workspace = workspace_from(args).require()
-    return AccountStore.for_workspace(workspace.path), workspace
-
-
 def run_add(args) -> int:
-    store, workspace = _store(args)
-    account = store.add(args.name, _read_password(args), args.role)
-    workspace.record("cli", "user add", {"name": account.name, "role": account.role})
-    print(f"created {account.role} {account.name!r} in {store.path}")
+    workspace = workspace_from(args).require()
+    account = add_account(workspace, "cli", args.name, _read_password(args), args.role)
+    print(f"created {account.role} {account.name!r} in {AccountStore.for_workspace(workspace.path).path}")
     return 0
 
 
 def run_list(args) -> int:
-    store, _ = _store(args)
-    accounts = store.list()
+    accounts = AccountStore.for_workspace(workspace_from(args).require().path).list()
     if not accounts:
         print("no accounts yet: geoaid user add NAME --role admin")
     for account in accounts:
@@ -89,24 +83,19 @@ def run_list(args) -> int:
 
 
 def run_role(args) -> int:
-    store, workspace = _store(args)
-    account = store.set_role(args.name, args.role)
-    workspace.record("cli", "user role", {"name": account.name, "role": account.role})
+    account = change_role(workspace_from(args).require(), "cli", args.name, args.role)
     print(f"{account.name} is now {account.role}")
     return 0
 
 
 def run_password(args) -> int:
-    store, workspace = _store(args)
-    account = store.set_password(args.name, _read_password(args))
-    workspace.record("cli", "user password", {"name": account.name})
+    workspace = workspace_from(args).require()
+    account = change_password(workspace, "cli", args.name, _read_password(args))
     print(f"password of {account.name} changed")
     return 0
 
 
 def run_remove(args) -> int:
-    store, workspace = _store(args)
-    store.remove(args.name)
-    workspace.record("cli", "user remove", {"name": args.name})
+    remove_account(workspace_from(args).require(), "cli", args.name)
     print(f"removed {args.name}")
     return 0

@@ -25,15 +25,16 @@ from geoaid import __version__
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames
 from geoaid.analysis.memoised import Analysis, analysed
+from geoaid.analysis.views import DEFAULT_VIEW
 from geoaid.output.print_elements import short_name
 from geoaid.output.print_inset import vietnam_outline
 from geoaid.output.print_layout import page_layout
-from geoaid.text.catalog import text
-from geoaid.output.printmap import (_render_lock, check_dpi, default_subtitle, default_title, draw, figure_bytes,
-                             prepare, rc_params)
+from geoaid.output.limits import DEFAULT_DPI, check_dpi, check_image_format
+from geoaid.output.print_data import prepare
+from geoaid.output.print_sheet import default_subtitle, default_title, draw
+from geoaid.output.printmap import figure_bytes, rc_params, render_lock
 
 BY = ("province", "district")
-IMAGE_FORMATS = ("png", "svg", "pdf")
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,9 @@ def atlas_pages(communes: pd.DataFrame, by: str, overview: bool = True) -> list[
     return pages
 
 
-def write_atlas(frames: Frames | Analysis, out: str | Path, view: str = "gaps", by: str = "province",
+def write_atlas(frames: Frames | Analysis, out: str | Path, view: str = DEFAULT_VIEW, by: str = "province",
                 filters: Filters = Filters(), paper: str = "A4", orientation: str = "landscape",
-                dpi: int = 300, lang: str = "en", fmt: str = "png", overview: bool = True,
+                dpi: int = DEFAULT_DPI, lang: str = "en", fmt: str = "png", overview: bool = True,
                 cache_dir: str | Path | None = None,
                 progress: Callable[[Iterable], Iterable] | None = None) -> list[Path]:
     """Write the atlas to ``out``: a ``.pdf`` file (one page per unit) or a folder of ``fmt`` files.
@@ -82,17 +83,16 @@ def write_atlas(frames: Frames | Analysis, out: str | Path, view: str = "gaps", 
     out = Path(out)
     dpi = check_dpi(dpi)
     layout = page_layout(paper, orientation)
-    if fmt not in IMAGE_FORMATS:
-        raise ValueError(f"atlas image format must be one of {', '.join(IMAGE_FORMATS)}, got {fmt!r}")
+    fmt = check_image_format(fmt)
     progress = progress or (lambda items: items)
     analysis = analysed(frames)
-    with _render_lock, matplotlib.rc_context(rc_params(layout)):
+    with render_lock, matplotlib.rc_context(rc_params(layout)):
         data = prepare(analysis, view, filters, lang)
         data.scope_key = "scope_atlas"
         pages = atlas_pages(data.communes, by, overview)
         outline = vietnam_outline(analysis.frames.communes, cache_dir)
         base_title, base_subtitle = default_title(data), default_subtitle(data)
-        view_title = text(data.view.title, lang, donor=data.donor)
+        view_title = data.view.words("title", lang, data.donor)
         # A unit's page names its unit; the other filters (sector, year…) follow in words.
         other_filters = replace(data.filters, provinces=()).describe(lang, data.province_names)
 

@@ -1,4 +1,5 @@
-"""Data exports for plans: gap ranking, projects, allocations and communes.
+"""Data exports for plans: gap ranking, projects, allocations and communes (rows from
+geoaid.output.export_tables), written in one of four formats with notes on how they were made.
 
 Formats:
 
@@ -35,14 +36,12 @@ import pyogrio
 
 from geoaid import __version__
 from geoaid.analysis.coverage import describe_gap_formula
-from geoaid.analysis.filters import Filters, active_projects
-from geoaid.output.formula_injection import csv_text, neutralise_frame
-from geoaid.analysis.frames import Frames, sample_mask
+from geoaid.analysis.filters import Filters
+from geoaid.analysis.frames import Frames
 from geoaid.analysis.memoised import Analysis, analysed
-from geoaid.analysis.priority import priority_index
-from geoaid.analysis.sectors import BY_KEY
+from geoaid.output.export_tables import table_for
+from geoaid.output.formula_injection import csv_text, neutralise_frame
 
-WHAT = ("gaps", "projects", "allocations", "communes")
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "geojson": "application/geo+json",
@@ -81,108 +80,6 @@ HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes
     "geometry_source": "Geometry source / Nguồn ranh giới", "code_source": "Code source / Nguồn mã",
     "match_method": "Name match / Cách ghép tên",
 }
-SCOPE_LABELS = {"commune": "commune-targeted / tại xã", "area": "district/province-wide / toàn huyện, tỉnh"}
-
-
-# --- the tables ---------------------------------------------------------------
-
-def table_for(frames: Frames | Analysis, what: str, filters: Filters = Filters()) -> gpd.GeoDataFrame:
-    """The rows of one export (GeoDataFrame in EPSG:4326), before formatting.
-
-    ``frames`` may be a snapshot's memoised Analysis (its results are reused).
-    """
-    if what not in WHAT:
-        raise ValueError(f"unknown export {what!r}; use {', '.join(WHAT)}")
-    analysis = analysed(frames)
-    frames, allocations = analysis.frames, analysis.allocations()
-    if what == "gaps":
-        rows = analysis.coverage(filters)
-        for column in ("sectors_present", "sectors_missing"):
-            rows[column] = rows[column].map(_sector_list_labels)
-        front = ["gap_rank", "commune_code", "commune_name", "district", "province", "gap_score",
-                 "priority_score", "classes", "funding_vnd", "funding_usd", "project_count", "donor_count"]
-        return rows[[c for c in front if c in rows] + [c for c in rows.columns if c not in front]]
-    if what == "communes":
-        return _communes(frames, filters)
-    in_scope = set(_communes(frames, filters)["code"])
-    projects = active_projects(frames, filters)
-    alloc = allocations[allocations["project_id"].isin(projects["project_id"])
-                        & allocations["commune_code"].isin(in_scope)]
-    if what == "projects":
-        return _projects(frames, projects, alloc, filters)
-    return _allocations(frames, projects, alloc)
-
-
-def _communes(frames: Frames, filters: Filters) -> gpd.GeoDataFrame:
-    """Communes with their priority classes, in the filtered provinces and zones."""
-    priority = priority_index(frames, schemes=filters.schemes or None)
-    rows = frames.communes.merge(priority.drop(columns=["priority_raw", "priority_sample"], errors="ignore"),
-                                 left_on="code", right_on="commune_code", how="left")
-    rows = rows.drop(columns="commune_code")
-    if filters.provinces:
-        rows = rows[rows["province_code"].isin(filters.provinces)]
-    if filters.zones:  # either zone, as in geoaid.analysis.coverage
-        mask = pd.Series(False, index=rows.index)
-        for zone in filters.zones:
-            mask |= rows[zone].fillna(False).astype(bool)
-        rows = rows[mask]
-    front = ["code", "name", "unit_type", "district_code", "district_name", "province_code", "province_name",
-             "priority_score", "classes"]
-    rows = rows[[c for c in front if c in rows] + [c for c in rows.columns if c not in front]]
-    return gpd.GeoDataFrame(rows.reset_index(drop=True), geometry="geometry", crs=frames.communes.crs)
-
-
-def _projects(frames: Frames, projects: pd.DataFrame, alloc: pd.DataFrame, filters: Filters) -> gpd.GeoDataFrame:
-    """Projects with sector labels, the VND they place in the selection, and their footprint."""
-    per_project = alloc.groupby("project_id")
-    rows = projects.copy()
-    if filters.provinces or filters.zones:  # only projects that reach the selected communes
-        rows = rows[rows["project_id"].isin(alloc["project_id"])]
-    rows.insert(rows.columns.get_loc("sector") + 1, "sector_label", rows["sector"].map(_sector_label))
-    rows.insert(rows.columns.get_loc("sector_label") + 1, "sector_label_vi",
-                rows["sector"].map(lambda k: _sector_label(k, "vi")))
-    rows.insert(rows.columns.get_loc("budget_vnd") + 1, "budget_usd",
-                (pd.to_numeric(rows["budget_vnd"], errors="coerce") / frames.usd_rate).round(0))
-    rows["allocated_vnd"] = rows["project_id"].map(per_project["amount_vnd"].sum()).fillna(0).astype("int64")
-    rows["communes"] = rows["project_id"].map(per_project["commune_code"].nunique()).fillna(0).astype(int)
-    rows["sample"] = sample_mask(rows["sample"]).to_numpy()
-    geometry = frames.communes.set_index("code").geometry
-    footprints = {pid: geometry.reindex(group["commune_code"].unique()).union_all()
-                  for pid, group in per_project}
-    return gpd.GeoDataFrame(rows.reset_index(drop=True),
-                            geometry=[footprints.get(pid) for pid in rows["project_id"]],
-                            crs=frames.communes.crs)
-
-
-def _allocations(frames: Frames, projects: pd.DataFrame, alloc: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Each project's share in each commune, with names rather than only codes."""
-    communes = frames.communes.set_index("code")
-    info = projects[["project_id", "title", "donor", "sector", "start_date", "end_date", "sample"]]
-    rows = alloc.merge(info, on="project_id", how="left")
-    rows["sector_label"] = rows["sector"].map(_sector_label)
-    rows["commune_name"] = rows["commune_code"].map(communes["name"])
-    rows["district"] = rows["commune_code"].map(communes["district_name"])
-    rows["province"] = rows["commune_code"].map(communes["province_name"])
-    rows["scope"] = rows["scope"].map(lambda s: SCOPE_LABELS.get(s, s))
-    rows["amount_usd"] = (rows["amount_vnd"] / frames.usd_rate).round(0)
-    rows["sample"] = sample_mask(rows["sample"]).to_numpy()
-    order = ["project_id", "title", "donor", "sector", "sector_label", "commune_code", "commune_name",
-             "district", "province", "scope", "share", "amount_vnd", "amount_usd", "start_date", "end_date",
-             "allocation_rule", "sample"]
-    rows = rows[[c for c in order if c in rows.columns]].reset_index(drop=True)
-    return gpd.GeoDataFrame(rows, geometry=rows["commune_code"].map(communes.geometry).values,
-                            crs=frames.communes.crs)
-
-
-def _sector_label(key, lang: str = "en"):
-    return BY_KEY[key].label(lang) if key in BY_KEY else key
-
-
-def _sector_list_labels(keys: str) -> str:
-    """ "health, education" → "Health; Education and training" (labels contain commas)."""
-    if not isinstance(keys, str) or not keys.strip():
-        return ""
-    return "; ".join(_sector_label(k.strip()) for k in keys.split(",") if k.strip())
 
 
 # --- formatting -----------------------------------------------------------------

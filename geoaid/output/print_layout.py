@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-PAPERS = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}  # ISO 216, portrait width × height in mm
-ORIENTATIONS = ("portrait", "landscape")
+from geoaid.output.limits import PAPERS, check_orientation, check_paper
+
 MM_PER_INCH = 25.4
 POINTS_PER_MM = 72 / MM_PER_INCH
 
@@ -72,11 +72,7 @@ class Layout:
 
 def page_layout(paper: str = "A4", orientation: str = "landscape") -> Layout:
     """The layout of one sheet; raises ValueError for an unknown paper or orientation."""
-    paper = str(paper).upper()
-    if paper not in PAPERS:
-        raise ValueError(f"paper must be one of {', '.join(PAPERS)}, got {paper!r}")
-    if orientation not in ORIENTATIONS:
-        raise ValueError(f"orientation must be portrait or landscape, got {orientation!r}")
+    paper, orientation = check_paper(paper), check_orientation(orientation)
     short, long_ = PAPERS[paper]
     width, height = (long_, short) if orientation == "landscape" else (short, long_)
     # Scale by the linear size ratio (A3 is √2 × A4), so proportions stay those of A4.

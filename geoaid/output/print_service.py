@@ -38,9 +38,10 @@ from cachetools import LRUCache
 
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.memoised import Analysis
+from geoaid.analysis.views import LANGS, resolve_view
+from geoaid.output.limits import SERVED_DPI_MAX, check_dpi, check_image_format
 from geoaid.output.print_layout import page_layout
 from geoaid.output.print_process import DrawingProcess, draw_map
-from geoaid.output.printmap import FORMATS, LANGS, check_dpi, resolve_view
 
 DEFAULT_CACHE_BYTES = 64 * 2**20   # ~40 A3 300-dpi PNGs of a province
 # geoaid.output.printmap draws one figure at a time (matplotlib's settings are process-wide),
@@ -79,14 +80,12 @@ class PrintRequest:
     def normalised(self) -> "PrintRequest":
         """The same map under one spelling ("gap" = "gaps", "a3" = "A3"); ValueError for bad options,
         so a wrong request is refused before it takes a place in the queue."""
-        fmt = str(self.fmt).lower()
-        if fmt not in FORMATS:
-            raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {self.fmt!r}")
+        fmt = check_image_format(self.fmt)
         if self.lang not in LANGS:
             raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {self.lang!r}")
         layout = page_layout(self.paper, self.orientation)
         return replace(self, view=resolve_view(self.view).key, fmt=fmt, paper=layout.paper,
-                       dpi=check_dpi(self.dpi))
+                       dpi=check_dpi(self.dpi, SERVED_DPI_MAX))
 
 
 class PrintService:
@@ -157,13 +156,9 @@ class PrintService:
         with self._lock:
             self._started[request] = began
         try:
-            if self.process is not None:
-                # The drawing process is sent plain frames: the memoised analysis holds locks,
-                # which do not cross processes, and its figures are quick to redo there.
-                plain = frames.frames if isinstance(frames, Analysis) else frames
-                pid, body = self.process.draw(request, plain, cache_dir)
-            else:
-                pid, body = draw_map(request, frames, cache_dir)
+            # An Analysis reaches the drawing process as its frames (Analysis.__reduce__).
+            draw = self.process.draw if self.process is not None else draw_map
+            pid, body = draw(request, frames, cache_dir)
             with self._lock:
                 self._forget_other_versions(request)
                 try:

@@ -13,7 +13,9 @@ older parameters is upgraded at the next sign-in.
 Each account carries an ``epoch`` that changes when its password or role
 changes or it is removed, so web sessions signed in before are no longer
 accepted (each sign-in record in :mod:`geoaid.store.sessions` keeps the epoch it
-was made with).
+was made with). Changes go through :func:`add_account`, :func:`change_role`,
+:func:`change_password` and :func:`remove_account`, which also write the
+change to the workspace's audit log.
 """
 
 from __future__ import annotations
@@ -28,9 +30,13 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+if TYPE_CHECKING:
+    from geoaid.store.workspace import Workspace
 
 ROLES = ("planner", "admin")
 RANK = {"public": 0, "planner": 1, "admin": 2}
@@ -218,3 +224,36 @@ class AccountStore:
             db.execute("ROLLBACK")
             raise AccountError("refused: the workspace would have no admin left")
         db.execute("COMMIT")
+
+
+# --- changes with their audit row: the one way the CLI and the web app change accounts -------------
+
+def add_account(workspace: Workspace, by: str, name: str, password: str, role: str) -> Account:
+    """Create an account of ``workspace`` and log it as done by ``by`` (an account name or "cli").
+
+    >>> add_account(workspace, "cli", "thu", "a long password", "admin")  # doctest: +SKIP
+    Account(name='thu', role='admin', ...)
+    """
+    account = AccountStore.for_workspace(workspace.path).add(name, password, role)
+    workspace.record(by, "user add", {"name": account.name, "role": account.role})
+    return account
+
+
+def change_role(workspace: Workspace, by: str, name: str, role: str) -> Account:
+    """Give ``name`` a new role (its sessions end); refused if no admin would be left."""
+    account = AccountStore.for_workspace(workspace.path).set_role(name, role)
+    workspace.record(by, "user role", {"name": account.name, "role": account.role})
+    return account
+
+
+def change_password(workspace: Workspace, by: str, name: str, password: str) -> Account:
+    """Set a new password for ``name`` (its sessions end)."""
+    account = AccountStore.for_workspace(workspace.path).set_password(name, password)
+    workspace.record(by, "user password", {"name": account.name})
+    return account
+
+
+def remove_account(workspace: Workspace, by: str, name: str) -> None:
+    """Delete ``name``; refused if no admin would be left."""
+    AccountStore.for_workspace(workspace.path).remove(name)
+    workspace.record(by, "user remove", {"name": name})

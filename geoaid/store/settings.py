@@ -3,7 +3,10 @@
 Each value can be changed per workspace (`geoaid settings set KEY VALUE`);
 what a workspace holds overrides these. They are planning conventions, not
 official figures, and outputs that depend on them print the value used.
+:func:`change_setting` is the one way a setting changes (CLI and web), with its audit row.
 """
+
+from __future__ import annotations
 
 DEFAULTS = {
     # Conversion rates to VND. A round planning figure, NOT an official rate:
@@ -59,4 +62,23 @@ def validate(key: str, value):
         raise ValueError("gap_area_weight is a number from 0 to 1")
     elif key == "reform_class_rule" and value not in ("any", "majority_area"):
         raise ValueError("reform_class_rule is 'any' or 'majority_area'")
+    return value
+
+
+def change_setting(workspace, user: str, key: str, value):
+    """Validate ``value``, store it and add its audit row, in one transaction; return the stored value.
+
+    ``workspace`` is a geoaid.store.workspace.Workspace (not imported here, not even for type
+    checking: that module reads DEFAULTS from this one, and the import graph stays acyclic).
+
+    ``user`` is the account name, or ``"cli"`` for the command line. Raises
+    ValueError for an unknown key or a bad value (nothing is written).
+
+    >>> change_setting(workspace, "thu", "area_allocation_rule", "area")  # doctest: +SKIP
+    'area'
+    """
+    value = validate(key, value)
+    with workspace.transaction() as tx:
+        tx.set_settings(**{key: value})
+        tx.audit(user, "settings set", None, {key: value})
     return value
