@@ -120,10 +120,3 @@ def cached_response(build):
     """Response bytes for this exact request (path and query), built once per workspace version."""
     return analysis().remember(("response", request.full_path), build)
 
-
-def view_from_request(views) -> str:
-    """``?view=`` (default "gap"), one of ``views``; a 400 otherwise."""
-    view = request.args.get("view", "gap")
-    if view not in views:
-        raise BadParameter(f"view must be one of {', '.join(views)}")
-    return view
