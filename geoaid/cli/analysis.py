@@ -60,6 +60,15 @@ def add_rule_option(parser) -> None:
                              "run (default: the workspace setting area_allocation_rule)")
 
 
+def add_analysis_options(parser) -> None:
+    """The options of every command that reads the analysis through :func:`load`:
+    --workspace, the filters, --allocation-rule and --boundary-version."""
+    add_workspace_option(parser)
+    add_filter_options(parser)
+    add_rule_option(parser)
+    add_version_option(parser)
+
+
 def filters_from(args, frames):
     """Filters from parsed arguments, checked against the workspace (ValueError when bad)."""
     return filters_for(frames, {"province": args.province or [], "sector": args.sector or [],
@@ -81,10 +90,7 @@ def register(subparsers) -> None:
         epilog=FILTER_HELP + "\n\nexamples:\n  geoaid gaps --province 96 --sector health --year 2024\n"
                              "  geoaid gaps --zone coastal --format csv --out gaps.csv\n"
                              "  geoaid gaps --province \"Hà Giang\" --format json --limit 0")
-    add_workspace_option(gaps)
-    add_filter_options(gaps)
-    add_rule_option(gaps)
-    add_version_option(gaps)
+    add_analysis_options(gaps)
     gaps.add_argument("--format", choices=["table", "csv", "json"], default="table")
     gaps.add_argument("--limit", type=int, default=None,
                       help="most urgent N communes only (default: 20 in a table, all in CSV/JSON; 0 = all)")
@@ -98,10 +104,7 @@ def register(subparsers) -> None:
                     "same time\n(provincial plans ask donors to avoid overlap and duplication). Only "
                     "commune-targeted projects\ncount unless --include-area is given.",
         epilog=FILTER_HELP + "\n\nexample:\n  geoaid overlaps --province 96 --year 2024 --format csv --out o.csv")
-    add_workspace_option(overlaps)
-    add_filter_options(overlaps)
-    add_rule_option(overlaps)
-    add_version_option(overlaps)
+    add_analysis_options(overlaps)
     overlaps.add_argument("--include-area", action="store_true",
                           help="also count district/province-wide projects in each of their communes")
     overlaps.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -118,10 +121,7 @@ def register(subparsers) -> None:
                              "  geoaid donor \"Donor A\" --format json --out donor.json\n"
                              "  geoaid donor \"Donor A\" --format csv --out projects.csv   (the donor's projects)")
     donor.add_argument("name", nargs="?", help="donor name (case, Unicode form and diacritics do not matter)")
-    add_workspace_option(donor)
-    add_filter_options(donor)
-    add_rule_option(donor)
-    add_version_option(donor)
+    add_analysis_options(donor)
     donor.add_argument("--format", choices=["table", "csv", "json"], default="table",
                        help="csv: the donor list, or with NAME the donor's projects")
     donor.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import sys
 from argparse import RawDescriptionHelpFormatter
 
-from geoaid.cli import add_workspace_option
-from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option, load
-from geoaid.cli.reform import add_version_option
+from geoaid.cli.analysis import FILTER_HELP, add_analysis_options, load
 from geoaid.output.exports import write_export
 
 WHAT_HELP = """what:
@@ -35,10 +33,7 @@ def register(subparsers) -> None:
                "  geoaid export allocations --sector health --year 2024 --format csv --out health.csv\n"
                "  geoaid export communes --province 02 --out ha-giang.gpkg")
     parser.add_argument("what", choices=["gaps", "projects", "allocations", "communes"], help="see below")
-    add_workspace_option(parser)
-    add_filter_options(parser)
-    add_rule_option(parser)
-    add_version_option(parser)
+    add_analysis_options(parser)
     parser.add_argument("--format", choices=["csv", "xlsx", "geojson", "gpkg"],
                         help="default: from the --out file's suffix")
     parser.add_argument("--out", required=True, metavar="FILE", help="output file")

@@ -9,9 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from geoaid.analysis.views import DEFAULT_VIEW, LANGS, view_choices
-from geoaid.cli import add_workspace_option
-from geoaid.cli.analysis import FILTER_HELP, add_filter_options, add_rule_option, load
-from geoaid.cli.reform import add_version_option
+from geoaid.cli.analysis import FILTER_HELP, add_analysis_options, load
 from geoaid.output.limits import DEFAULT_DPI, DPI_MAX, DPI_MIN, IMAGE_FORMATS, ORIENTATIONS, PAPERS
 from geoaid.output.printmap import save_map
 
@@ -50,10 +48,7 @@ def register(subparsers) -> None:
                "  geoaid map --view donor --donor \"Sample Donor A (fictitious)\" --paper A3 "
                "--orientation portrait --out donor-a.pdf\n"
                "  geoaid map --view priority --province \"Hà Giang\" --lang vi --out ha-giang.svg")
-    add_workspace_option(single)
-    add_filter_options(single)
-    add_rule_option(single)
-    add_version_option(single)
+    add_analysis_options(single)
     _layout_options(single, f"resolution of PNG output, {DPI_MIN}-{DPI_MAX} (default {DEFAULT_DPI})")
     single.add_argument("--title", help="replace the default title")
     single.add_argument("--out", required=True, metavar="FILE",
@@ -70,10 +65,7 @@ def register(subparsers) -> None:
         epilog=VIEW_HELP + "\n\n" + FILTER_HELP + "\n\nexamples:\n"
                "  geoaid atlas --view gap --by province --out atlas.pdf\n"
                "  geoaid atlas --view priority --by district --province 02 --out maps/ha-giang/")
-    add_workspace_option(atlas)
-    add_filter_options(atlas)
-    add_rule_option(atlas)
-    add_version_option(atlas)
+    add_analysis_options(atlas)
     _layout_options(atlas, f"resolution, {DPI_MIN}-{DPI_MAX} (default {DEFAULT_DPI}; use 150 for quick drafts)")
     atlas.add_argument("--by", choices=["province", "district"], default="province",
                        help="one page per province (default) or per district")
