@@ -49,6 +49,7 @@ case "${1:-}" in
         setup_node
         setup_chromium
         shift
+        .venv/bin/ruff check .   # lint and import order, configured in pyproject.toml; any warning fails
         exec .venv/bin/python -m pytest "$@"
         ;;
     *)

@@ -146,10 +146,10 @@ def bench_service_memory(workspace: Workspace) -> None:
 
 
 def bench_browser(workspace: Workspace, naive: bytes) -> None:
+    import re
+
     from tests.browser import chromium_page, serve
     from web import create_app
-
-    import re
 
     with tempfile.TemporaryDirectory() as folder:
         with serve(create_app(workspace.path)) as url, chromium_page(Path(folder)) as page:

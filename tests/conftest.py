@@ -25,8 +25,8 @@ from web import create_app
 @pytest.fixture(scope="session")
 def demo_workspace_path(tmp_path_factory):
     """Path of a full demo workspace (4 provinces, with SAMPLE data). Read-only."""
-    from geoaid.demo.build import build_workspace
     from boundaries.registry import DEMO_PROVINCES
+    from geoaid.demo.build import build_workspace
 
     path = tmp_path_factory.mktemp("demo") / "demo.gpkg"
     build_workspace(Workspace(path), list(DEMO_PROVINCES), samples=True, log=lambda _msg: None)

@@ -125,8 +125,8 @@ def post_body(server, path: str, declared: int | None, body_bytes: int, *, limit
               headers: str = "") -> SimpleNamespace:
     """POST ``body_bytes`` of form data to ``path``, with a Content-Length of ``declared`` (None: a
     chunked body), stopping as soon as the server answers or closes. Returns the status line, the
-    answer (after any "100 Continue", noted in ``continued``), how much was sent and how long it took, and the most the server held meanwhile in
-    temporary files and in resident memory above what it held before."""
+    answer (after any "100 Continue", noted in ``continued``), how much was sent and how long it
+    took, and the most the server held meanwhile in temporary files and in resident memory above what it held before."""
     pid, folder = server.process.pid, server.temp_dir
     rss_before, peak_temp, peak_rss = rss_bytes(pid), 0, 0
     framing = "Transfer-Encoding: chunked" if declared is None else f"Content-Length: {declared}"
@@ -176,7 +176,8 @@ def post_body(server, path: str, declared: int | None, body_bytes: int, *, limit
     peak_temp = max(peak_temp, temp_file_bytes(pid, folder))
     peak_rss = max(peak_rss, rss_bytes(pid) - rss_before)
     status = answer.split(b"\r\n", 1)[0].decode("latin-1")
-    return SimpleNamespace(status=status, continued=continued, code=int(status.split()[1]) if status.count(" ") >= 2 else None,
+    code = int(status.split()[1]) if status.count(" ") >= 2 else None
+    return SimpleNamespace(status=status, continued=continued, code=code,
                            answer=answer, sent=sent, seconds=time.monotonic() - start,
                            peak_temp=peak_temp, peak_rss=peak_rss)
 

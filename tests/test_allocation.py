@@ -8,10 +8,11 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from geoaid.store import schema
 from geoaid.analysis.allocation import allocate, apportion, location_shares, unallocated
+from geoaid.store import schema
 from tests.analysis_case import NGOC_HIEN, location, project
 
 

@@ -90,7 +90,7 @@ def test_every_endpoint_reads_the_boundary_version(demo_client):
 
 
 def test_an_undeclared_query_parameter_is_a_400_naming_it(demo_app, demo_client):
-    for path, url in _documented_paths(demo_app):
+    for _path, url in _documented_paths(demo_app):
         response = demo_client.get(url + ("&" if "?" in url else "?") + "provnce=96")
         assert response.status_code == 400, url
         assert "provnce" in response.json["error"], url

@@ -46,9 +46,6 @@ DATA_PACKAGE = "boundaries"
 # Modules being rewritten in parallel work (the boundary importer's split, the views and the word
 # catalog): their imports inside functions move to module level there. Each entry must still be
 # needed, so the list empties itself.
-FUNCTION_IMPORTS_PENDING = {"web.i18n"}
-
-
 @dataclass(frozen=True)
 class Import:
     importer: str       # module doing the import
@@ -173,5 +170,4 @@ def test_only_the_entry_point_imports_the_composition_root():
 
 def test_every_import_inside_a_function_says_why():
     unexplained = [i for i in IMPORTS if i.in_function and not i.commented]
-    assert [_where(i) for i in unexplained if i.importer not in FUNCTION_IMPORTS_PENDING] == []
-    assert FUNCTION_IMPORTS_PENDING - {i.importer for i in unexplained} == set(), "no longer pending"
+    assert [_where(i) for i in unexplained] == []

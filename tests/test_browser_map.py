@@ -95,9 +95,10 @@ def test_language_switch_keeps_filters_and_vietnamese_text(base_url, tmp_path):
 
 def test_donor_and_commune_pages_draw_their_maps(base_url, tmp_path):
     with chromium_page(tmp_path) as page:
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
         for path in ("/donors/Sample Donor B (fictitious)", "/communes/32026"):
-            errors = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            errors.clear()
             page.goto(base_url + path)
             wait_ready(page)
             assert errors == [] and page.locator("#geoaid-legend").is_visible()

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from geoaid.store import schema
 from geoaid.cli import build_parser, main
+from geoaid.store import schema
 from geoaid.store.config import ENV_VAR
 from geoaid.store.workspace import Workspace
 

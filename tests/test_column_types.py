@@ -13,8 +13,8 @@ import pyogrio
 import pytest
 from shapely.affinity import translate
 
-from geoaid.store import schema
 from geoaid.cli import main
+from geoaid.store import schema
 from geoaid.store.workspace import Workspace
 from tests.test_web_manage import upload
 from web import create_app

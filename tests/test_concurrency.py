@@ -26,13 +26,13 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from geoaid.store import schema
 from geoaid.analysis.coverage import commune_projects, coverage, gap_ranking
 from geoaid.analysis.donors import list_donors
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
 from geoaid.imports import registry
 from geoaid.imports.base import option_values
+from geoaid.store import schema
 from geoaid.store.workspace import Workspace
 from tests.test_import_projects import write_csv
 from tests.test_web_serve import free_port, wait_for
@@ -202,7 +202,8 @@ def test_maps_served_during_imports_never_show_a_half_imported_state(production_
                     if match:
                         seen[url].add(match[0])
                     else:
-                        failures.append(f"{url}: a mixed state: {sorted(shown, key=repr) if isinstance(shown, frozenset) else shown}")
+                        listed = sorted(shown, key=repr) if isinstance(shown, frozenset) else shown
+                        failures.append(f"{url}: a mixed state: {listed}")
             except Exception as exc:  # noqa: BLE001 - any failure to answer is a finding
                 failures.append(f"{url}: {type(exc).__name__}: {exc}")
                 connection.close()
@@ -252,8 +253,8 @@ def _import_at_barrier(barrier, path: str, workspace_path: str) -> None:
     The libraries are imported before the barrier so that what runs after it (read the file,
     validate, write) overlaps between the processes instead of being spread by start-up time.
     """
-    from geoaid.cli import main
     import geoaid.imports.projects  # noqa: F401
+    from geoaid.cli import main
 
     barrier.wait(timeout=120)
     sys.exit(main(["import", "projects", path, "--workspace", workspace_path]))

@@ -8,7 +8,8 @@ Health projects active in 2024: P1, P2 (district 973, area-wide), P4, P5.
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from geoaid.analysis.coverage import COLUMNS, coverage, gap_ranking
 from geoaid.analysis.filters import Filters, UnknownDonor, filters_for
@@ -177,7 +178,7 @@ def test_adding_a_project_never_increases_a_gap(analysis_frames, specs, extra, f
     score = after["priority_score"]
     uncovered = after[after["project_count"] == 0]
     covered = after[after["project_count"] > 0]
-    for code, row in uncovered[uncovered["priority_score"] > 0].iterrows():
+    for _code, row in uncovered[uncovered["priority_score"] > 0].iterrows():
         rivals = covered[score.reindex(covered.index) <= row["priority_score"]]
         assert (rivals["gap_rank"] > row["gap_rank"]).all() or rivals.empty
 

@@ -11,8 +11,19 @@ import pytest
 import shapely
 from pyproj import CRS, Geod, Transformer
 
-from geoaid.imports.crs import (DECISION_05_2007, EPSG_TM3, PROVINCES, describe, from_wgs84, hint_for_bounds,
-                        is_vn2000, province_code, resolve_crs, to_wgs84, vn2000_tm3)
+from geoaid.imports.crs import (
+    DECISION_05_2007,
+    EPSG_TM3,
+    PROVINCES,
+    describe,
+    from_wgs84,
+    hint_for_bounds,
+    is_vn2000,
+    province_code,
+    resolve_crs,
+    to_wgs84,
+    vn2000_tm3,
+)
 from geoaid.text.names import name_key
 
 GEOD = Geod(ellps="WGS84")

@@ -16,9 +16,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geoaid.store import schema
 from geoaid.cli import main
 from geoaid.imports.boundaries import read_boundaries
+from geoaid.store import schema
 
 X, Y = 105.10, 9.10  # inside Cà Mau
 D = 0.01

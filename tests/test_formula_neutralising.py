@@ -18,10 +18,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from geoaid.store import schema
 from geoaid.cli import main
-from geoaid.output.formula_injection import is_formula_text, neutralise, neutralise_frame
 from geoaid.imports.problems import ImportReport
+from geoaid.output.formula_injection import is_formula_text, neutralise, neutralise_frame
+from geoaid.store import schema
 from web import create_app
 
 # Leading = + - @ (and their full-width forms), leading tab / CR / LF, and all of them after spaces.

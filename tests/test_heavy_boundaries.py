@@ -19,10 +19,10 @@ import pyogrio
 import pytest
 import shapely
 
-from geoaid.store import schema
 from geoaid.cli import main
 from geoaid.output.display_geometry import display_layer, stored_display
 from geoaid.output.simplify import TOLERANCE
+from geoaid.store import schema
 from geoaid.store.workspace import Workspace
 from web import create_app
 

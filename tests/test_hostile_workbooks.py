@@ -18,14 +18,22 @@ import openpyxl
 import pytest
 
 from geoaid.imports.common import header_matcher
-from geoaid.imports.projects import ALIASES as PROJECT_ALIASES
 from geoaid.imports.problems import ImportReport
+from geoaid.imports.projects import ALIASES as PROJECT_ALIASES
 from geoaid.imports.safezip import Limits, UnsafeFileError
 from geoaid.imports.tabular import read_table
 from geoaid.imports.xlsx_parts import WorkbookLimits
 from geoaid.imports.xlsx_reader import read_first_sheet
-from tests.hostile_xlsx import (HOSTILE, cell, empty_cells, shared_strings_xml, sheet_xml, table_rows,
-                                workbook_xml, write_xlsx)
+from tests.hostile_xlsx import (
+    HOSTILE,
+    cell,
+    empty_cells,
+    shared_strings_xml,
+    sheet_xml,
+    table_rows,
+    workbook_xml,
+    write_xlsx,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RELAXED_ZIP = Limits(max_ratio=1e9)          # lets a compressible sheet reach the reader's own limits

@@ -11,10 +11,10 @@ import shapely
 from pyproj import CRS
 from shapely.affinity import translate
 
-from geoaid.store import schema
 from geoaid.cli import main
-from geoaid.imports.crs import from_wgs84, vn2000_tm3
 from geoaid.imports.boundaries import read_boundaries
+from geoaid.imports.crs import from_wgs84, vn2000_tm3
+from geoaid.store import schema
 
 TOWGS84_TM3 = ("+proj=tmerc +lat_0=0 +lon_0=104.5 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 "
                "+towgs84=-191.90441429,-39.30318279,-111.45032835,-0.00928836,0.01975479,"

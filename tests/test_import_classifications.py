@@ -4,9 +4,9 @@ import hashlib
 
 import pytest
 
-from geoaid.store import schema
 from geoaid.cli import main
 from geoaid.imports import classifications
+from geoaid.store import schema
 
 
 def sha256(path):

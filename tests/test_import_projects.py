@@ -5,9 +5,9 @@ import unicodedata
 
 import openpyxl
 
-from geoaid.store import schema
 from geoaid.cli import main
 from geoaid.imports import projects
+from geoaid.store import schema
 
 HEADER = "Mã dự án,Tên dự án,Nhà tài trợ,Lĩnh vực,Kinh phí,Đơn vị tiền,Ngày bắt đầu,Ngày kết thúc,Trạng thái,Địa bàn\n"
 
@@ -33,7 +33,8 @@ def problems(report):
 
 def test_vietnamese_headers_numbers_dates_and_locations(tmp_path, demo_workspace):
     path = write_csv(tmp_path,
-                     'VN-1,Nước sạch,Quỹ A,Y tế,1.500.000.000,VND,01/03/2024,31/12/2025,Đang thực hiện,"Xã Tân Thành, TP Cà Mau"\n'
+                     'VN-1,Nước sạch,Quỹ A,Y tế,1.500.000.000,VND,01/03/2024,31/12/2025,Đang thực hiện,'
+                     '"Xã Tân Thành, TP Cà Mau"\n'
                      'VN-2,Rừng ngập mặn,Quỹ B,Môi trường,"250,000",USD,2023-06-01,2026-05-31,ongoing,'
                      '"Huyện Ngọc Hiển (60%); Huyện Năm Căn (40%)"\n'
                      'VN-3,Trạm y tế,Quỹ A,health,"25.000 USD",,15/1/2024,,,"9.18, 105.15"\n')

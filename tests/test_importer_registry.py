@@ -164,7 +164,7 @@ def test_a_new_importer_is_one_module_and_one_registry_line(tiny, writable_works
     form = forms(planner.get("/manage").get_data(as_text=True))["tiny"]
     assert field_names(form) == {"note", "strict", "encoding"}             # CSV: the encoding check too
     assert 'placeholder="a note written to the audit log (why)"' in form and 'accept=".csv"' in form
-    preview = upload(planner, "tiny", "mã xã.csv", "code\n32026\n99999\n".encode(), strict="on",
+    preview = upload(planner, "tiny", "mã xã.csv", b"code\n32026\n99999\n", strict="on",
                      note="from the web", dialect="unix")
     assert preview.status_code == 200 and "unknown commune code" in preview.get_data(as_text=True)
     assert confirm(planner, preview).status_code == 422                   # an error: nothing written

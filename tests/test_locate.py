@@ -4,8 +4,8 @@ import unicodedata
 
 import pytest
 
-from geoaid.store import schema
 from geoaid.imports.locate import Locator
+from geoaid.store import schema
 
 
 @pytest.fixture(scope="module")

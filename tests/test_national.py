@@ -7,8 +7,8 @@ import pytest
 import shapely
 
 from geoaid.demo.build import build_workspace
-from geoaid.store import schema
 from geoaid.output.simplify import DECIMALS, TOLERANCE, simplify_for_web
+from geoaid.store import schema
 from geoaid.store.workspace import Workspace
 from tests.browser import chromium_page, serve
 from web import create_app

@@ -22,9 +22,9 @@ from dataclasses import replace
 import pytest
 from matplotlib.figure import Figure
 
-from geoaid.output import printmap
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
+from geoaid.output import printmap
 from geoaid.output.print_process import DrawingProcess
 from geoaid.output.print_service import PrintBusy, PrintRequest, PrintService
 from web import create_app

@@ -17,17 +17,17 @@ from PIL import Image
 from pypdf import PdfReader
 from pyproj import Geod, Transformer
 
-from geoaid.output import print_inset
-from geoaid.store import schema
-from geoaid.cli import main
 from geoaid.analysis.donors import donor_reach, list_donors
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
-from geoaid.output.print_elements import ground_scale, nice_length, north_angle, short_name
+from geoaid.cli import main
+from geoaid.output import print_inset
 from geoaid.output.limits import PAPERS
-from geoaid.output.print_layout import page_layout
 from geoaid.output.print_data import MAP_CRS, prepare
+from geoaid.output.print_elements import ground_scale, nice_length, north_angle, short_name
+from geoaid.output.print_layout import page_layout
 from geoaid.output.printmap import render_map
+from geoaid.store import schema
 from geoaid.store.workspace import Workspace
 
 SVG = "{http://www.w3.org/2000/svg}text"

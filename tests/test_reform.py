@@ -29,16 +29,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boundaries.registry import VIETNAMADMINUNITS
-from geoaid.store import schema
 from geoaid.analysis.allocation import allocate
-from geoaid.cli import main
 from geoaid.analysis.coverage import coverage, gap_ranking
 from geoaid.analysis.frames import load_frames
+from geoaid.cli import main
 from geoaid.reform.carry import allocations_to_2025, classifications_to_2025, describe_rule
-from geoaid.reform.crosswalk import (load_crosswalk, province_counts, province_crosswalk, read_crosswalk,
-                                     read_units_2025)
+from geoaid.reform.crosswalk import load_crosswalk, province_counts, province_crosswalk, read_crosswalk, read_units_2025
 from geoaid.reform.derive import derive_2025_communes
 from geoaid.reform.versions import frames_for_version, new_to_old, old_to_new, read_stored_crosswalk
+from geoaid.store import schema
 
 # Official numbers of communes of the new provinces (resolutions of the National Assembly
 # Standing Committee, effective 1 July 2025), written here independently of the package.

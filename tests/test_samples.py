@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from geoaid.store import schema
 from geoaid.demo.samples import HOSTILE_TITLE, sample_projects
+from geoaid.store import schema
 
 
 def test_sample_data_is_labelled_everywhere(demo_workspace):

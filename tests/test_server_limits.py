@@ -18,7 +18,13 @@ import time
 
 import pytest
 
-from geoaid.serving.limits import FDS_PER_CONNECTION, RESERVED_FDS, RequestDeadlines, ServingLimits, raise_open_file_limit
+from geoaid.serving.limits import (
+    FDS_PER_CONNECTION,
+    RESERVED_FDS,
+    RequestDeadlines,
+    ServingLimits,
+    raise_open_file_limit,
+)
 from tests.server_process import closed_after, connect, is_open, printed, running_server, timed_get
 
 PAGE, API = "/?lang=en", "/api/v1/gaps?province=96"
@@ -178,7 +184,8 @@ def test_the_open_file_limit_is_raised_for_the_connections_or_the_connections_fi
         assert line.split()[3:5] == ["600", "600"], line
     # Where the hard limit allows, the soft limit is raised just to what the connections need.
     script = ("import resource; from geoaid.serving.limits import ServingLimits, raise_open_file_limit as r; "
-              "hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]; resource.setrlimit(resource.RLIMIT_NOFILE, (300, hard)); "
+              "hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]; "
+              "resource.setrlimit(resource.RLIMIT_NOFILE, (300, hard)); "
               "need = ServingLimits(max_request_bytes=1).open_files_needed(); "
               "print(need, r(need), resource.getrlimit(resource.RLIMIT_NOFILE)[0], r(100))")
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from geoaid.store import schema
 from geoaid.cli import main
+from geoaid.store import schema
 
 
 def test_exchange_rate_change_is_used_by_the_next_import(tmp_path, writable_workspace, capsys):

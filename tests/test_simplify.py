@@ -2,8 +2,8 @@
 
 import shapely
 
-from geoaid.store import schema
 from geoaid.output.simplify import TOLERANCE, simplify_for_web
+from geoaid.store import schema
 
 
 def test_coverage_simplification_keeps_communes_valid_and_shared_edges_shared(demo_workspace):

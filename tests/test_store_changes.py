@@ -5,8 +5,7 @@ import json
 import pytest
 
 from geoaid.store import schema
-from geoaid.store.accounts import (AccountError, AccountStore, add_account, change_password, change_role,
-                                   remove_account)
+from geoaid.store.accounts import AccountError, AccountStore, add_account, change_password, change_role, remove_account
 from geoaid.store.settings import change_setting
 
 PASSWORD = "correct horse battery"

@@ -49,7 +49,7 @@ def test_csv_with_title_rows_bom_and_semicolons(tmp_path):
     path = tmp_path / "p.csv"
     path.write_bytes("\ufeffDANH SÁCH DỰ ÁN;;\n;;\nTên dự án;Kinh phí;Ngày bắt đầu\n"
                      "Nước sạch;1.500.000.000;01/03/2024\n;;\nTrường học;2.000.000;2024-05-01\n"
-                     .encode("utf-8"))
+                     .encode())
     report = ImportReport("p.csv")
     table = read_table(path, MATCH, report)
     assert report.ok

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from geoaid.store import schema
 from geoaid.cli import main
+from geoaid.store import schema
 from geoaid.store.temp_copies import lock_path, temporary_copies
 from geoaid.store.workspace import Workspace
 from tests.processes import ROOT, environment, geoaid_command, run_geoaid

@@ -2,11 +2,11 @@
 
 import json
 
-from geoaid.store import schema
 from geoaid.analysis.allocation import allocate
-from geoaid.cli import main
 from geoaid.analysis.frames import load_frames
+from geoaid.cli import main
 from geoaid.reform.versions import frames_for_version
+from geoaid.store import schema
 
 
 def test_cli_gaps_on_2025_communes(demo_workspace_path, capsys):

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from geoaid.imports import uploads
-from geoaid.text.redact import hide_server_paths
 from geoaid.store.workspace import Workspace, WorkspaceError
+from geoaid.text.redact import hide_server_paths
 from tests.accounts import signed_in, token
 from tests.routes import sample_url
 from web import create_app

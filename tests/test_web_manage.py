@@ -12,14 +12,14 @@ import re
 import stat
 import unicodedata
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import geopandas as gpd
 import pytest
 
+from geoaid.cli import main
 from geoaid.store import schema
 from geoaid.store.accounts import AccountStore, accounts_path
-from geoaid.cli import main
 from tests.accounts import PASSWORD, TOKEN, sign_in, token
 from web import create_app
 
@@ -248,7 +248,7 @@ def test_upload_previews_then_commits_on_confirm(app, planner, writable_workspac
     last = audit(writable_workspace).iloc[-1]
     assert (last["user"], last["action"], last["file"]) == ("planner1", "import projects", "dự án.csv")
     assert '"projects": 1' in last["details"]
-    age = datetime.now(timezone.utc) - datetime.fromisoformat(last["at"])
+    age = datetime.now(UTC) - datetime.fromisoformat(last["at"])
     assert timedelta(0) <= age < timedelta(minutes=5)
     again = confirm(planner, preview)                          # the staged file is gone once imported
     assert again.status_code == 404

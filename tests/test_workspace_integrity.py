@@ -15,12 +15,17 @@ import sys
 import pandas as pd
 import pytest
 
-from geoaid.store import integrity
-from geoaid.store import schema
-from geoaid.store import temp_copies
+from geoaid.store import integrity, schema, temp_copies
 from geoaid.store.workspace import Workspace, WorkspaceNotWritten
-from tests.processes import (ROOT, assert_one_error_line, environment, geoaid_command, require_modes_apply,
-                             run_geoaid, without_override)
+from tests.processes import (
+    ROOT,
+    assert_one_error_line,
+    environment,
+    geoaid_command,
+    require_modes_apply,
+    run_geoaid,
+    without_override,
+)
 
 SETTING = ("settings", "set", "area_allocation_rule", '"area"')
 
@@ -233,7 +238,8 @@ def test_a_reader_that_stops_reading_gets_no_traceback(demo_workspace_path):
     assert process.wait(timeout=120) == 1 and err == ""
 
 
-MOUNT_READ_ONLY = 'mount -t tmpfs tmpfs "$1" && cp "$2" "$1/ws.gpkg" && mount -o remount,ro "$1" && shift 2 && exec "$@"'
+MOUNT_READ_ONLY = ('mount -t tmpfs tmpfs "$1" && cp "$2" "$1/ws.gpkg" && mount -o remount,ro "$1" '
+                   '&& shift 2 && exec "$@"')
 
 
 def test_a_read_only_file_system_is_refused_before_anything_is_copied(demo_workspace_path, tmp_path):

@@ -13,10 +13,10 @@ import os
 
 from flask import Flask
 
-from geoaid.store.config import resolve_workspace
 from geoaid.output.print_process import DrawingProcess
 from geoaid.output.print_service import DEFAULT_MAX_WAITING, PrintService
 from geoaid.serving.limits import request_limit_bytes, upload_limit_bytes
+from geoaid.store.config import resolve_workspace
 from geoaid.store.temp_copies import clean_if_no_writer
 from geoaid.store.workspace import Workspace
 from web import api, auth, errors, i18n, manage, pages, security, vendor

@@ -24,8 +24,7 @@ from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -33,8 +32,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from geoaid.store.accounts import Account, AccountStore, secret_key
 from geoaid.store.sessions import SessionStore
-from web.i18n import t
 from web.errors import respond
+from web.i18n import t
 
 bp = Blueprint("auth", __name__)
 LOGIN_LIMIT = "5 per minute; 30 per hour"

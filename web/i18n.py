@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import g, request
+from flask import g, request, url_for
 
 from geoaid.analysis.sectors import BY_KEY, SECTORS
 from geoaid.text import catalog
@@ -66,8 +66,6 @@ def lang_switch_url() -> str:
     keywords: a query argument is then never taken for a path variable or for
     one of url_for's own options (``_external``, ``_scheme``, ``_anchor``).
     """
-    from flask import url_for
-
     other = next_language()
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", other)])
     if request.endpoint is None:

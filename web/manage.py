@@ -14,17 +14,16 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from geoaid.store import schema
 from geoaid.imports import registry, uploads
 from geoaid.imports.base import Importer, Option, OptionError, option_values
-from geoaid.store.accounts import (ROLES, AccountError, add_account, change_password, change_role,
-                                   remove_account)
 from geoaid.imports.classifications import KNOWN_SCHEMES
 from geoaid.imports.safezip import Limits
+from geoaid.store import schema
+from geoaid.store.accounts import ROLES, AccountError, add_account, change_password, change_role, remove_account
 from geoaid.store.settings import DEFAULTS, change_setting
 from geoaid.text.values import parse_number
-from web.context import workspace
 from web.auth import accounts, current_user, require, user_name
+from web.context import workspace
 from web.errors import public_text
 from web.i18n import t
 

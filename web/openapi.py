@@ -60,9 +60,9 @@ class Operation:
     parameters: tuple[dict, ...] = ()
     geo: bool = False
     suffix: str = ""            # a variant served by the same rule for paths ending so (".geojson")
-    variants: tuple["Operation", ...] = field(default=())
+    variants: tuple[Operation, ...] = field(default=())
 
-    def for_path(self, path: str) -> "Operation":
+    def for_path(self, path: str) -> Operation:
         return next((v for v in self.variants if path.endswith(v.suffix)), self)
 
     def names(self) -> set[str]:

@@ -27,8 +27,8 @@ from rapidfuzz import fuzz, process
 
 from geoaid.analysis.sectors import BY_KEY, resolve_sector
 from geoaid.text.catalog import text
-from geoaid.text.values import parse_date
 from geoaid.text.names import fold, name_key, nfc
+from geoaid.text.values import parse_date
 
 ZONES = ("ethnic_minority", "coastal")   # words: catalog keys filters.zone.<zone>
 
@@ -73,7 +73,7 @@ class Filters:
 
     @classmethod
     def from_mapping(cls, mapping, province_names: dict[str, str] | None = None,
-                     donor_names=None, scheme_keys=None) -> "Filters":
+                     donor_names=None, scheme_keys=None) -> Filters:
         """Parse query-string-like input; raise ValueError with a clear message.
 
         ``mapping`` may be a dict of strings/lists or a werkzeug MultiDict;

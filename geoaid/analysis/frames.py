@@ -61,7 +61,7 @@ class Frames:
         """Province code → name, for the provinces in the workspace."""
         return dict(zip(self.communes["province_code"].astype(str), self.communes["province_name"]))
 
-    def with_settings(self, **changes) -> "Frames":
+    def with_settings(self, **changes) -> Frames:
         """A copy with some settings changed (e.g. a one-off allocation rule)."""
         return replace(self, settings={**self.settings, **changes})
 

@@ -22,8 +22,9 @@ Example::
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 from cachetools import LRUCache

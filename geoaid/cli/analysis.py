@@ -14,12 +14,12 @@ import pandas as pd
 
 from geoaid.analysis.coverage import describe_gap_formula
 from geoaid.analysis.filters import filters_for
-from geoaid.snapshot import Snapshot
 from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.cli.reform import add_version_option
 from geoaid.output.formula_injection import csv_text
 from geoaid.output.json_records import dumps, records
 from geoaid.reform.versions import describe_version
+from geoaid.snapshot import Snapshot
 
 GAP_TABLE_COLUMNS = ["gap_rank", "commune_code", "commune_name", "district", "priority_score",
                      "project_count", "donor_count", "funding_usd", "area_funding_vnd", "gap_score", "classes"]

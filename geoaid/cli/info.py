@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from geoaid.store import schema
-from geoaid.store import temp_copies
 from geoaid.cli import add_workspace_option, workspace_from
+from geoaid.store import schema, temp_copies
 
 
 def register(subparsers) -> None:

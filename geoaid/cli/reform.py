@@ -8,8 +8,8 @@ import pandas as pd
 
 from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.output.formula_injection import csv_text
-from geoaid.reform.versions import new_to_old, old_to_new, read_stored_crosswalk
 from geoaid.reform.derive import write_reform
+from geoaid.reform.versions import new_to_old, old_to_new, read_stored_crosswalk
 from geoaid.store import schema
 
 

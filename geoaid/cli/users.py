@@ -13,8 +13,15 @@ import getpass
 import sys
 
 from geoaid.cli import add_workspace_option, workspace_from
-from geoaid.store.accounts import (ROLES, AccountError, AccountStore, add_account, change_password, change_role,
-                                   remove_account)
+from geoaid.store.accounts import (
+    ROLES,
+    AccountError,
+    AccountStore,
+    add_account,
+    change_password,
+    change_role,
+    remove_account,
+)
 
 
 def register(subparsers) -> None:

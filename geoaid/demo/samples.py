@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geoaid.store import schema
 from geoaid.analysis.sectors import SECTORS
+from geoaid.store import schema
 
 SEED = 20251124
 DONORS = [f"Sample Donor {c} (fictitious)" for c in "ABCDEF"]

@@ -21,14 +21,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from geoaid.store import schema
 from geoaid.imports.base import Importer, Option, Prepared
 from geoaid.imports.common import decide, header_matcher
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.tabular import read_table
-from geoaid.text.values import parse_number
+from geoaid.store import schema
 from geoaid.text.names import nfc
+from geoaid.text.values import parse_number
 
 KNOWN_SCHEMES = {
     "region_iii": ("commune", "flag", "Region III communes, ethnic-minority and mountainous areas"),

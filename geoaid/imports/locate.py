@@ -177,4 +177,5 @@ class Locator:
             return None, "unknown commune" + (" in that district/province" if rows else "")
         listed = "; ".join(f"{c.at[i, 'name']}, {c.at[i, 'district_name']} ({c.at[i, 'code']})"
                            for i in candidates[:6])
-        return None, f"ambiguous: {len(candidates)} communes have this name ({listed}); add the district or the unit type (Xã/Phường/Thị trấn)"
+        return None, (f"ambiguous: {len(candidates)} communes have this name ({listed}); "
+                      "add the district or the unit type (Xã/Phường/Thị trấn)")

@@ -142,7 +142,7 @@ def join(polys: gpd.GeoDataFrame, codes: pd.DataFrame) -> JoinResult:
 
     for province_code, in_province in polys.groupby("province_code", dropna=False):
         if pd.isna(province_code):
-            for idx, poly in in_province.iterrows():
+            for _, poly in in_province.iterrows():
                 note(poly, "unmatched_province", detail="province name not in the code table")
             continue
         prov_codes = codes[codes["province_code"] == province_code]
@@ -175,7 +175,7 @@ def join(polys: gpd.GeoDataFrame, codes: pd.DataFrame) -> JoinResult:
                 note(poly, "unmatched", detail="no code with this name in the district or province")
 
     _resolve_shared_codes(polys, note)
-    for idx, poly in polys[polys["method"].isin(["alias", "variant", "fuzzy", "moved"])].iterrows():
+    for _, poly in polys[polys["method"].isin(["alias", "variant", "fuzzy", "moved"])].iterrows():
         note(poly, poly["method"], poly["code"], poly["detail"])
     matched = set(polys["code"].dropna())
     for code, row in codes[codes["province_code"].isin(polys["province_code"].dropna())].iterrows():

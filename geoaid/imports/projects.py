@@ -15,7 +15,7 @@ not matter):
 | currency | VND, USD or EUR (rates in the workspace settings) | Đơn vị tiền, Loại tiền |
 | start_date, end_date | dd/mm/yyyy or yyyy-mm-dd | Ngày bắt đầu, Ngày kết thúc, Từ ngày, Đến ngày |
 | status | planned / ongoing / completed | Trạng thái |
-| locations | see geoaid.imports.locate: codes, names, districts, provinces, lat/lon; ";"-separated, optional "(40%)" | Địa bàn, Địa điểm |
+| locations | codes, names, districts, provinces, lat/lon (geoaid.imports.locate); ";"-separated, "(40%)" | Địa bàn |
 
 If any location of a project states a percentage, all must, and they must
 add up to 100.
@@ -27,15 +27,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from geoaid.store import schema
+from geoaid.analysis.sectors import BY_KEY, resolve_sector
 from geoaid.imports.base import Importer, Option, Prepared
 from geoaid.imports.common import decide, header_matcher
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
-from geoaid.analysis.sectors import BY_KEY, resolve_sector
 from geoaid.imports.tabular import read_table
-from geoaid.text.values import parse_date, parse_number
+from geoaid.store import schema
 from geoaid.text.names import fold, nfc
+from geoaid.text.values import parse_date, parse_number
 
 ALIASES = {
     "project_id": ["id", "ma du an", "ma", "project id", "project code", "so hieu"],
@@ -89,7 +89,7 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
     for line, cells in table:
         errors_before = len(report.errors)
 
-        def bad(field, value, reason):
+        def bad(field, value, reason, line=line):
             report.add(line, header(field, field), value, reason)
 
         pid = _text(cells.get("project_id"))

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geoaid.imports.problems import ImportReport
-from geoaid.text.names import nfc
 from geoaid.imports.xlsx_reader import read_first_sheet
+from geoaid.text.names import nfc
 
 HEADER_SEARCH_ROWS = 12
 

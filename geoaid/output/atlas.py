@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import matplotlib
@@ -26,11 +26,11 @@ from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames
 from geoaid.analysis.memoised import Analysis, analysed
 from geoaid.analysis.views import DEFAULT_VIEW
+from geoaid.output.limits import DEFAULT_DPI, check_dpi, check_image_format
+from geoaid.output.print_data import prepare
 from geoaid.output.print_elements import short_name
 from geoaid.output.print_inset import vietnam_outline
 from geoaid.output.print_layout import page_layout
-from geoaid.output.limits import DEFAULT_DPI, check_dpi, check_image_format
-from geoaid.output.print_data import prepare
 from geoaid.output.print_sheet import default_subtitle, default_title, draw
 from geoaid.output.printmap import figure_bytes, rc_params, render_lock
 
@@ -121,7 +121,7 @@ def _write_pdf(out: Path, figures, dpi: int, title: str) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     metadata = {"Title": title, "Creator": f"geoaid {__version__}",
-                "CreationDate": datetime.now(timezone.utc)}
+                "CreationDate": datetime.now(UTC)}
     try:
         with PdfPages(tmp, metadata=metadata) as pdf:
             for _page, _title, fig in figures:

@@ -21,8 +21,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geoaid.store import schema
 from geoaid.output.simplify import DECIMALS, TOLERANCE, coverage_levels, rounded_for_web
+from geoaid.store import schema
 
 DISPLAY_COLUMNS = ["code", "detail", "source_fingerprint"]
 

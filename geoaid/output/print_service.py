@@ -77,7 +77,7 @@ class PrintRequest:
     lang: str = "en"
     title: str | None = None
 
-    def normalised(self) -> "PrintRequest":
+    def normalised(self) -> PrintRequest:
         """The same map under one spelling ("gap" = "gaps", "a3" = "A3"); ValueError for bad options,
         so a wrong request is refused before it takes a place in the queue."""
         fmt = check_image_format(self.fmt)

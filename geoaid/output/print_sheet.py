@@ -17,8 +17,18 @@ from matplotlib.patches import Patch
 
 from geoaid import __version__
 from geoaid.output.print_data import MAP_CRS, MapData
-from geoaid.output.print_elements import (TEXT, draw_footer, draw_header, draw_legend, draw_north_arrow,
-                                          draw_scale_bar, draw_watermark, fit_extent, place_labels, short_name)
+from geoaid.output.print_elements import (
+    TEXT,
+    draw_footer,
+    draw_header,
+    draw_legend,
+    draw_north_arrow,
+    draw_scale_bar,
+    draw_watermark,
+    fit_extent,
+    place_labels,
+    short_name,
+)
 from geoaid.output.print_inset import draw_inset, vietnam_outline
 from geoaid.output.print_layout import Layout
 from geoaid.output.print_words import WORDS

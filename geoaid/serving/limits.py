@@ -144,7 +144,7 @@ def raise_open_file_limit(wanted: int) -> int | None:
     """Raise this process's soft limit on open files towards ``wanted`` (never past the hard
     limit, never lowering it); return the soft limit now in force, or None where it is unknown."""
     try:
-        import resource          # POSIX only
+        import resource  # POSIX only
     except ImportError:          # Windows: no such limit to raise
         return None
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

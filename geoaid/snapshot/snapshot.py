@@ -33,8 +33,7 @@ from geoaid.analysis.frames import Frames, load_frames
 from geoaid.analysis.memoised import Analysis, Memo
 from geoaid.output.display_geometry import stored_display
 from geoaid.output.simplify import DECIMALS, TOLERANCE, simplify_for_web
-from geoaid.reform.versions import (available_versions, frames_for_version, new_to_old, old_to_new,
-                                    read_stored_crosswalk)
+from geoaid.reform.versions import available_versions, frames_for_version, new_to_old, old_to_new, read_stored_crosswalk
 from geoaid.store import schema
 from geoaid.store.workspace import Workspace, WorkspaceError
 
@@ -94,11 +93,11 @@ class Snapshot:
         self.boundaries = available_versions(pinned)   # "2019", and "2025" once the reform was built
 
     @classmethod
-    def read(cls, workspace: Workspace) -> "Snapshot":
+    def read(cls, workspace: Workspace) -> Snapshot:
         """The workspace as it is now (see :func:`read_pinned`)."""
         return cls(workspace, *read_pinned(workspace))
 
-    def with_settings(self, **changes) -> "Snapshot":
+    def with_settings(self, **changes) -> Snapshot:
         """The same version with some settings changed for one run (e.g. an allocation rule)."""
         return Snapshot(self.workspace, self.version, self._legacy.with_settings(**changes), self._pinned)
 

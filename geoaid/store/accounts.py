@@ -28,7 +28,7 @@ import tempfile
 import unicodedata
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -134,7 +134,7 @@ class AccountStore:
         self.path = Path(path)
 
     @classmethod
-    def for_workspace(cls, workspace_path: str | os.PathLike) -> "AccountStore":
+    def for_workspace(cls, workspace_path: str | os.PathLike) -> AccountStore:
         return cls(accounts_path(workspace_path))
 
     def _connect(self) -> sqlite3.Connection:
@@ -165,7 +165,7 @@ class AccountStore:
     def add(self, name: str, password: str, role: str) -> Account:
         name, role = clean_name(name), _check_role(role)
         _check_password(password)
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        created = datetime.now(UTC).isoformat(timespec="seconds")
         with closing(self._connect()) as db:
             try:
                 db.execute("INSERT INTO accounts VALUES (?, ?, ?, ?, ?)",

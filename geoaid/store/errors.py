@@ -70,7 +70,7 @@ def first_line(exc: BaseException) -> str:
     return (lines[0][:300] if lines else "") or type(exc).__name__
 
 
-def write_failed(what: str, exc: BaseException) -> "WorkspaceNotWritten":
+def write_failed(what: str, exc: BaseException) -> WorkspaceNotWritten:
     """The error for a write step that failed: the reason if known, else the message's first line."""
     reason = known_reason(exc)
     return WorkspaceNotWritten(f"{what}: {reason or first_line(exc)}",

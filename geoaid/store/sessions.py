@@ -44,7 +44,7 @@ class SessionStore:
         self.path = Path(path)
 
     @classmethod
-    def for_workspace(cls, workspace_path: str | os.PathLike) -> "SessionStore":
+    def for_workspace(cls, workspace_path: str | os.PathLike) -> SessionStore:
         return cls(accounts_path(workspace_path))
 
     def _connect(self) -> sqlite3.Connection:

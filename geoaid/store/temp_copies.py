@@ -21,8 +21,8 @@ import fcntl
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 COPY_SUFFIX = ".tmp.gpkg"
 _RANDOM = r"[a-z0-9_]{8}"               # the random part tempfile.mkstemp puts in a name

@@ -23,22 +23,25 @@ import os
 import shutil
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
 
-from geoaid.store import column_types
-from geoaid.store import integrity
-from geoaid.store import schema
-from geoaid.store import temp_copies
-from geoaid.store.errors import (WorkspaceDamaged, WorkspaceError, WorkspaceNotWritten,  # noqa: F401
-                                     first_line, write_failed)
+from geoaid.store import column_types, integrity, schema, temp_copies
+from geoaid.store.errors import (  # noqa: F401
+    WorkspaceDamaged,
+    WorkspaceError,
+    WorkspaceNotWritten,
+    first_line,
+    write_failed,
+)
 from geoaid.store.settings import DEFAULTS
 
 # What reading a damaged file can raise from GDAL, SQLite, text decoding or WKB parsing.
@@ -87,7 +90,7 @@ class Workspace:
     def exists(self) -> bool:
         return self.path.is_file()
 
-    def require(self) -> "Workspace":
+    def require(self) -> Workspace:
         """Raise a clear error when there is no workspace file, or it is not a sound one."""
         self.version()
         return self
@@ -163,7 +166,7 @@ class Workspace:
             tx.audit(user, action, file, details)
 
     @contextlib.contextmanager
-    def transaction(self, create: bool = False) -> Iterator["Transaction"]:
+    def transaction(self, create: bool = False) -> Iterator[Transaction]:
         """Apply a set of layer writes all together, or not at all.
 
         ``create=True`` starts from an empty file (a build); otherwise from a
@@ -266,7 +269,7 @@ class Transaction:
         """Append an audit-log row: who changed what, from which file, with counts."""
         log = self.read(schema.AUDIT_LOG)
         row = pd.DataFrame([{
-            "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "user": user, "action": action, "file": file or "",
             "details": json.dumps(details, ensure_ascii=False, sort_keys=True),
         }])
