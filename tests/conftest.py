@@ -16,6 +16,7 @@ import shutil
 
 import pytest
 
+from geoaid.analysis.frames import load_frames
 from geoaid.store.accounts import AccountStore
 from geoaid.store.workspace import Workspace
 from tests.accounts import ACCOUNTS, PASSWORD, signed_in
@@ -45,6 +46,12 @@ def writable_workspace(demo_workspace_path, tmp_path):
     path = tmp_path / "workspace.gpkg"
     shutil.copy2(demo_workspace_path, path)
     return Workspace(path)
+
+
+@pytest.fixture(scope="module")
+def frames(demo_workspace):
+    """The demo workspace's frames, loaded once per test module (a module may change its copy)."""
+    return load_frames(demo_workspace)
 
 
 @pytest.fixture(scope="session")

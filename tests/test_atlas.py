@@ -10,16 +10,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from geoaid.analysis.filters import Filters
-from geoaid.analysis.frames import load_frames
 from geoaid.cli import main
 from geoaid.output.atlas import atlas_pages, slugify, write_atlas
 from geoaid.output.print_data import prepare
 from geoaid.output.print_elements import short_name
-
-
-@pytest.fixture(scope="module")
-def frames(demo_workspace):
-    return load_frames(demo_workspace)
 
 
 def pages_text(path) -> list[str]:

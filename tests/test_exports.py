@@ -29,11 +29,6 @@ HOSTILE = {
 }
 
 
-@pytest.fixture(scope="module")
-def frames(demo_workspace):
-    return load_frames(demo_workspace)
-
-
 @pytest.fixture
 def hostile_frames(writable_workspace):
     """The demo plus one project whose user-typed texts are spreadsheet formulas."""

@@ -23,18 +23,12 @@ import pytest
 from matplotlib.figure import Figure
 
 from geoaid.analysis.filters import Filters
-from geoaid.analysis.frames import load_frames
 from geoaid.output import printmap
 from geoaid.output.print_process import DrawingProcess
 from geoaid.output.print_service import PrintBusy, PrintRequest, PrintService
 from web import create_app
 
 MAP = "/map.png?view=gap&province=95&dpi=72&paper=A4&lang=en"
-
-
-@pytest.fixture(scope="module")
-def frames(demo_workspace):
-    return load_frames(demo_workspace)
 
 
 @pytest.fixture(scope="module")

@@ -34,11 +34,6 @@ SVG = "{http://www.w3.org/2000/svg}text"
 YLORRD = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 
 
-@pytest.fixture(scope="module")
-def frames(demo_workspace):
-    return load_frames(demo_workspace)
-
-
 def svg_texts(body: bytes) -> list[str]:
     """Every text element of an SVG (parsing also proves the file is well-formed XML)."""
     root = ET.fromstring(body)
