@@ -68,7 +68,7 @@ def require_modes_apply(folder: Path) -> None:
 
 
 def run_geoaid(*args, unprivileged: bool = False, file_size_limit: int | None = None,
-               timeout: float = 300, **extra_env) -> subprocess.CompletedProcess:
+               timeout: float = 300, input: str | None = None, **extra_env) -> subprocess.CompletedProcess:
     """Run ``geoaid ARGS`` to the end; optionally unprivileged, or with a file size limit that
     makes every write beyond it fail with EFBIG (what a full disk does to a writer)."""
     command = geoaid_command(*args)
@@ -79,7 +79,7 @@ def run_geoaid(*args, unprivileged: bool = False, file_size_limit: int | None = 
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)     # a failed write, not a killed process
         resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
 
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, input=input,
                           env=environment(**extra_env),
                           preexec_fn=small_disk if file_size_limit is not None else None)
 

@@ -100,3 +100,12 @@ def test_the_api_page_lists_every_documented_path(demo_app, demo_client):
     html = demo_client.get("/api?lang=en").get_data(as_text=True)
     for path, _url in _documented_paths(demo_app):
         assert f"<code>{path}</code>" in html
+
+
+def test_every_endpoint_takes_the_page_language(demo_app, demo_client):
+    # Links from the bilingual pages carry ?lang=; the API must not refuse them.
+    paths = demo_client.get("/api/v1/openapi.json").json["paths"]
+    for path, url in _documented_paths(demo_app):
+        assert "lang" in _query_names(paths[path]), path
+        response = demo_client.get(url + ("&" if "?" in url else "?") + "lang=vi")
+        assert response.status_code == 200, url

@@ -109,6 +109,13 @@ def test_language_choice(demo_client):
     assert "Bản đồ nền ngoại tuyến" in vietnamese
 
 
+def test_language_cookie_is_secure_over_https(demo_client):
+    over_https = demo_client.application.test_client().get("/?lang=en", base_url="https://localhost")
+    over_http = demo_client.application.test_client().get("/?lang=en")
+    assert "lang=en" in over_https.headers["Set-Cookie"] and "Secure" in over_https.headers["Set-Cookie"]
+    assert "lang=en" in over_http.headers["Set-Cookie"] and "Secure" not in over_http.headers["Set-Cookie"]
+
+
 def test_communes_attributes_and_openapi(demo_client):
     records = demo_client.get("/api/v1/communes?province=95").json["communes"]
     assert len(records) == 64 and {"code", "name", "district_name"} <= set(records[0])

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from geoaid.store import integrity, schema, temp_copies
+from geoaid.store.accounts import accounts_path
 from geoaid.store.workspace import Workspace, WorkspaceNotWritten
 from tests.processes import (
     ROOT,
@@ -53,6 +54,16 @@ def _project_csv(folder):
 
 
 # --- a workspace this process cannot write ------------------------------------------
+
+def test_an_account_change_on_a_read_only_workspace_changes_no_account(demo_workspace_path, shared_folder):
+    path = shared_folder / "ws.gpkg"
+    path.write_bytes(demo_workspace_path.read_bytes())
+    path.chmod(0o444)
+    result = run_geoaid("user", "add", "thu", "--role", "admin", "--password-stdin", "--workspace", path,
+                        unprivileged=True, input="a long enough password\n")
+    assert_one_error_line(result, "read-only", "nothing was changed")
+    assert not accounts_path(path).exists()     # no account whose creation the audit log never saw
+
 
 @pytest.mark.parametrize("command", ["settings", "import", "demo"])
 def test_read_only_workspace_file_is_refused_before_anything_is_copied(demo_workspace_path, shared_folder,

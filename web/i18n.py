@@ -44,7 +44,8 @@ def _choose_language() -> None:
 def _remember(response):
     # API responses are public and cached: they never set cookies (?lang= there only words legends).
     if getattr(g, "remember_lang", False) and not request.path.startswith("/api/"):
-        response.set_cookie("lang", g.lang, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie("lang", g.lang, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=request.is_secure)
     return response
 
 

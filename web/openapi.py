@@ -44,7 +44,9 @@ VERSION = _query("version", "boundary version: 2019 (default, with districts) or
 DETAIL = _query("detail", "geometry detail (default: province for a province, else by workspace size)",
                 enum=["province", "national"])
 VIEW = _query("view", "what colours the map (default gap)", enum=["gap", "priority", "coverage"])
-LANG = _query("lang", "language of the legend labels (default en)", enum=list(LANGUAGES))
+# The app reads ?lang= on every request (web/i18n.py), so every route accepts it.
+LANG = _query("lang", "language of the words in the answer, e.g. legend labels (default en)",
+              enum=list(LANGUAGES))
 
 _ERRORS = {
     "400": {"description": "Bad or unknown parameter: {\"error\": message}"},
@@ -69,9 +71,15 @@ class Operation:
         return {p["name"] for p in self.parameters}
 
 
+def _with_lang(parameters) -> tuple[dict, ...]:
+    parameters = tuple(parameters)
+    return parameters if any(p["name"] == "lang" for p in parameters) else (*parameters, LANG)
+
+
 def documented(summary: str, *parameters: dict, geo: bool = False, variants=()):
     """Declare an API view's query parameters; requests with others are a 400."""
-    operation = Operation(summary, tuple(parameters), geo, variants=tuple(variants))
+    variants = tuple(Operation(v.summary, _with_lang(v.parameters), v.geo, v.suffix) for v in variants)
+    operation = Operation(summary, _with_lang(parameters), geo, variants=variants)
 
     def decorate(view):
         @wraps(view)

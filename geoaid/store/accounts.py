@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from geoaid.store.integrity import check_writable
+
 if TYPE_CHECKING:
     from geoaid.store.workspace import Workspace
 
@@ -228,32 +230,39 @@ class AccountStore:
 
 # --- changes with their audit row: the one way the CLI and the web app change accounts -------------
 
+def _changeable_accounts(workspace: Workspace) -> AccountStore:
+    # Every change is logged in the workspace: refuse it before the account changes
+    # when that audit row could not be written.
+    check_writable(workspace.path)
+    return AccountStore.for_workspace(workspace.path)
+
+
 def add_account(workspace: Workspace, by: str, name: str, password: str, role: str) -> Account:
     """Create an account of ``workspace`` and log it as done by ``by`` (an account name or "cli").
 
     >>> add_account(workspace, "cli", "thu", "a long password", "admin")  # doctest: +SKIP
     Account(name='thu', role='admin', ...)
     """
-    account = AccountStore.for_workspace(workspace.path).add(name, password, role)
+    account = _changeable_accounts(workspace).add(name, password, role)
     workspace.record(by, "user add", {"name": account.name, "role": account.role})
     return account
 
 
 def change_role(workspace: Workspace, by: str, name: str, role: str) -> Account:
     """Give ``name`` a new role (its sessions end); refused if no admin would be left."""
-    account = AccountStore.for_workspace(workspace.path).set_role(name, role)
+    account = _changeable_accounts(workspace).set_role(name, role)
     workspace.record(by, "user role", {"name": account.name, "role": account.role})
     return account
 
 
 def change_password(workspace: Workspace, by: str, name: str, password: str) -> Account:
     """Set a new password for ``name`` (its sessions end)."""
-    account = AccountStore.for_workspace(workspace.path).set_password(name, password)
+    account = _changeable_accounts(workspace).set_password(name, password)
     workspace.record(by, "user password", {"name": account.name})
     return account
 
 
 def remove_account(workspace: Workspace, by: str, name: str) -> None:
     """Delete ``name``; refused if no admin would be left."""
-    AccountStore.for_workspace(workspace.path).remove(name)
+    _changeable_accounts(workspace).remove(name)
     workspace.record(by, "user remove", {"name": name})
