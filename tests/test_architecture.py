@@ -41,6 +41,8 @@ MAY_IMPORT = {
     # the demo build joins names (imports), derives 2025 (reform) and writes SAMPLE projects
     "geoaid.demo": {"geoaid", "geoaid.text", "geoaid.store", "geoaid.analysis", "geoaid.imports",
                     "geoaid.reform"},
+    # what-if scenarios read candidates as the project importer does and run the analysis on them
+    "geoaid.planning": {"geoaid", "geoaid.text", "geoaid.store", "geoaid.analysis", "geoaid.imports"},
 }
 DATA_PACKAGE = "boundaries"
 # Modules being rewritten in parallel work (the boundary importer's split, the views and the word

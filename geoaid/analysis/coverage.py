@@ -45,7 +45,7 @@ from geoaid.analysis.sectors import SECTORS
 from geoaid.store.settings import DEFAULTS
 
 __all__ = ["coverage", "gap_ranking", "commune_projects", "active_projects", "describe_gap_formula",
-           "gap_parameters", "COLUMNS"]
+           "gap_parameters", "gap_value", "effective_funding", "exact_priority", "COLUMNS"]
 
 COLUMNS = ["commune_code", "commune_name", "district", "province", "province_code", "district_code",
            "priority_score", "classes", "classes_vi", "ethnic_minority", "coastal",
@@ -59,6 +59,26 @@ def gap_parameters(frames: Frames | None = None) -> tuple[float, float]:
     get = frames.setting if frames is not None else DEFAULTS.get
     return float(get("gap_reference_vnd") or DEFAULTS["gap_reference_vnd"]), float(
         get("gap_area_weight") if get("gap_area_weight") is not None else DEFAULTS["gap_area_weight"])
+
+
+def effective_funding(commune_vnd, area_vnd, area_weight: float):
+    """F of the gap formula: commune-targeted VND + a × area-wide VND."""
+    return commune_vnd + area_weight * area_vnd
+
+
+def exact_priority(priority_raw, priority: pd.DataFrame):
+    """The unrounded priority score 0–100 of ``priority_raw`` values of a :func:`priority_index` frame."""
+    denominator = priority.attrs.get("priority_max_raw") or 0.0
+    return 100.0 * priority_raw / denominator if denominator > 0 else 0.0 * priority_raw
+
+
+def gap_value(score, effective, reference: float):
+    """The gap formula: priority × R / (R + F), unrounded (works on numbers and arrays alike).
+
+    >>> gap_value(80.0, 1_000_000_000, 1_000_000_000)
+    40.0
+    """
+    return score * reference / (reference + effective)
 
 
 def describe_gap_formula(frames: Frames | None = None) -> str:
@@ -131,12 +151,10 @@ def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataF
     out["project_sample"] = project_sample
 
     reference, area_weight = gap_parameters(frames)
-    effective = out["commune_funding_vnd"] + area_weight * out["area_funding_vnd"]
-    denominator = priority.attrs.get("priority_max_raw") or 0.0
+    effective = effective_funding(out["commune_funding_vnd"], out["area_funding_vnd"], area_weight)
     # Rank on the unrounded score: rounding must not reorder communes.
-    exact_score = (100.0 * out["priority_raw"] / denominator if denominator > 0
-                   else 0.0 * out["priority_raw"])
-    gap = exact_score * reference / (reference + effective)
+    exact_score = exact_priority(out["priority_raw"], priority)
+    gap = gap_value(exact_score, effective, reference)
     out["gap_score"] = gap.round(2)
     order = np.lexsort((code.to_numpy(), -exact_score.to_numpy(), -gap.to_numpy()))
     out = out.iloc[order].reset_index(drop=True)

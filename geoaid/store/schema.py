@@ -87,6 +87,16 @@ REFORM_REPORT = "reform_report"  # status, new_code, new_name, old_code, old_nam
 
 AUDIT_LOG = "audit_log"  # when, who, action, file, counts (JSON)
 
+# Named what-if scenarios (geoaid/planning/saved.py): candidate projects kept as JSON until committed.
+SCENARIOS = "scenarios"
+SCENARIO_COLUMNS = [
+    "name",          # unique, NFC, as the planner typed it
+    "candidates",    # JSON list of candidate projects (place, sector, amount, currency, start, end, …)
+    "status",        # "saved" | "committed"
+    "saved_by", "saved_at",
+    "committed_by", "committed_at",
+]
+
 # --- column types ------------------------------------------------------------
 # The type of every column as stored, whatever the frame being written holds:
 # an empty or all-null column would otherwise be stored as TEXT (pandas has
@@ -115,4 +125,5 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
     REFORM_REPORT: {column: "text" for column in
                     ["status", "new_code", "new_name", "old_code", "old_name", "detail"]},
     AUDIT_LOG: {column: "text" for column in ["at", "user", "action", "file", "details"]},
+    SCENARIOS: {column: "text" for column in SCENARIO_COLUMNS},
 }

@@ -58,6 +58,7 @@ _EMPTY_COLUMNS = {
     schema.METADATA: ["key", "value"],
     schema.SETTINGS: ["key", "value"],
     schema.AUDIT_LOG: ["at", "user", "action", "file", "details"],
+    schema.SCENARIOS: schema.SCENARIO_COLUMNS,
 }
 
 
