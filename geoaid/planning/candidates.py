@@ -30,11 +30,13 @@ from pathlib import Path
 import pandas as pd
 
 from geoaid.imports.common import header_matcher
+from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.projects import prepare
 from geoaid.imports.tabular import read_table
 from geoaid.store import column_types, schema
-from geoaid.text.names import nfc
+from geoaid.text.names import fold, nfc
+from geoaid.text.values import parse_number
 
 FIELDS = ("place", "sector", "amount", "currency", "start", "end", "period", "donor", "title", "project_id")
 ALIASES = {
@@ -138,17 +140,49 @@ def read_candidates(path) -> tuple[list[Candidate], ImportReport]:
     return [Candidate(**{key: _cell(cells.get(key)) for key in FIELDS}, row=line) for line, cells in table], report
 
 
+def parse_period(text: str) -> tuple[date, date]:
+    """"2025" → 1 January–31 December 2025; "2025-2027" → 1 January 2025–31 December 2027.
+
+    >>> parse_period("2025-2026")
+    (datetime.date(2025, 1, 1), datetime.date(2026, 12, 31))
+    """
+    match = _PERIOD.match(str(text))
+    if not match:
+        raise ValueError("period is a year (2025) or two years (2025-2027)")
+    first, last = int(match[1]), int(match[2] or match[1])
+    if last < first:
+        raise ValueError("the period ends before it starts")
+    return date(first, 1, 1), date(last, 12, 31)
+
+
 def _period(candidate: Candidate) -> tuple[str, str, str | None]:
-    """(start, end, problem): dates as written, else from ``period`` ("2025" or "2025-2027")."""
+    """(start, end, problem): dates as written, else from ``period``."""
     if candidate.start or candidate.end or not candidate.period:
         return candidate.start, candidate.end, None
-    match = _PERIOD.match(candidate.period)
-    if not match:
-        return "", "", "period is a year (2025) or two years (2025-2027)"
-    first, last = match[1], match[2] or match[1]
-    if last < first:
-        return "", "", "the period ends before it starts"
-    return f"{first}-01-01", f"{last}-12-31", None
+    try:
+        start, end = parse_period(candidate.period)
+    except ValueError as exc:
+        return "", "", str(exc)
+    return start.isoformat(), end.isoformat(), None
+
+
+def district_codes(communes: pd.DataFrame, given) -> tuple[str, ...]:
+    """District codes from codes or names ("Huyện Năm Căn", "nam can"); ValueError naming an unknown one."""
+    locator = Locator(communes)
+    codes = []
+    for value in given:
+        value = str(value).strip()
+        if value.isdigit() and value.zfill(3) in set(communes["district_code"].dropna()):
+            codes.append(value.zfill(3))
+            continue
+        found, _problem = locator.resolve(value if fold(value).startswith(("huyen", "quan", "thi xa", "thanh pho"))
+                                          else f"Huyện {value}")
+        if found is None or found[0] != "district":
+            found, _problem = locator.resolve(value)
+            if found is None or found[0] != "district":
+                raise ValueError(f"unknown district {value!r}")
+        codes.append(found[1])
+    return tuple(dict.fromkeys(codes))
 
 
 def _place(text: str, communes: pd.DataFrame) -> str:
@@ -199,3 +233,15 @@ def project_rows(candidates: list[Candidate], communes: pd.DataFrame, rates: dic
     locations = column_types.for_write(schema.PROJECT_LOCATIONS,
                                        locations.drop(columns="source_row").reset_index(drop=True))
     return projects, locations, report
+
+
+def amount_vnd(amount, currency: str, rates: dict) -> int:
+    """An amount ("5.000.000.000", "200,000") in ``currency`` as whole VND at the workspace's rate.
+
+    >>> amount_vnd("200.000", "USD", {"VND": 1, "USD": 25000})
+    5000000000
+    """
+    code = str(currency or "VND").strip().upper()
+    if code not in rates:
+        raise ValueError(f"unknown currency {currency!r}; known: {', '.join(rates)}")
+    return int(round(parse_number(amount) * rates[code]))

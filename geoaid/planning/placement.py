@@ -57,7 +57,7 @@ from geoaid.planning.scenario import POPULATION
 from geoaid.text.catalog import text
 
 MAX_STEPS = 10_000     # K: more steps than this means the minimum amount is far too small for the budget
-CHOSEN_COLUMNS = ["commune_code", "commune_name", "district", "province", "priority_score", "classes",
+CHOSEN_COLUMNS = ["commune_code", "commune_name", "district", "province", "priority_score", "classes", "classes_vi",
                   "sector_funding_vnd", "gap_rank", "gap_before", "gap_after", "steps", "amount_vnd",
                   "first_gain", "last_gain"]
 
@@ -102,7 +102,8 @@ class Placement:
     def reasons(self, lang: str = "en") -> list[str]:
         """One sentence per chosen commune, in ``lang``."""
         return [text("planning.reason", lang, commune=row.commune_name, priority=f"{row.priority_score:.2f}",
-                     classes=row.classes or text("none", lang), funding=f"{row.sector_funding_vnd:,.0f}",
+                     classes=(row.classes_vi if lang == "vi" else row.classes) or text("none", lang),
+                     funding=f"{row.sector_funding_vnd:,.0f}",
                      rank=row.gap_rank, before=f"{row.gap_before:.2f}", after=f"{row.gap_after:.2f}",
                      amount=f"{row.amount_vnd:,.0f}", steps=row.steps, first=f"{row.first_gain:.2f}",
                      last=f"{row.last_gain:.2f}")
@@ -154,6 +155,7 @@ def propose(frames: Frames, request: PlacementRequest) -> Placement:
         "commune_code": rows.at[i, "commune_code"], "commune_name": rows.at[i, "commune_name"],
         "district": rows.at[i, "district"], "province": rows.at[i, "province"],
         "priority_score": rows.at[i, "priority_score"], "classes": rows.at[i, "classes"],
+        "classes_vi": rows.at[i, "classes_vi"],
         "sector_funding_vnd": int(rows.at[i, "funding_vnd"]), "gap_rank": int(rows.at[i, "gap_rank"]),
         "gap_before": round(float(gap_value(rows.at[i, "score"], rows.at[i, "effective"], reference)), 2),
         "gap_after": round(float(gap_value(rows.at[i, "score"], rows.at[i, "effective"] + given[i] * step,
