@@ -17,7 +17,7 @@ from geoaid.output.limits import IMAGE_FORMATS, SERVED_DEFAULT_DPI
 from geoaid.output.print_service import PrintRequest
 from geoaid.output.simplify import TOLERANCE
 from geoaid.reform.versions import describe_version
-from web import data
+from web import data, scenarios
 from web.api import view_from_request
 from web.context import workspace
 from web.errors import BadParameter
@@ -122,7 +122,7 @@ def planner():
                            total=len(ranking),
                            export_urls={fmt: url_for("pages.export", what="gaps", fmt=fmt, **query)
                                         for fmt in ("csv", "xlsx")},
-                           **_form_context(filters))
+                           **_form_context(filters), **scenarios.panel(filters))
 
 
 @bp.route("/communes/<code>")

@@ -214,6 +214,8 @@
 
         window.geoaidMap.map = map;
         window.geoaidMap.layers.communes = communes;
+        // Pages with several maps (the planner's before/after) name them: each keeps its own layer.
+        if (options.name) window.geoaidMap.named[options.name] = communes;
         // Gap collections always carry the zone flags (light ones omit them when false).
         var zones = [];
         if (data.view !== undefined) {
@@ -241,7 +243,10 @@
           });
         }
       })
-      .then(function () { document.body.dataset.mapReady = "yes"; })
+      .then(function () {
+        if (options.name) document.body.dataset["map" + options.name] = "yes";
+        document.body.dataset.mapReady = "yes";
+      })
       .catch(function (error) {
         if (status) status.textContent = options.labels.failed + " (" + error.message + ")";
         document.body.dataset.mapReady = "failed";
@@ -249,5 +254,5 @@
   }
 
   // The map and its layers stay reachable (for the browser tests and for debugging).
-  window.geoaidMap = {start: start, map: null, layers: {}};
+  window.geoaidMap = {start: start, map: null, layers: {}, named: {}};
 })();
