@@ -77,6 +77,8 @@ def test_planner_saves_compares_and_commits(planner, writable_workspace):
     assert set(log["user"].tolist()[-2:]) == {"planner1"}
     again = planner.post("/planner/scenarios/commit", data={"csrf_token": csrf, "name": "Đất Mới"})
     assert again.status_code == 400 and "already committed" in again.get_data(as_text=True)
+    # Its project id is now in the workspace: previewing the same candidates again says so.
+    assert planner.get("/planner", query_string={"scenario": json.dumps(scenario)}).status_code == 400
 
 
 def test_placement_form_fills_the_scenario(client):

@@ -102,7 +102,12 @@ def _result(records: list[dict], filters):
     """The scenario's analysis, kept per workspace version, candidates and filters."""
     key = ("scenario", json.dumps(records, ensure_ascii=False, sort_keys=True), filter_key(filters))
     frames = data.legacy_frames()
-    return data.snapshot().on("2019").remember(key, lambda: run_scenario(frames, _candidates(records), filters))
+    try:
+        return data.snapshot().on("2019").remember(key, lambda: run_scenario(frames, _candidates(records), filters))
+    except BadParameter:
+        raise
+    except ValueError as exc:       # e.g. a project id already in the workspace
+        raise BadParameter(str(exc)) from None
 
 
 def panel(filters) -> dict:
