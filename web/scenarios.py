@@ -92,7 +92,8 @@ def _placement(args, frames):
             provinces=tuple(data.filters_from_request().provinces),
             districts=district_codes(frames.communes, [district]) if district else (),
             min_amount_vnd=amount_vnd(args["place_min"], currency, rates) if args.get("place_min") else None,
-            avoid_other_donors=args.get("place_avoid") == "on", donor=args.get("place_donor") or None)
+            avoid_other_donors=args.get("place_avoid") == "on", donor=args.get("place_donor") or None,
+            per_capita=args.get("place_per_capita") == "on")
         return propose(frames, request_)
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
