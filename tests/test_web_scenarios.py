@@ -41,6 +41,8 @@ def test_preview_adds_candidates_and_writes_nothing(client, writable_workspace):
     funding = re.findall(r"([\d,]+) → ([\d,]+)</td>", row)[-1]
     assert int(funding[1].replace(",", "")) - int(funding[0].replace(",", "")) == 2_000_000_000
     assert "Huyện Năm Căn" in body and "scenario-sign-in" in body           # public: may not save
+    filters_form = re.search(r'id="filters".*?</form>', body, re.S).group(0)
+    assert 'name="scenario"' in filters_form                                # changing filters keeps the scenario
     removed = client.get("/planner", query_string={"scenario": json.dumps(scenario), "remove": "1"})
     assert [c["place"] for c in scenario_of(removed)] == ["district:964"]
     geojson = client.get("/planner/scenario.geojson", query_string={"scenario": json.dumps(scenario),
