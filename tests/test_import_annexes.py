@@ -17,6 +17,7 @@ import pytest
 from geoaid.cli import main
 from geoaid.imports import classifications
 from geoaid.store import schema
+from tests.test_web_manage import confirm, upload
 
 TITLE = [["Phụ lục I"],
          ["DANH SÁCH CÁC XÃ KHU VỰC III THUỘC VÙNG ĐỒNG BÀO DÂN TỘC THIỂU SỐ VÀ MIỀN NÚI GIAI ĐOẠN 2021 - 2025"],
@@ -55,7 +56,7 @@ def test_hierarchical_annex_resolves_namesakes_by_their_district_heading(tmp_pat
     rows = TITLE + [
         ["STT", "Tên xã, phường, thị trấn"],
         ["TỈNH HÀ GIANG", None],
-        ["I", "HUYỆN ĐỒNG VĂN"],
+        ["I", "HUYỆN ĐỒNG VĂN (2 xã)"],
         [1, "Xã Tả Lủng"],
         [2, "Xã Lũng Cú"],
         ["II", "Huyện Mèo Vạc"],
@@ -234,3 +235,30 @@ def test_several_schemes_need_marks_or_a_level_column(tmp_path, demo_workspace):
     rows, report = classifications.prepare(path, demo_workspace.read(schema.COMMUNES),
                                            classifications.scheme_metas("region_iii,dbkk"))
     assert rows.empty and "need a level column (Khu vực: I, II, III)" in report.errors[0].reason
+
+
+def test_poor_districts_under_province_headings(tmp_path, writable_workspace):
+    rows = [["DANH SÁCH HUYỆN NGHÈO GIAI ĐOẠN 2022 - 2025"],
+            ["(Kèm theo Quyết định số 353/QĐ-TTg ngày 15/3/2022)"],
+            ["STT", "Tên huyện"], ["TỈNH HÀ GIANG", None], [1, "Huyện Đồng Văn"], [2, "Huyện Mèo Vạc"],
+            ["TỈNH KIÊN GIANG", None], [1, "Huyện Châu Thành"]]
+    path = workbook(tmp_path / "huyen_ngheo.xlsx", rows, ["A1:B1", "A2:B2", "A4:B4", "A7:B7"])
+    assert run(path, writable_workspace, "--scheme", "poor_district", "--legal-source",
+               "Decision 353/QĐ-TTg", "--period", "2022-2025") == 0
+    assert codes(writable_workspace, "poor_district") == ["026", "027", "905"]
+
+
+def test_web_upload_of_an_annex_with_mark_columns(app, planner, writable_workspace, tmp_path):
+    rows = TITLE + [["STT", "Tên xã", "Khu vực I", "Khu vực II", "Khu vực III"],
+                    ["TỈNH HÀ GIANG", None, None, None, None], ["I", "Huyện Mèo Vạc", None, None, None],
+                    [1, "Xã Tả Lủng", None, "x", None], [2, "Xã Sủng Máng", None, None, "x"]]
+    path = workbook(tmp_path / "phu_luc.xlsx", rows, ["A1:E1", "A2:E2", "A3:E3", "A6:E6"])
+    preview = upload(planner, "classifications", "phu_luc.xlsx", path.read_bytes(), scheme="regions",
+                     legal_source="Decision 861/QĐ-TTg", period="2021-2025")
+    assert preview.status_code == 200
+    assert confirm(planner, preview).status_code == 200
+    assert codes(writable_workspace, "region_ii") == ["00796"]
+    assert codes(writable_workspace, "region_iii") == ["00790"]
+    assert codes(writable_workspace, "region_i") == []
+    schemes = writable_workspace.read(schema.SCHEMES).set_index("scheme")
+    assert set(schemes.loc[["region_i", "region_ii", "region_iii"], "sample"]) == {0}

@@ -27,6 +27,8 @@ from geoaid.text.names import fold, name_key, split_unit_type
 
 _NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|\d+|[A-Za-z])\s*[.):/-]\s*")
 _ROMAN_NUMBER = re.compile(r"^[IVXLC]+\.?$")
+# "HUYỆN ĐỒNG VĂN (10 xã)", "Huyện Mèo Vạc: 12 xã": the count after a heading's name.
+_COUNT_TAIL = re.compile(r"\s*(?:\(\s*\d+[^)]*\)|[:–-]\s*\d+.*)$")
 # "Tổng cộng", "Tổng số: 30 xã", "Cộng: 12 xã", "Ghi chú …", but not the commune "Cộng Hòa".
 _TOTALS = re.compile(r"^(?:(?:tong cong|tong so|tong|cong)(?: (?:\d|xa\b|don vi|co\b).*)?|ghi chu.*)$")
 _PROVINCE_WORDS = {"tinh"}
@@ -66,6 +68,7 @@ def heading_of(text: str, numbering: str | None, context: Context, locator: Loca
     """
     numbered = _NUMBERING.match(text)
     bare = _NUMBERING.sub("", text).strip() if numbered else text.strip()
+    bare = _COUNT_TAIL.sub("", bare) or bare
     roman = bool(numbering and _ROMAN_NUMBER.match(str(numbering).strip())) or bool(
         numbered and _ROMAN_NUMBER.match(numbered.group(0).strip(" .):/-")))
     word, _rest = split_unit_type(bare)
