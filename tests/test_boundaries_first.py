@@ -66,7 +66,7 @@ def test_boundaries_create_a_new_workspace(two_districts, tmp_path, kind):
     assert audit["action"].tolist() == ["import boundaries 2019"] and '"created": true' in audit["details"].iloc[0]
 
 
-def test_then_an_annex_and_the_web_app_on_it(two_districts, tmp_path):
+def test_then_an_annex_projects_and_the_web_app_on_it(two_districts, tmp_path):
     target = tmp_path / "ha_giang.gpkg"
     assert main(["import", "boundaries", str(as_office_file(two_districts, tmp_path, "gpkg")),
                  "--workspace", str(target)]) == 0
@@ -77,6 +77,11 @@ def test_then_an_annex_and_the_web_app_on_it(two_districts, tmp_path):
         ["II", "Huyện Mèo Vạc"], [1, "Xã Tả Lủng"]], ["A1:B1", "A2:B2", "A4:B4"])
     assert main(["import", "classifications", str(annex), "--scheme", "region_iii", "--legal-source",
                  "Decision 861/QĐ-TTg", "--period", "2021-2025", "--workspace", str(target)]) == 0
+    projects = tmp_path / "du_an.csv"
+    projects.write_text("project_id,title,donor,sector,budget,currency,start_date,end_date,status,locations\n"
+                        "HG-1,Trạm y tế xã Tả Lủng,Donor A,health,1.000.000.000,VND,01/01/2024,31/12/2025,"
+                        'ongoing,"Xã Tả Lủng, Huyện Mèo Vạc, Hà Giang"\n', encoding="utf-8")
+    assert main(["import", "projects", str(projects), "--workspace", str(target)]) == 0
     workspace = Workspace(target)
     rows = workspace.read(schema.CLASSIFICATIONS)
     assert sorted(rows["unit_code"]) == ["00733", "00742", "00796"] and set(rows["sample"]) == {0}
@@ -91,6 +96,8 @@ def test_then_an_annex_and_the_web_app_on_it(two_districts, tmp_path):
     assert gaps["sample"] is False and len(gaps["communes"]) == 37
     listed = {row["commune_code"] for row in gaps["communes"] if row["priority_score"] > 0}
     assert listed == {"00733", "00742", "00796"}
+    funded = {row["commune_code"]: row["funding_vnd"] for row in gaps["communes"] if row["funding_vnd"]}
+    assert funded == {"00796": 1_000_000_000}
 
 
 def test_refusal_for_a_few_bad_features_counts_the_valid_ones(two_districts, tmp_path, capsys):
