@@ -262,3 +262,22 @@ def test_web_upload_of_an_annex_with_mark_columns(app, planner, writable_workspa
     assert codes(writable_workspace, "region_i") == []
     schemes = writable_workspace.read(schema.SCHEMES).set_index("scheme")
     assert set(schemes.loc[["region_i", "region_ii", "region_iii"], "sample"]) == {0}
+
+
+def test_region_section_rows_divide_one_list_into_the_three_schemes(tmp_path, writable_workspace):
+    rows = [["DANH SÁCH XÃ KHU VỰC I, II, III VÙNG ĐỒNG BÀO DÂN TỘC THIỂU SỐ VÀ MIỀN NÚI"], [],
+            ["STT", "Tên xã", "Huyện", "Tỉnh"],
+            ["I. XÃ KHU VỰC III", None, None, None],
+            [1, "Xã Tả Lủng", "Mèo Vạc", "Hà Giang"], [2, "Xã Hàm Rồng", "Năm Căn", "Cà Mau"],
+            ["II. XÃ KHU VỰC II", None, None, None],
+            [1, "Xã Tả Lủng", "Đồng Văn", "Hà Giang"],
+            ["III. Các xã khu vực I", None, None, None],
+            [1, "Thị trấn Đồng Văn", "Đồng Văn", "Hà Giang"]]
+    path = workbook(tmp_path / "kv_123.xlsx", rows, ["A1:D1", "A4:D4", "A7:D7", "A9:D9"])
+    assert run(path, writable_workspace, "--scheme", "region_iii", *DECISION) == 0
+    assert codes(writable_workspace, "region_iii") == ["00796", "32194"]
+    assert codes(writable_workspace, "region_i") != ["00721"]         # only region III was asked for
+    assert run(path, writable_workspace, "--scheme", "regions", *DECISION) == 0
+    assert codes(writable_workspace, "region_iii") == ["00796", "32194"]
+    assert codes(writable_workspace, "region_ii") == ["00742"]
+    assert codes(writable_workspace, "region_i") == ["00721"]

@@ -7,9 +7,10 @@ section for an example table of each):
 * an annex with province and district **heading rows** instead of a
   district column, communes numbered again inside each district
   (:mod:`.headings`);
-* a **level column** "Khu vực" (I / II / III) or **mark columns** ("x"
-  under Khu vực I | II | III, or ĐBKK), giving several schemes in one
-  import (:mod:`.columns`, :mod:`.values`);
+* a **level column** "Khu vực" (I / II / III), **section rows** ("I. XÃ
+  KHU VỰC III") or **mark columns** ("x" under Khu vực I | II | III, or
+  ĐBKK), giving several schemes in one import (:mod:`.columns`,
+  :mod:`.values`);
 * a **hamlet list**, one row per thôn/ấp: the commune's count is computed;
 * a single column of codes, with the header "Mã xã" or none.
 
@@ -27,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from geoaid.imports.annex.columns import find_layout
+from geoaid.imports.annex.headings import region_section
 from geoaid.imports.annex.rows import data_rows
 from geoaid.imports.annex.values import HamletCounts, Listing, check_columns, counts_hamlets, listings
 from geoaid.imports.locate import Locator
@@ -50,7 +52,9 @@ def read_listings(path: str | Path, communes: pd.DataFrame, metas: list[dict],
         report.add(None, None, None, "no header row recognised (Mã xã, Tên xã, Huyện, Tỉnh, Khu vực, Thôn …) "
                                      "and not a single column of codes; see the README's example tables")
         return []
-    if not check_columns(layout, metas, report):
+    sections = any(isinstance(value, str) and region_section(value)
+                   for _, cells in grid[layout.start:] for value in cells.values())
+    if not check_columns(layout, metas, report, sections):
         return []
     level = metas[0]["level"]
     hamlets = HamletCounts(metas[0]["scheme"]) if counts_hamlets(layout, metas) else None
@@ -60,7 +64,7 @@ def read_listings(path: str | Path, communes: pd.DataFrame, metas: list[dict],
         if hamlets is not None:
             hamlets.add(row, layout, report)
             continue
-        for listing in listings(row, layout, metas, report):
+        for listing in listings(row, layout, metas, report, sections):
             key = (listing.scheme, listing.unit)
             if key in seen:
                 report.add(row.line, None, listing.unit, f"the same unit is already on row {seen[key]}")

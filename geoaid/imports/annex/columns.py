@@ -48,7 +48,7 @@ ALIASES = {
 _match = header_matcher(ALIASES)
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3}
-_LEVEL_WORDS = re.compile(r"^(?:khu vuc|kv)\s*")
+_LEVEL_WORDS = re.compile(r"^(?:xa )?(?:thuoc )?(?:khu vuc|kv)\s*")
 _MARKS = {"x", "1", "co", "v", "yes", "true"}
 _CODE = re.compile(r"^\d{3,5}(?:\.0)?$")
 

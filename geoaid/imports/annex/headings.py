@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geoaid.imports.annex.columns import region_level
 from geoaid.imports.locate import Locator
 from geoaid.text.names import fold, name_key, split_unit_type
 
@@ -31,6 +32,8 @@ _ROMAN_NUMBER = re.compile(r"^[IVXLC]+\.?$")
 _COUNT_TAIL = re.compile(r"\s*(?:\(\s*\d+[^)]*\)|[:–-]\s*\d+.*)$")
 # "Tổng cộng", "Tổng số: 30 xã", "Cộng: 12 xã", "Ghi chú …", but not the commune "Cộng Hòa".
 _TOTALS = re.compile(r"^(?:(?:tong cong|tong so|tong|cong)(?: (?:\d|xa\b|don vi|co\b).*)?|ghi chu.*)$")
+# "I. XÃ KHU VỰC III", "Các xã khu vực II": the list divided into sections by region level.
+_REGION_SECTION = re.compile(r"^(?:danh sach )?(?:cac )?(?:xa |don vi )?(?:thuoc )?(?:khu vuc|kv) ?(iii|ii|i|[123])$")
 _PROVINCE_WORDS = {"tinh"}
 _DISTRICT_WORDS = {"huyen", "quan", "thi xa"}
 _COMMUNE_WORDS = {"xa", "phuong", "thi tran"}
@@ -44,6 +47,7 @@ class Context:
     district: str | None = None
     commune: str | None = None          # hamlet lists only
     unresolved: int | None = None       # row of a heading that named no unit: rows below are not guessed
+    region: int | None = None           # 1, 2, 3 under a "XÃ KHU VỰC I/II/III" section row
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,16 @@ class Heading:
 def is_total_or_note(text: str) -> bool:
     """"Tổng cộng: 30 xã", "Cộng", "Ghi chú: …" rows below or inside the table."""
     return bool(text) and bool(_TOTALS.match(fold(_NUMBERING.sub("", text))))
+
+
+def region_section(text: str) -> int | None:
+    """The region level a section row starts, or None.
+
+    >>> region_section("II. CÁC XÃ KHU VỰC III"), region_section("Xã Khu Vực 2"), region_section("Xã Tả Lủng")
+    (3, 2, None)
+    """
+    match = _REGION_SECTION.match(fold(_NUMBERING.sub("", text)))
+    return region_level(match.group(1)) if match else None
 
 
 def heading_of(text: str, numbering: str | None, context: Context, locator: Locator,
@@ -113,10 +127,11 @@ def _district(text: str, context: Context, locator: Locator) -> Heading:
 
 def enter(context: Context, heading: Heading, line: int, locator: Locator) -> Context:
     """The context below ``heading`` (on row ``line``)."""
+    region = context.region             # a region section may hold several provinces' headings
     if heading.level == "commune":
-        return Context(context.province, context.district, heading.code, context.unresolved)
+        return Context(context.province, context.district, heading.code, context.unresolved, region)
     if heading.code is None:
-        return Context(context.province if heading.level == "district" else None, None, None, line)
+        return Context(context.province if heading.level == "district" else None, None, None, line, region)
     if heading.level == "province":
-        return Context(heading.code)
-    return Context(locator.province_of_district(heading.code), heading.code)
+        return Context(heading.code, region=region)
+    return Context(locator.province_of_district(heading.code), heading.code, region=region)

@@ -9,10 +9,10 @@ Vạc) with neither is reported with the candidates, never guessed.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geoaid.imports.annex.columns import Layout
-from geoaid.imports.annex.headings import Context, enter, heading_of, is_total_or_note
+from geoaid.imports.annex.headings import Context, enter, heading_of, is_total_or_note, region_section
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.tabular import Grid
@@ -44,6 +44,9 @@ def data_rows(grid: Grid, layout: Layout, locator: Locator, level: str,
         if label is None and layout.cell(cells, "code") is None and layout.cell(cells, "hamlet") is None:
             continue
         if label and is_total_or_note(label):
+            continue
+        if label and layout.cell(cells, "code") is None and region_section(label):
+            context = replace(context, region=region_section(label))
             continue
         if label and layout.cell(cells, "code") is None:
             hamlet = layout.cell(cells, "hamlet")

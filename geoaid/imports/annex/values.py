@@ -31,8 +31,9 @@ class Listing:
     line: int
 
 
-def check_columns(layout: Layout, metas: list[dict], report: ImportReport) -> bool:
-    """File-wide: every scheme asked for has the column that says which units it lists."""
+def check_columns(layout: Layout, metas: list[dict], report: ImportReport, sections: bool = False) -> bool:
+    """File-wide: every scheme asked for has the column (or, for regions, the ``sections``)
+    that says which units it lists."""
     keys = [meta["scheme"] for meta in metas]
     marks = layout.marks()
     if marks:
@@ -42,11 +43,12 @@ def check_columns(layout: Layout, metas: list[dict], report: ImportReport) -> bo
                                          f"are for {', '.join(marks)}")
             return False
         return True
-    if layout.column("level") is not None and set(keys) <= set(REGIONS):
+    if (layout.column("level") is not None or sections) and set(keys) <= set(REGIONS):
         return True
     if len(metas) > 1:
         report.add(None, None, None, f"{', '.join(keys)} in one file need a level column (Khu vực: I, II, "
-                                     "III) or one mark column per scheme (x under Khu vực I | II | III)")
+                                     "III), section rows (XÃ KHU VỰC III …) or one mark column per scheme "
+                                     "(x under Khu vực I | II | III)")
         return False
     kind = metas[0]["kind"]
     if kind == "count" and layout.column("hamlet") is not None and layout.column("value") is None:
@@ -58,8 +60,10 @@ def check_columns(layout: Layout, metas: list[dict], report: ImportReport) -> bo
     return True
 
 
-def listings(row: DataRow, layout: Layout, metas: list[dict], report: ImportReport) -> list[Listing]:
-    """The schemes ``row`` lists its unit in (empty when it lists it in none asked for)."""
+def listings(row: DataRow, layout: Layout, metas: list[dict], report: ImportReport,
+             sections: bool = False) -> list[Listing]:
+    """The schemes ``row`` lists its unit in (empty when it lists it in none asked for);
+    ``sections``: the list is divided by region section rows."""
     marks = layout.marks()
     if marks:
         found = []
@@ -71,13 +75,19 @@ def listings(row: DataRow, layout: Layout, metas: list[dict], report: ImportRepo
                 report.add(row.line, layout.texts.get(marks[meta["scheme"]]), cell,
                            'not a mark: write "x" where the unit is listed, leave the cell empty otherwise')
         return found
-    keys = {meta["scheme"] for meta in metas}
+    keys, level = {meta["scheme"] for meta in metas}, None
     if layout.column("level") is not None and keys <= set(REGIONS):
         raw = layout.cell(row.cells, "level")
         level = region_level(raw) if raw is not None else None
         if level is None:
             report.add(row.line, layout.header("level"), raw, "not a region level: write I, II or III")
             return []
+    elif sections and keys <= set(REGIONS):
+        level = row.context.region
+        if level is None:
+            report.add(row.line, None, None, "no region section row (XÃ KHU VỰC I, II or III) above this row")
+            return []
+    if level is not None:
         scheme = REGIONS[level - 1]
         return [Listing(scheme, row.unit, "1", 1.0, row.line)] if scheme in keys else []
     value = _value(row, layout, metas[0], report)
