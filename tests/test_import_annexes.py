@@ -281,3 +281,14 @@ def test_region_section_rows_divide_one_list_into_the_three_schemes(tmp_path, wr
     assert codes(writable_workspace, "region_iii") == ["00796", "32194"]
     assert codes(writable_workspace, "region_ii") == ["00742"]
     assert codes(writable_workspace, "region_i") == ["00721"]
+
+
+def test_codes_under_a_title_and_text_outside_the_table_is_ignored(tmp_path, writable_workspace):
+    path = workbook(tmp_path / "ma.xlsx", [["DANH SÁCH MÃ XÃ ĐBKK"], [], ["00742"], ["00796"]])
+    assert run(path, writable_workspace, "--scheme", "dbkk") == 0
+    assert codes(writable_workspace, "dbkk") == ["00742", "00796"]
+    signed = workbook(tmp_path / "ky.xlsx", [["STT", "Tên xã", "Huyện", "Tỉnh", None],
+                                             [1, "Xã Sủng Là", "Đồng Văn", "Hà Giang", None],
+                                             [None, None, None, None, "KT. BỘ TRƯỞNG, CHỦ NHIỆM"]])
+    assert run(signed, writable_workspace, "--scheme", "dbkk") == 0
+    assert codes(writable_workspace, "dbkk") == ["00733"]

@@ -91,12 +91,22 @@ def find_layout(grid: Grid) -> Layout | None:
         if any(f.startswith(MARK) for f in mapping.values()):
             mapping = {c: f for c, f in mapping.items() if f != "level"}
         return Layout(index + 1, mapping, texts)
-    filled = [cells for _, cells in grid if cells]
-    if filled and all(len(cells) == 1 and _CODE.match(str(next(iter(cells.values()))).strip())
-                      for cells in filled):
-        column = next(iter(filled[0]))
-        if all(next(iter(cells)) == column for cells in filled):
-            return Layout(0, {column: "code"}, {column: "(codes)"})
+    return _codes_only(grid)
+
+
+def _codes_only(grid: Grid) -> Layout | None:
+    """A single column of codes with no header, below any title rows (a merged title spreads
+    over its columns, so a title is any row that is not one code)."""
+    def one_code(cells):
+        return len(cells) == 1 and _CODE.match(str(next(iter(cells.values()))).strip())
+
+    first = next((index for index, (_, cells) in enumerate(grid) if one_code(cells)), None)
+    if first is None:
+        return None
+    column = next(iter(grid[first][1]))
+    rows = [cells for _, cells in grid[first:] if cells]
+    if all(one_code(cells) and column in cells for cells in rows):
+        return Layout(first, {column: "code"}, {column: "(codes)"})
     return None
 
 

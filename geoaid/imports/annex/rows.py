@@ -60,6 +60,8 @@ def data_rows(grid: Grid, layout: Layout, locator: Locator, level: str,
                     report.add(line, layout.header(name_field), label, heading.problem)
                 context = enter(context, heading, line, locator)
                 continue
+        if not any(col in layout.columns for col in cells):
+            continue      # text outside the table's columns (a signature, a note): no unit named
         unit, problem = _unit(cells, layout, context, level, locator, name_field)
         if problem:
             column = layout.header("code") if layout.cell(cells, "code") is not None else \
