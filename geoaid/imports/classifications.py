@@ -130,6 +130,10 @@ def merged_rows(current: pd.DataFrame, old_meta: dict | None, meta: dict, rows: 
 
 class ClassificationsImporter(Importer):
     label = "an area-classification list (CSV/XLSX) as a dated, sourced scheme"
+    description = ("Import an official priority list as it is published: a flat list of codes or names, "
+                   "an annex with province/district heading rows, a 'Khu vực' (I/II/III) column or "
+                   "'XÃ KHU VỰC …' section rows (--scheme regions imports the three region schemes), "
+                   "'x' mark columns, a hamlet list (counted per commune), or one column of codes.")
     suffixes = (".csv", ".xlsx")
     options = (
         Option("scheme", f"scheme key, e.g. {', '.join(KNOWN_SCHEMES)}; 'regions' = region_i, "
