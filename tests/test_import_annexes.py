@@ -10,6 +10,7 @@ demo workspace, so each test states the exact GSO codes that must come out.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 import openpyxl
 import pytest
@@ -292,3 +293,13 @@ def test_codes_under_a_title_and_text_outside_the_table_is_ignored(tmp_path, wri
                                              [None, None, None, None, "KT. BỘ TRƯỞNG, CHỦ NHIỆM"]])
     assert run(signed, writable_workspace, "--scheme", "dbkk") == 0
     assert codes(writable_workspace, "dbkk") == ["00733"]
+
+
+def test_hierarchical_annex_saved_as_csv_in_nfd(tmp_path, writable_workspace):
+    text = ("STT;Tên xã;Khu vực\nTỈNH HÀ GIANG;;\nI;HUYỆN MÈO VẠC;\n1;Xã Tả Lủng;III\n2;Xã Sủng Máng;II\n"
+            "TỈNH BẠC LIÊU;;\n1;Huyện Hồng Dân;\n1;Xã Ninh Quới A;III\n")
+    path = tmp_path / "phu_luc.csv"
+    path.write_text(unicodedata.normalize("NFD", text), encoding="utf-8-sig")
+    assert run(path, writable_workspace, "--scheme", "regions", *DECISION) == 0
+    assert codes(writable_workspace, "region_iii") == ["00796", "31849"]
+    assert codes(writable_workspace, "region_ii") == ["00790"]
