@@ -265,7 +265,7 @@ def test_web_upload_of_an_annex_with_mark_columns(app, planner, writable_workspa
     assert set(schemes.loc[["region_i", "region_ii", "region_iii"], "sample"]) == {0}
 
 
-def test_region_section_rows_divide_one_list_into_the_three_schemes(tmp_path, writable_workspace):
+def test_region_section_rows_divide_one_list_into_the_three_schemes(tmp_path, writable_workspace, capsys):
     rows = [["DANH SÁCH XÃ KHU VỰC I, II, III VÙNG ĐỒNG BÀO DÂN TỘC THIỂU SỐ VÀ MIỀN NÚI"], [],
             ["STT", "Tên xã", "Huyện", "Tỉnh"],
             ["I. XÃ KHU VỰC III", None, None, None],
@@ -278,6 +278,8 @@ def test_region_section_rows_divide_one_list_into_the_three_schemes(tmp_path, wr
     assert run(path, writable_workspace, "--scheme", "region_iii", *DECISION) == 0
     assert codes(writable_workspace, "region_iii") == ["00796", "32194"]
     assert codes(writable_workspace, "region_i") != ["00721"]         # only region III was asked for
+    assert ("2 row(s) list their unit in another region level, not imported; --scheme regions imports "
+            "region I, II and III together") in capsys.readouterr().out
     assert run(path, writable_workspace, "--scheme", "regions", *DECISION) == 0
     assert codes(writable_workspace, "region_iii") == ["00796", "32194"]
     assert codes(writable_workspace, "region_ii") == ["00742"]

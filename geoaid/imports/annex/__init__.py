@@ -30,7 +30,14 @@ import pandas as pd
 from geoaid.imports.annex.columns import find_layout
 from geoaid.imports.annex.headings import region_section
 from geoaid.imports.annex.rows import data_rows
-from geoaid.imports.annex.values import HamletCounts, Listing, check_columns, counts_hamlets, listings
+from geoaid.imports.annex.values import (
+    REGIONS,
+    HamletCounts,
+    Listing,
+    check_columns,
+    counts_hamlets,
+    listings,
+)
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.tabular import read_grid
@@ -58,13 +65,16 @@ def read_listings(path: str | Path, communes: pd.DataFrame, metas: list[dict],
         return []
     level = metas[0]["level"]
     hamlets = HamletCounts(metas[0]["scheme"]) if counts_hamlets(layout, metas) else None
-    found, seen, lines = [], {}, set()
+    found, seen, lines, other_levels = [], {}, set(), 0
     for row in data_rows(grid, layout, Locator(communes), level, report):
         lines.add(row.line)
         if hamlets is not None:
             hamlets.add(row, layout, report)
             continue
-        for listing in listings(row, layout, metas, report, sections):
+        problems = len(report.problems)
+        listed = listings(row, layout, metas, report, sections)
+        other_levels += not listed and len(report.problems) == problems
+        for listing in listed:
             key = (listing.scheme, listing.unit)
             if key in seen:
                 report.add(row.line, None, listing.unit, f"the same unit is already on row {seen[key]}")
@@ -73,5 +83,10 @@ def read_listings(path: str | Path, communes: pd.DataFrame, metas: list[dict],
             found.append(listing)
     if hamlets is not None:
         found = hamlets.listings()
+    if other_levels and not layout.marks() and (sections or layout.column("level") is not None) \
+            and len(metas) < len(REGIONS):
+        report.add(None, None, None, f"{other_levels} row(s) list their unit in another region level, not "
+                                     "imported; --scheme regions imports region I, II and III together",
+                   severity="warning")
     report.counts = {"rows": len(lines | report.bad_rows()), "valid": len(found)}
     return found
