@@ -149,6 +149,9 @@ def test_a_scheme_without_its_mark_column_is_refused_naming_the_columns(tmp_path
     path = workbook(tmp_path / "kv3.xlsx", rows)
     assert run(path, writable_workspace, "--scheme", "dbkk") == 2
     assert "no mark column for dbkk; the file's mark columns are for region_iii" in capsys.readouterr().out
+    path = workbook(tmp_path / "kv3.xlsx", rows + [[2, "Xã Sủng Là", "Đồng Văn", "Hà Giang", "xx"]])
+    assert run(path, writable_workspace, "--scheme", "region_iii") == 2
+    assert "row 3, column 'Khu vực III' (value 'xx'): not a mark" in capsys.readouterr().out
 
 
 def test_hamlet_list_counts_each_communes_hamlets(tmp_path, writable_workspace, capsys):
@@ -305,3 +308,14 @@ def test_hierarchical_annex_saved_as_csv_in_nfd(tmp_path, writable_workspace):
     assert run(path, writable_workspace, "--scheme", "regions", *DECISION) == 0
     assert codes(writable_workspace, "region_iii") == ["00796", "31849"]
     assert codes(writable_workspace, "region_ii") == ["00790"]
+
+
+def test_a_cell_that_is_not_a_mark_is_reported_in_its_column(tmp_path, demo_workspace):
+    rows = [["STT", "Tên xã", "Huyện", "Khu vực", None, None], [None, None, None, "I", "II", "III"],
+            [1, "Xã Tả Lủng", "Mèo Vạc", None, "có thể", None]]
+    path = workbook(tmp_path / "kv.xlsx", rows, ["A1:A2", "B1:B2", "C1:C2", "D1:F1"])
+    found, report = classifications.prepare(path, demo_workspace.read(schema.COMMUNES),
+                                            classifications.scheme_metas("regions"))
+    assert found.empty
+    assert [(p.row, p.column, p.value) for p in report.errors] == [(3, "Khu vực II", "có thể")]
+    assert report.errors[0].reason.startswith('not a mark: write "x"')

@@ -87,9 +87,12 @@ def find_layout(grid: Grid) -> Layout | None:
     found = find_header(grid, _match)
     if found and {"code", "commune", "district", "hamlet"} & set(found[1].values()):
         index, mapping, texts = found
-        # A level column above mark columns ("Khu vực" merged over I | II | III) is the marks' heading.
+        # A level column above mark columns ("Khu vực" merged over I | II | III) is the marks' heading;
+        # reports name a mark column "Khu vực II", not "II".
         if any(f.startswith(MARK) for f in mapping.values()):
             mapping = {c: f for c, f in mapping.items() if f != "level"}
+            texts = {c: f"Khu vực {t}" if fold(t) in _ROMAN and mapping.get(c, "").startswith(MARK) else t
+                     for c, t in texts.items()}
         return Layout(index + 1, mapping, texts)
     return _codes_only(grid)
 
