@@ -245,11 +245,11 @@ def test_poor_districts_under_province_headings(tmp_path, writable_workspace):
     rows = [["DANH SÁCH HUYỆN NGHÈO GIAI ĐOẠN 2022 - 2025"],
             ["(Kèm theo Quyết định số 353/QĐ-TTg ngày 15/3/2022)"],
             ["STT", "Tên huyện"], ["TỈNH HÀ GIANG", None], [1, "Huyện Đồng Văn"], [2, "Huyện Mèo Vạc"],
-            ["TỈNH KIÊN GIANG", None], [1, "Huyện Châu Thành"]]
-    path = workbook(tmp_path / "huyen_ngheo.xlsx", rows, ["A1:B1", "A2:B2", "A4:B4", "A7:B7"])
+            [3, "Thành phố Hà Giang"], ["TỈNH KIÊN GIANG", None], [1, "Huyện Châu Thành"]]
+    path = workbook(tmp_path / "huyen_ngheo.xlsx", rows, ["A1:B1", "A2:B2", "A4:B4", "A8:B8"])
     assert run(path, writable_workspace, "--scheme", "poor_district", "--legal-source",
                "Decision 353/QĐ-TTg", "--period", "2022-2025") == 0
-    assert codes(writable_workspace, "poor_district") == ["026", "027", "905"]
+    assert codes(writable_workspace, "poor_district") == ["024", "026", "027", "905"]
 
 
 def test_web_upload_of_an_annex_with_mark_columns(app, planner, writable_workspace, tmp_path):
@@ -319,3 +319,12 @@ def test_a_cell_that_is_not_a_mark_is_reported_in_its_column(tmp_path, demo_work
     assert found.empty
     assert [(p.row, p.column, p.value) for p in report.errors] == [(3, "Khu vực II", "có thể")]
     assert report.errors[0].reason.startswith('not a mark: write "x"')
+
+
+def test_city_headings_resolve_wards_that_share_a_number(tmp_path, writable_workspace):
+    rows = [["STT", "Tên xã, phường, thị trấn"],
+            ["TỈNH BẠC LIÊU", None], ["I. THÀNH PHỐ BẠC LIÊU", None], [1, "Phường 2"],
+            ["TỈNH CÀ MAU", None], ["I. Thành phố Cà Mau", None], [1, "Phường 02"], [2, "Phường 1"]]
+    path = workbook(tmp_path / "phuong.xlsx", rows, ["A2:B2", "A3:B3", "A5:B5", "A6:B6"])
+    assert run(path, writable_workspace, "--scheme", "dbkk_coastal") == 0
+    assert codes(writable_workspace, "dbkk_coastal") == ["31813", "32002", "32005"]

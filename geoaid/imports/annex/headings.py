@@ -91,12 +91,11 @@ def heading_of(text: str, numbering: str | None, context: Context, locator: Loca
     if word in _DISTRICT_WORDS:
         return _district(bare, context, locator) if district_headings else None
     if word == "thanh pho":
-        # A city is a district (Thành phố Hà Giang) or, for the five centrally-run ones, a province.
-        found = _district(bare, context, locator) if district_headings else None
-        if found is not None and found.code:
-            return found
-        as_province = _province(bare, locator)
-        return as_province if as_province.code else found
+        # A city is a district (Thành phố Hà Giang, named like its province) or, for the five
+        # centrally-run ones (Thành phố Cần Thơ), a province.
+        if name_key(bare) in locator.districts:
+            return _district(bare, context, locator) if district_headings else None
+        return _province(bare, locator)
     if word in _COMMUNE_WORDS:
         return Heading("commune", None) if commune_headings else None
     if word is None and (roman or (bare.isupper() and len(bare) > 3)):
