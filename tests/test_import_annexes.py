@@ -328,3 +328,16 @@ def test_city_headings_resolve_wards_that_share_a_number(tmp_path, writable_work
     path = workbook(tmp_path / "phuong.xlsx", rows, ["A2:B2", "A3:B3", "A5:B5", "A6:B6"])
     assert run(path, writable_workspace, "--scheme", "dbkk_coastal") == 0
     assert codes(writable_workspace, "dbkk_coastal") == ["31813", "32002", "32005"]
+
+
+def test_hamlets_under_a_namesake_commune_heading_without_district(tmp_path, demo_workspace):
+    path = workbook(tmp_path / "thon.xlsx", [["STT", "Tên thôn"], ["TỈNH HÀ GIANG", None], ["Xã Tả Lủng", None],
+                                             [1, "Thôn Sáng Ngài"]], ["A2:B2", "A3:B3"])
+    found, report = classifications.prepare(path, demo_workspace.read(schema.COMMUNES),
+                                            classifications.scheme_metas("p135_hamlets"))
+    assert found.empty
+    (heading, hamlet) = report.errors
+    assert (heading.row, heading.column, heading.value) == (3, "Tên thôn", "Xã Tả Lủng")
+    assert heading.reason.startswith("ambiguous: 2 communes have this name") and "00742" in heading.reason
+    assert (hamlet.row, hamlet.reason) == (4, "no commune for this hamlet: no commune column and no recognised "
+                                              "'Xã …' heading above")

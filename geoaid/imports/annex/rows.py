@@ -57,7 +57,8 @@ def data_rows(grid: Grid, layout: Layout, locator: Locator, level: str,
                 if heading.level == "commune":
                     heading = _commune_heading(heading, label, context, locator)
                 if heading.problem:
-                    report.add(line, layout.header(name_field), label, heading.problem)
+                    report.add(line, layout.header(name_field) or layout.header("hamlet"), label,
+                               heading.problem)
                 context = enter(context, heading, line, locator)
                 continue
         if not any(col in layout.columns for col in cells):
@@ -114,9 +115,10 @@ def _unit(cells: dict, layout: Layout, context: Context, level: str, locator: Lo
     if problem:
         return None, problem
     if name is None:
-        if layout.column("hamlet") is not None and context.commune:
-            return context.commune, None
-        return None, (None, "no commune code and no commune name")
+        if layout.column("hamlet") is None:
+            return None, (None, "no commune code and no commune name")
+        return (context.commune, None) if context.commune else \
+            (None, (None, "no commune for this hamlet: no commune column and no recognised 'Xã …' heading above"))
     if split_unit_type(str(name))[0] in _DISTRICT_WORDS:
         return None, (name, "names a district, but this scheme lists communes")
     if context.unresolved and layout.cell(cells, "district") is None and layout.cell(cells, "province") is None:
