@@ -341,3 +341,12 @@ def test_hamlets_under_a_namesake_commune_heading_without_district(tmp_path, dem
     assert heading.reason.startswith("ambiguous: 2 communes have this name") and "00742" in heading.reason
     assert (hamlet.row, hamlet.reason) == (4, "no commune for this hamlet: no commune column and no recognised "
                                               "'Xã …' heading above")
+
+
+def test_a_capitalised_commune_named_like_its_district_is_data_when_it_has_a_level(tmp_path, writable_workspace):
+    rows = [["STT", "Tên xã", "Khu vực"], ["TỈNH HÀ GIANG", None, None], ["I", "HUYỆN MÈO VẠC", None],
+            [1, "MÈO VẠC", "I"], [2, "SỦNG MÁNG", "III"]]
+    path = workbook(tmp_path / "hoa.xlsx", rows, ["A2:C2"])
+    assert run(path, writable_workspace, "--scheme", "regions") == 0
+    assert codes(writable_workspace, "region_i") == ["00769"]        # Thị trấn Mèo Vạc
+    assert codes(writable_workspace, "region_iii") == ["00790"]

@@ -12,9 +12,12 @@ A row is a heading when its text starts with a province or district unit
 word (Tỉnh, Thành phố, Huyện, Quận, Thị xã), after an optional numbering
 ("I.", "1.", "A -"), and names a unit of the workspace; or when it is
 written in capitals or numbered with a Roman numeral and names one without
-the word ("HÀ GIANG", "II. Mèo Vạc"). A plain "Đồng Văn" is a commune name,
+the word ("HÀ GIANG", "II. Mèo Vạc"), and has no level, mark or value of its
+own ("MÈO VẠC | I" is the commune). A plain "Đồng Văn" is a commune name,
 never a heading: many communes share their district's name. In hamlet
-lists, "Xã …" rows with no hamlet are commune headings.
+lists, "Xã …" rows with no hamlet are commune headings. A count after a
+heading's name ("HUYỆN ĐỒNG VĂN (10 xã)") is ignored; total and note rows
+("Tổng cộng: 30 xã", "Ghi chú") are skipped.
 """
 
 from __future__ import annotations
@@ -73,12 +76,14 @@ def region_section(text: str) -> int | None:
 
 
 def heading_of(text: str, numbering: str | None, context: Context, locator: Locator,
-               commune_headings: bool, district_headings: bool = True) -> Heading | None:
+               commune_headings: bool, district_headings: bool = True, has_values: bool = False
+               ) -> Heading | None:
     """The heading ``text`` is, or None when the row is data.
 
     ``numbering`` is the row's STT cell (a Roman numeral marks a heading).
     ``district_headings`` is False for district-level lists, whose
-    "Huyện …" rows are the data.
+    "Huyện …" rows are the data. ``has_values``: the row has a level, mark
+    or value of its own, so a name without a unit word is data.
     """
     numbered = _NUMBERING.match(text)
     bare = _NUMBERING.sub("", text).strip() if numbered else text.strip()
@@ -98,7 +103,7 @@ def heading_of(text: str, numbering: str | None, context: Context, locator: Loca
         return _province(bare, locator)
     if word in _COMMUNE_WORDS:
         return Heading("commune", None) if commune_headings else None
-    if word is None and (roman or (bare.isupper() and len(bare) > 3)):
+    if word is None and not has_values and (roman or (bare.isupper() and len(bare) > 3)):
         key = name_key(bare)
         if key in locator.provinces:
             return Heading("province", locator.provinces[key])

@@ -52,7 +52,8 @@ def data_rows(grid: Grid, layout: Layout, locator: Locator, level: str,
             hamlet = layout.cell(cells, "hamlet")
             heading = heading_of(label, _numbering(cells, layout), context, locator,
                                  commune_headings=hamlets and hamlet in (None, label),
-                                 district_headings=level == "commune")
+                                 district_headings=level == "commune",
+                                 has_values=_has_values(cells, layout, label))
             if heading is not None:
                 if heading.level == "commune":
                     heading = _commune_heading(heading, label, context, locator)
@@ -83,6 +84,12 @@ def _label(cells: dict, layout: Layout, name_field: str) -> str | None:
                 not layout.columns.get(col, "").startswith("mark:") and layout.columns.get(col) != "level":
             return value.strip()
     return None
+
+
+def _has_values(cells: dict, layout: Layout, label: str) -> bool:
+    """A level, mark or value cell of the row's own (not a merged heading's text spread over it)."""
+    return any(cells.get(col) not in (None, "", label) for col, name in layout.columns.items()
+               if name in ("level", "value") or name.startswith("mark:"))
 
 
 def _numbering(cells: dict, layout: Layout):
