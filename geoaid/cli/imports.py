@@ -50,4 +50,9 @@ def _run(importer: Importer, args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(problem)
     print(report.summary())
+    if not report.written and not any(p.row is None for p in report.errors) and prepared.importable:
+        # Only some rows/features are bad: say what --keep-valid would do instead of a bare refusal.
+        print(f"{prepared.valid} of {prepared.total} {importer.rows} are valid; nothing was written "
+              f"because of the {prepared.total - prepared.valid} with errors above. Fix those, or "
+              f"import the {prepared.valid} valid {importer.rows} with --keep-valid.")
     return 0 if report.written else 2

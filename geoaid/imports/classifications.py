@@ -7,12 +7,17 @@ kind: ``flag`` (listed or not), ``category`` (e.g. region I/II/III),
 ``count`` (e.g. Program 135 hamlets) or ``share`` (e.g. % ethnic-minority
 population, 0–100).
 
-File columns (CSV/XLSX; Vietnamese headers accepted, see ALIASES): a code
-(``code``/``ma_xa``/``ma_huyen``) or names (``commune``/``ten_xa``,
-``district``/``huyen``, ``province``/``tinh``), and ``value`` where the kind
-needs one. Rows join by code, else by names as the boundary join does;
-ambiguous names are reported, never guessed. Re-importing a scheme replaces
-that scheme's rows.
+Files are read as published (:mod:`geoaid.imports.annex`): flat lists,
+annexes with province/district heading rows, a "Khu vực" level column or
+"x" mark columns (``--scheme regions`` imports region I, II and III at
+once; ``--scheme region_iii,dbkk`` two marked schemes), hamlet lists
+(counted per commune) and single columns of codes. Ambiguous names are
+reported, never guessed.
+
+An official list replaces its scheme's rows in the provinces it covers and
+every SAMPLE row of that scheme (a scheme is never part sample, part
+official); official rows of other provinces stay, so provinces' annexes can
+be imported one by one. A ``--sample`` list replaces the whole scheme.
 """
 
 from __future__ import annotations
@@ -21,14 +26,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from geoaid.imports.annex import read_listings
 from geoaid.imports.base import Importer, Option, Prepared
-from geoaid.imports.common import decide, header_matcher
-from geoaid.imports.locate import Locator
+from geoaid.imports.common import decide
 from geoaid.imports.problems import ImportReport
-from geoaid.imports.tabular import read_table
 from geoaid.store import schema
 from geoaid.text.names import nfc
-from geoaid.text.values import parse_number
 
 KNOWN_SCHEMES = {
     "region_iii": ("commune", "flag", "Region III communes, ethnic-minority and mountainous areas"),
@@ -41,14 +44,8 @@ KNOWN_SCHEMES = {
     "ethnic_minority_share": ("commune", "share", "Share of ethnic-minority population (%)"),
 }
 KINDS = ("flag", "category", "count", "share")
-
-ALIASES = {
-    "code": ["ma", "ma xa", "ma don vi", "ma huyen", "commune code", "district code", "unit code", "ma dvhc"],
-    "commune": ["xa", "ten xa", "xa phuong", "ten xa phuong", "xa phuong thi tran", "commune name", "ward"],
-    "district": ["huyen", "ten huyen", "quan huyen", "district name"],
-    "province": ["tinh", "ten tinh", "tinh thanh pho", "province name"],
-    "value": ["gia tri", "so thon", "so thon dbkk", "ty le", "ty le dtts", "category", "khu vuc", "class"],
-}
+# Names for several schemes imported from one file (a level column or mark columns).
+SCHEME_SETS = {"regions": ("region_i", "region_ii", "region_iii")}
 
 
 def scheme_meta(key, label=None, legal_source="", period="", level=None, kind=None,
@@ -79,102 +76,73 @@ def scheme_meta(key, label=None, legal_source="", period="", level=None, kind=No
             "source_file": source_file}
 
 
-def prepare(path, communes, meta: dict, source_name: str | None = None) -> tuple[pd.DataFrame, ImportReport]:
+def scheme_metas(keys: str, label=None, legal_source="", period="", level=None, kind=None,
+                 sample=False, source_file="") -> list[dict]:
+    """``--scheme`` as SCHEMES rows: one key, a comma list, or ``regions`` (region_i, _ii, _iii).
+
+    >>> [m["scheme"] for m in scheme_metas("regions", legal_source="Decision 861/QĐ-TTg")]
+    ['region_i', 'region_ii', 'region_iii']
+    """
+    names = [part.strip().lower() for part in (keys or "").split(",") if part.strip()]
+    names = [key for name in names for key in SCHEME_SETS.get(name, (name,))]
+    if len(names) > 1 and label:
+        raise ValueError("--label names one scheme; several schemes keep their own labels")
+    metas = [scheme_meta(key, label, legal_source, period, level, kind, sample, source_file)
+             for key in dict.fromkeys(names or [""])]
+    if len({meta["level"] for meta in metas}) > 1:
+        raise ValueError("schemes imported together must list the same units (communes or districts)")
+    return metas
+
+
+def prepare(path, communes, meta: dict | list[dict],
+            source_name: str | None = None) -> tuple[pd.DataFrame, ImportReport]:
     """Read and validate; return classification rows (with ``source_row``) and the report."""
     # source_name: the name shown in the report (an upload is stored under another name)
+    metas = meta if isinstance(meta, list) else [meta]
     report = ImportReport(source_name or Path(path).name)
-    table = read_table(path, header_matcher(ALIASES), report)
-    empty = pd.DataFrame(columns=schema.CLASSIFICATION_COLUMNS + ["source_row"])
-    if table is None:
-        return empty, report
-    if "code" not in table.headers and "commune" not in table.headers and "district" not in table.headers:
-        report.add(None, None, None, "no code or name column (ma_xa / ten_xa / huyen …)")
-        return empty, report
-    if meta["kind"] in ("category", "count", "share") and "value" not in table.headers:
-        report.add(None, "value", None, f"a {meta['kind']} scheme needs a value column")
-        return empty, report
-    locator = Locator(communes)
-    districts = set(communes["district_code"].dropna())
-    rows, seen = [], {}
-    for line, cells in table:
-        unit, problem = _unit(cells, meta["level"], locator, districts)
-        if problem:
-            report.add(line, table.headers.get("code") or table.headers.get("commune")
-                       or table.headers.get("district"), problem[0], problem[1])
-            continue
-        value, value_num = "1", 1.0
-        if meta["kind"] != "flag" or cells.get("value") not in (None, ""):
-            raw = cells.get("value")
-            if meta["kind"] == "category":
-                if raw is None:
-                    report.add(line, table.headers.get("value"), None, "missing category")
-                    continue
-                value, value_num = nfc(str(raw)), None
-            else:
-                try:
-                    value_num = parse_number(raw)
-                except ValueError:
-                    report.add(line, table.headers.get("value"), raw, "not a number")
-                    continue
-                if meta["kind"] == "share" and not 0 <= value_num <= 100:
-                    report.add(line, table.headers.get("value"), raw, "a share must be between 0 and 100")
-                    continue
-                if value_num < 0:
-                    report.add(line, table.headers.get("value"), raw, "must not be negative")
-                    continue
-                if meta["kind"] == "flag" and value_num not in (0.0, 1.0):
-                    report.add(line, table.headers.get("value"), raw, "a flag is 1 (listed) or 0")
-                    continue
-                value = f"{value_num:g}"
-        if unit in seen:
-            report.add(line, None, unit, f"the same unit is already on row {seen[unit]}")
-            continue
-        seen[unit] = line
-        rows.append({"scheme": meta["scheme"], "unit_code": unit, "level": meta["level"],
-                     "value": value, "value_num": value_num, "sample": meta["sample"],
-                     "source_row": line})
-    report.counts = {"rows": len(table), "valid": len(rows)}
+    found = read_listings(path, communes, metas, report)
+    by_key = {m["scheme"]: m for m in metas}
+    rows = [{"scheme": f.scheme, "unit_code": f.unit, "level": by_key[f.scheme]["level"], "value": f.value,
+             "value_num": f.value_num, "sample": by_key[f.scheme]["sample"], "source_row": f.line}
+            for f in found]
+    for key in by_key:
+        report.counts[key] = sum(1 for f in found if f.scheme == key)
     frame = pd.DataFrame(rows, columns=schema.CLASSIFICATION_COLUMNS + ["source_row"])
-    frame.attrs["scheme"] = meta
+    frame.attrs["schemes"] = metas
     return frame, report
 
 
-def _unit(cells, level, locator: Locator, districts):
-    code = cells.get("code")
-    if code not in (None, ""):
-        text = str(code).strip()
-        text = text[:-2] if text.endswith(".0") else text
-        width = 5 if level == "commune" else 3
-        text = text.zfill(width) if text.isdigit() else text
-        known = locator.codes if level == "commune" else districts
-        if text not in known:
-            return None, (code, f"unknown {level} code")
-        return text, None
-    if level == "district":
-        district, province = cells.get("district"), cells.get("province")
-        if district in (None, ""):
-            return None, (None, "no district code and no district name")
-        found, problem = locator.resolve_district(str(district), province and str(province))
-        return (None, (district, problem)) if problem else (found[1], None)
-    names = [cells.get(k) for k in ("commune", "district", "province") if cells.get(k) not in (None, "")]
-    if not names:
-        return None, (None, "no code and no name")
-    found, problem = locator.resolve(", ".join(str(n) for n in names))
-    if problem:
-        return None, (names[0], problem)
-    if found[0] != level:
-        return None, (names[0], f"names a {found[0]}, but this scheme lists {level}s")
-    return found[1], None
+def merged_rows(current: pd.DataFrame, old_meta: dict | None, meta: dict, rows: pd.DataFrame,
+                province_of: dict, report: ImportReport) -> pd.DataFrame:
+    """The scheme's rows after importing ``rows``: see the module's rule on what is replaced."""
+    if meta["sample"] or old_meta is None or int(old_meta.get("sample") or 0):
+        return rows
+    covered = {province_of.get(unit) for unit in rows["unit_code"]}
+    mine = current[current["scheme"] == meta["scheme"]]
+    kept = mine[~mine["unit_code"].map(province_of).isin(covered) & (mine["sample"].fillna(0).astype(int) == 0)]
+    if len(kept):
+        provinces = ", ".join(sorted({str(province_of.get(u)) for u in kept["unit_code"]}))
+        report.add(None, None, None, f"{meta['scheme']}: {len(kept)} official rows of province(s) {provinces}, "
+                                     "not in this file, are kept from the earlier import "
+                                     f"({old_meta.get('legal_source') or 'no legal source'})", severity="warning")
+    return pd.concat([kept, rows], ignore_index=True)
 
 
 class ClassificationsImporter(Importer):
     label = "an area-classification list (CSV/XLSX) as a dated, sourced scheme"
+    description = ("Import an official priority list as it is published: a flat list of codes or names, "
+                   "an annex with province/district heading rows, a 'Khu vực' (I/II/III) column or "
+                   "'XÃ KHU VỰC …' section rows (--scheme regions imports the three region schemes), "
+                   "'x' mark columns, a hamlet list (counted per commune), or one column of codes.")
     suffixes = (".csv", ".xlsx")
     options = (
-        Option("scheme", f"scheme key, e.g. {', '.join(KNOWN_SCHEMES)}; another key needs --level "
-                         "and --kind", required=True, metavar="KEY", web=True, label="scheme",
-               web_choices=tuple(KNOWN_SCHEMES), refusal="choose_scheme",
-               choice_labels={key: spec[2] for key, spec in KNOWN_SCHEMES.items()}),
+        Option("scheme", f"scheme key, e.g. {', '.join(KNOWN_SCHEMES)}; 'regions' = region_i, "
+                         "region_ii and region_iii from a Khu vực column or mark columns; several "
+                         "marked schemes comma separated; another key needs --level and --kind",
+               required=True, metavar="KEY", web=True, label="scheme",
+               web_choices=(*KNOWN_SCHEMES, *SCHEME_SETS), refusal="choose_scheme",
+               choice_labels={**{key: spec[2] for key, spec in KNOWN_SCHEMES.items()},
+                              "regions": "Region I, II and III communes (a Khu vực column or marks)"}),
         Option("label", "human label (default for known schemes)", web=True, label="label"),
         Option("legal_source", 'e.g. "Decision 861/QĐ-TTg"', default="", web=True, label="legal_source",
                example="Decision 861/QĐ-TTg"),
@@ -187,29 +155,36 @@ class ClassificationsImporter(Importer):
     )
 
     def read(self, path, options, workspace, source_name=None) -> Prepared:
-        meta = scheme_meta(options["scheme"], options["label"], options["legal_source"],
-                           options["period"], options["level"], options["kind"], options["sample"],
-                           source_name or Path(path).name)
-        data, report = prepare(path, workspace.read(schema.COMMUNES), meta, source_name=source_name)
+        metas = scheme_metas(options["scheme"], options["label"], options["legal_source"],
+                             options["period"], options["level"], options["kind"], options["sample"],
+                             source_name or Path(path).name)
+        data, report = prepare(path, workspace.read(schema.COMMUNES), metas, source_name=source_name)
         return Prepared.counted(self.key, data, report, options, data["source_row"])
 
     def commit(self, prepared, workspace, user="cli", keep_valid=False) -> ImportReport:
-        """Write the scheme and its rows; the scheme's earlier rows are replaced."""
+        """Write the schemes and their rows; what each replaces is said in the module docstring."""
         report = prepared.report
         rows = prepared.data[~prepared.data["source_row"].isin(report.bad_rows())].drop(columns="source_row")
         if not decide(report, keep_valid, valid=len(rows)):
             return report
-        meta = prepared.data.attrs["scheme"]
+        metas = prepared.data.attrs["schemes"]
+        keys = [meta["scheme"] for meta in metas]
         with workspace.transaction() as tx:
             schemes = tx.read(schema.SCHEMES)
-            schemes = pd.concat([schemes[schemes["scheme"] != meta["scheme"]], pd.DataFrame([meta])],
-                                ignore_index=True)
+            earlier = {row["scheme"]: row for row in schemes.to_dict("records")}
             current = tx.read(schema.CLASSIFICATIONS)
-            current = current[current["scheme"] != meta["scheme"]]
+            communes = tx.read(schema.COMMUNES)
+            province_of = {**dict(zip(communes["district_code"], communes["province_code"])),
+                           **dict(zip(communes["code"], communes["province_code"]))}
+            parts = [current[~current["scheme"].isin(keys)]]
+            for meta in metas:
+                parts.append(merged_rows(current, earlier.get(meta["scheme"]), meta,
+                                         rows[rows["scheme"] == meta["scheme"]], province_of, report))
+            schemes = pd.concat([schemes[~schemes["scheme"].isin(keys)], pd.DataFrame(metas)],
+                                ignore_index=True)
             tx.write(schema.SCHEMES, schemes[schema.SCHEME_COLUMNS])
-            tx.write(schema.CLASSIFICATIONS, pd.concat([current, rows], ignore_index=True)
-                     [schema.CLASSIFICATION_COLUMNS])
-            tx.audit(user, f"import classifications {meta['scheme']}", report.file,
+            tx.write(schema.CLASSIFICATIONS, pd.concat(parts, ignore_index=True)[schema.CLASSIFICATION_COLUMNS])
+            tx.audit(user, f"import classifications {', '.join(keys)}", report.file,
                      {"rows": len(rows), "skipped": len(report.bad_rows())})
         report.counts["imported"] = len(rows)
         report.written = True

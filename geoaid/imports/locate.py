@@ -126,6 +126,13 @@ class Locator:
             return None, f"unknown province {province!r}"
         return self._district(district, code)
 
+    def resolve_commune(self, name: str, district: str | None = None, province: str | None = None):
+        """A name known to be a commune, inside a district/province given by code (a heading above it)."""
+        return self._commune(name, split_unit_type(name)[0], district, province)
+
+    def province_of_district(self, district: str) -> str | None:
+        return next((p for options in self.districts.values() for d, p in options if d == district), None)
+
     # -- helpers -------------------------------------------------------------
     def _point(self, a: float, b: float):
         lat, lon = (a, b) if a < 30 else (b, a)

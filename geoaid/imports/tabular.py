@@ -59,6 +59,23 @@ def read_table(path: str | Path, match_header: Callable[[str], str | None], repo
     File-wide problems (unreadable, no header, missing required columns) are
     added to ``report`` and None is returned.
     """
+    read = read_grid(path, report)
+    if read is None:
+        return None
+    grid, merged = read
+    table = _table_from_grid(grid, match_header, report, required)
+    if table is not None:
+        table.merged = merged
+    return table
+
+
+def read_grid(path: str | Path, report: ImportReport) -> tuple[Grid, list] | None:
+    """Every row of ``path`` (CSV/XLSX) as ``(row number, {0-based column: value})``, and merged ranges.
+
+    For layouts that need more than a header and data rows (heading rows
+    between the data, a table without header). File-wide problems are added
+    to ``report`` and None is returned.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     merged = []
@@ -73,12 +90,7 @@ def read_table(path: str | Path, match_header: Callable[[str], str | None], repo
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:   # UnsafeFileError is a ValueError
         report.add(None, None, None, f"cannot read the file: {exc}")
         return None
-    if grid is None:
-        return None
-    table = _table_from_grid(grid, match_header, report, required)
-    if table is not None:
-        table.merged = merged
-    return table
+    return None if grid is None else (grid, merged)
 
 
 def _decode(data: bytes, report: ImportReport) -> str:
@@ -155,7 +167,13 @@ def _xlsx_grid(path: Path) -> tuple[Grid, list[tuple[int, int, int, int]]]:
     return grid, sheet.merged
 
 
-def _table_from_grid(grid, match_header, report, required) -> Table | None:
+def find_header(grid: Grid, match_header: Callable[[str], str | None]
+                ) -> tuple[int, dict[int, str], dict[int, str]] | None:
+    """The header among the first rows: (index in ``grid``, {column: field}, {column: header text}).
+
+    The row recognising the most fields wins; a cell is also read together
+    with the cell above it (a merged "Khu vực" over "I" | "II" | "III").
+    """
     best = None
     for index, (_, cells) in enumerate(grid[:HEADER_SEARCH_ROWS]):
         above = grid[index - 1][1] if index > 0 else {}
@@ -174,6 +192,11 @@ def _table_from_grid(grid, match_header, report, required) -> Table | None:
                     break
         if best is None or len(mapping) > len(best[1]):
             best = (index, mapping, texts)
+    return best
+
+
+def _table_from_grid(grid, match_header, report, required) -> Table | None:
+    best = find_header(grid, match_header)
     if best is None or len(best[1]) < 2:
         report.add(None, None, None, "no header row recognised in the first "
                                      f"{HEADER_SEARCH_ROWS} rows; see the template for column names")

@@ -29,6 +29,9 @@ def _field_option(role: str) -> Option:
 
 class BoundariesImporter(Importer):
     label = "commune boundaries (Shapefile, zipped Shapefile, GeoPackage, GeoJSON)"
+    description = ("Import commune boundaries. A --workspace file that does not exist yet is created from "
+                   "them (no demo build needed); classification lists and projects can then be imported "
+                   "into it.")
     suffixes = (".shp", ".zip", ".gpkg", ".geojson", ".json")
     upload_suffixes = (".zip", ".gpkg", ".geojson", ".json")   # a .shp alone lacks its .dbf/.prj
     rows = "units"

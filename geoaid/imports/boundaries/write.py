@@ -26,11 +26,14 @@ def write_boundaries(workspace, frame: gpd.GeoDataFrame, report: ImportReport, m
     With ``merge`` only the communes of the file's provinces are replaced;
     the file's communes then need province codes, and codes must not clash
     with communes kept from other provinces. A refused import writes nothing.
+    A workspace file that does not exist yet is created from the boundaries
+    (a user's own boundaries first: no demo build needed).
     """
     source: Source = getattr(report, "source", None) or Source(report.file, report.file)
     version = str(frame["boundary_version"].iloc[0]) if len(frame) else "2019"
     target = layer_for(version)
-    current = workspace.read(target) if merge and len(frame) else None
+    new = not workspace.exists()
+    current = workspace.read(target) if merge and len(frame) and not new else None
     if current is not None:
         _check_merge(frame, current, report)
     bad = report.bad_rows()
@@ -45,18 +48,19 @@ def write_boundaries(workspace, frame: gpd.GeoDataFrame, report: ImportReport, m
     good = good[schema.COMMUNE_COLUMNS + ["geometry"]]
     provinces = sorted(good["province_code"].dropna().astype(str).unique())
     imported = len(good)
-    with workspace.transaction() as tx:
+    previous = {} if new else workspace.metadata()
+    with workspace.transaction(create=new) as tx:
         if current is not None:
             keep = current[~current["province_code"].isin(provinces)]
             good = gpd.GeoDataFrame(pd.concat([keep, good], ignore_index=True), crs=schema.CRS)
         # The originals as imported, and map geometry simplified from them once, now.
         write_communes(tx, target, good.sort_values("code", kind="stable").reset_index(drop=True))
-        tx.set_metadata(**_metadata(workspace, source, version, good, provinces, merge))
+        tx.set_metadata(**_metadata(previous, source, version, good, provinces, merge))
         tx.audit(user, f"import boundaries {version}", report.file, {
-            "imported": imported, "skipped": len(bad), "merge": merge, "layer": target, "source": source.label,
-            "crs": source.crs, "fields": source.fields, "codes": source.code_mode,
+            "imported": imported, "created": new, "skipped": len(bad), "merge": merge, "layer": target,
+            "source": source.label, "crs": source.crs, "fields": source.fields, "codes": source.code_mode,
             "provinces": provinces})
-    if version == "2019" and _has_derived_2025(workspace):
+    if version == "2019" and not new and _has_derived_2025(workspace):
         report.add(None, None, None, "the 2025 layer was derived from the previous legacy boundaries; "
                    "run `geoaid reform build` to derive it from the imported ones", severity="warning")
     report.counts["valid"] = len(frame) - len(bad)
@@ -79,7 +83,7 @@ def _check_merge(frame, current, report: ImportReport) -> None:
                        f"{owner[code]} that --merge keeps")
 
 
-def _metadata(workspace, source: Source, version: str, written, provinces, merge: bool) -> dict:
+def _metadata(previous: dict, source: Source, version: str, written, provinces, merge: bool) -> dict:
     today = date.today().isoformat()
     codes = ("the file's code field" + (f" {source.fields['code']!r}" if "code" in source.fields else "")
              if source.code_mode == "file" else "GSO list by names (vietnamadminunits)")
@@ -88,9 +92,8 @@ def _metadata(workspace, source: Source, version: str, written, provinces, merge
                                             f"{'merged' if merge else 'replaced'} {today}"}
     if version == "2025":
         meta["reform.layer_2025"] = described if not merge else \
-            f"{workspace.metadata().get('reform.layer_2025', '')}; provinces {','.join(provinces)} {described}"
+            f"{previous.get('reform.layer_2025', '')}; provinces {','.join(provinces)} {described}"
         return meta
-    previous = workspace.metadata()
     if merge:
         meta["source.geometry"] = (f"{previous.get('source.geometry', '')}; provinces "
                                    f"{','.join(provinces)} {described}").strip("; ")
