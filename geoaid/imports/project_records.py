@@ -39,9 +39,9 @@ def derived_project_id(donor: str, title: str) -> str:
     updates it instead of adding it twice.
 
     >>> derived_project_id("Quỹ Nhi đồng LHQ (UNICEF)", "Nước sạch  cho trường học")
-    'auto-0ea1c5d4b7a2'
+    'auto-af445ca38ec0'
     >>> derived_project_id("QUY NHI DONG LHQ - UNICEF", "nuoc sach cho truong hoc")
-    'auto-0ea1c5d4b7a2'
+    'auto-af445ca38ec0'
     """
     key = f"{fold(donor)}|{fold(title)}"
     return "auto-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
@@ -62,6 +62,8 @@ class Sheet:
     bad_headings: set[int] = field(default_factory=set)
 
     def bad(self, line, fieldname, value, reason, severity="error"):
+        if fieldname == "locations" and fieldname not in self.columns:   # the list has Xã/Huyện/Tỉnh instead
+            fieldname = next((f for f in ("commune", "district", "province") if f in self.columns), fieldname)
         column = self.columns.get(fieldname, fieldname) if fieldname else None
         self.report.add(line, column, value, reason, severity=severity, sheet=self.name)
 
