@@ -169,3 +169,40 @@ def test_bad_rows_are_named_and_nothing_is_written_unless_kept(tmp_path, writabl
         ["Trạm y tế Sà Phìn", 300_000_000, "2024-01-01", "2025-12-31"]]
     locations = ws.read(schema.PROJECT_LOCATIONS)
     assert locations.loc[locations["project_id"] == kept["project_id"].item(), "unit_code"].tolist() == ["00736"]
+
+
+def test_an_exported_list_edited_in_excel_updates_exactly_those_projects(tmp_path, writable_workspace):
+    ws = writable_workspace
+    out = tmp_path / "du-an-ca-mau.xlsx"
+    assert main(["export", "projects", "--province", "96", "--format", "xlsx", "--out", str(out),
+                 "--workspace", str(ws.path)]) == 0
+    before, places_before = ws.read(schema.PROJECTS), ws.read(schema.PROJECT_LOCATIONS)
+    book = openpyxl.load_workbook(out)
+    sheet = book["Projects"]
+    header = [cell.value for cell in sheet[1]]
+    column = {name: header.index(name) + 1 for name in header}
+    exported = [sheet.cell(row, column["Project ID / Mã dự án"]).value for row in range(2, sheet.max_row + 1)]
+    edited, moved = exported[0], exported[1]
+    sheet.cell(2, column["Budget / Kinh phí"], 777_000_000)
+    sheet.cell(2, column["Currency / Loại tiền"], "VND")
+    sheet.cell(3, column["Locations / Địa bàn"], "32047 (60%); Xã Khánh Lâm, Huyện U Minh (40%)")
+    book.save(out)
+    assert main(["import", "projects", str(out), "--workspace", str(ws.path)]) == 0
+    after, places_after = ws.read(schema.PROJECTS), ws.read(schema.PROJECT_LOCATIONS)
+    assert len(after) == len(before) and set(after["project_id"]) == set(before["project_id"])
+    fields = [c for c in schema.PROJECT_COLUMNS if c not in ("project_id", "source_file")]
+    old, new = before.set_index("project_id")[fields], after.set_index("project_id")[fields]
+    changed = {pid for pid in old.index if not old.loc[pid].equals(new.loc[pid])}
+    assert changed == {edited}, changed
+    assert new.loc[edited, "budget_vnd"] == 777_000_000
+    untouched = after["project_id"].isin(set(before["project_id"]) - set(exported))
+    assert (after.loc[untouched, "source_file"].tolist()
+            == before.set_index("project_id").loc[after.loc[untouched, "project_id"], "source_file"].tolist())
+
+    def places(frame, pid):
+        rows = frame[frame["project_id"] == pid]
+        return sorted(zip(rows["level"], rows["unit_code"], rows["share_pct"].fillna(-1)))
+
+    assert places(places_after, moved) == [("commune", "32047", 60.0), ("commune", "32056", 40.0)]
+    for pid in set(before["project_id"]) - {moved}:
+        assert places(places_after, pid) == places(places_before, pid), pid
