@@ -206,3 +206,18 @@ def test_an_exported_list_edited_in_excel_updates_exactly_those_projects(tmp_pat
     assert places(places_after, moved) == [("commune", "32047", 60.0), ("commune", "32056", 40.0)]
     for pid in set(before["project_id"]) - {moved}:
         assert places(places_after, pid) == places(places_before, pid), pid
+
+
+def test_the_web_upload_reads_the_same_report(workbook, planner, writable_workspace):
+    from tests.test_web_manage import confirm, upload
+
+    before = hashlib.sha256(writable_workspace.path.read_bytes()).hexdigest()
+    preview = upload(planner, "projects", "danh mục dự án.xlsx", workbook.read_bytes())
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "danh mục dự án.xlsx / Nông nghiệp" in page and "says 999 USD" in page   # the sheet is named
+    assert hashlib.sha256(writable_workspace.path.read_bytes()).hexdigest() == before
+    assert confirm(planner, preview).status_code == 200
+    rows = writable_workspace.read(schema.PROJECTS).set_index("project_id")
+    assert rows.loc[UNICEF, "budget_vnd"] == 1_200_000_000
+    assert rows.loc[SHRIMP, "source_file"] == "danh mục dự án.xlsx [Nông nghiệp]"
