@@ -221,3 +221,51 @@ def test_the_web_upload_reads_the_same_report(workbook, planner, writable_worksp
     rows = writable_workspace.read(schema.PROJECTS).set_index("project_id")
     assert rows.loc[UNICEF, "budget_vnd"] == 1_200_000_000
     assert rows.loc[SHRIMP, "source_file"] == "danh mục dự án.xlsx [Nông nghiệp]"
+
+
+HA_GIANG_CSV = """UBND TỈNH HÀ GIANG,,,,,
+SỞ KẾ HOẠCH VÀ ĐẦU TƯ,,,,,
+DANH MỤC DỰ ÁN ODA VÀ VIỆN TRỢ NĂM 2025,,,,,
+,,,,Đơn vị tính: nghìn đồng,
+STT,Tên dự án,Nhà tài trợ,Địa bàn,Kinh phí,Thời gian thực hiện
+I,GIÁO DỤC,,,,
+1,Huyện Mèo Vạc,,,,
+1.1,Trường bán trú,JICA,Tả Lủng,"2.500.000",2024 - 2026
+2,Huyện Đồng Văn,,,,
+2.1,Lớp học vùng cao,JICA,Xã Tả Lủng,"1.500.000",2025
+II,Y TẾ,,,,
+1,Khám bệnh lưu động,Quỹ Sức khỏe Vùng cao,Toàn tỉnh,"300.000",Quý II/2025
+2,Trạm y tế,Quỹ Y tế Cộng đồng,Các xã trong huyện Hoàng Su Phì,"120.000",Năm 2025
+3,Nước sạch,Quỹ Nước,"Xã Sà Phìn, huyện Đồng Văn",600,2025
+,,,"Xã Lũng Cú, huyện Đồng Văn",200,
+Tổng cộng,,,,"4.420.800",
+"""
+
+
+def test_headings_give_the_district_the_letterhead_the_province(tmp_path, demo_workspace):
+    path = tmp_path / "ha-giang.csv"
+    path.write_text(HA_GIANG_CSV, encoding="utf-8")
+    (found, locations), report = prepare(path, demo_workspace)
+    assert report.problems == [], [str(p) for p in report.problems]
+    rows = found.set_index("title")
+    assert rows[["sector", "budget_vnd", "start_date", "end_date", "source_row"]].to_dict("index") == {
+        "Trường bán trú": {"sector": "education", "budget_vnd": 2_500_000_000, "start_date": "2024-01-01",
+                           "end_date": "2026-12-31", "source_row": 8},
+        "Lớp học vùng cao": {"sector": "education", "budget_vnd": 1_500_000_000, "start_date": "2025-01-01",
+                             "end_date": "2025-12-31", "source_row": 10},
+        "Khám bệnh lưu động": {"sector": "health", "budget_vnd": 300_000_000, "start_date": "2025-04-01",
+                               "end_date": "2025-06-30", "source_row": 12},
+        "Trạm y tế": {"sector": "health", "budget_vnd": 120_000_000, "start_date": "2025-01-01",
+                      "end_date": "2025-12-31", "source_row": 13},
+        "Nước sạch": {"sector": "health", "budget_vnd": 800_000, "start_date": "2025-01-01",
+                      "end_date": "2025-12-31", "source_row": 14},
+    }
+    placed = {title: list(zip(group["level"], group["unit_code"], group["share_pct"].fillna(-1)))
+              for title, group in locations.merge(found[["project_id", "title"]]).groupby("title")}
+    assert placed == {
+        "Trường bán trú": [("commune", "00796", -1)],        # Tả Lủng under "1. Huyện Mèo Vạc"
+        "Lớp học vùng cao": [("commune", "00742", -1)],      # Tả Lủng under "2. Huyện Đồng Văn"
+        "Khám bệnh lưu động": [("province", "02", -1)],      # "Toàn tỉnh" of the letterhead's province
+        "Trạm y tế": [("district", "032", -1)],              # "Các xã trong huyện Hoàng Su Phì"
+        "Nước sạch": [("commune", "00736", 75.0), ("commune", "00715", 25.0)],   # 600 + 200 on two rows
+    }

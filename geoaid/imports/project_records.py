@@ -4,16 +4,18 @@ A record is one or several rows (:mod:`geoaid.imports.layout.body`). Title,
 donor, sector, period and status are read from its first row that holds
 them (merged cells spread over the record hold the same value); the budget
 is the sum of the amounts written on the record's rows, a merged amount
-counted once; the locations are those of every row.
+counted once; the locations are those of every row (when every row states
+its own amount, each row's places get that part of the budget as their share).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from geoaid.analysis.sectors import BY_KEY, resolve_sector
 from geoaid.imports.layout import Record, Unit, read_period
+from geoaid.imports.locate import Location
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.project_places import Places
 from geoaid.text.names import fold, name_key, nfc, split_unit_type
@@ -83,13 +85,15 @@ def read_record(record: Record, sheet: Sheet):
     written, amount, currency = _budget(record, sheet)
     start, end = _period(record, sheet)
     status = _status(record, sheet)
-    locations = []
+    by_row = []
     for row_line, cells in zip(record.lines, record.cells):
         found, problems = sheet.places.of_row(cells, district, province)
-        locations += [loc for loc in found if (loc.level, loc.unit_code) not in
-                      {(seen.level, seen.unit_code) for seen in locations}]
+        by_row.append(found)
         for fieldname, value, why in problems:
             sheet.bad(row_line, fieldname, value, why)
+    locations = _amount_shares(record, by_row) or [loc for found in by_row for loc in found]
+    locations = [loc for i, loc in enumerate(locations)
+                 if (loc.level, loc.unit_code) not in {(seen.level, seen.unit_code) for seen in locations[:i]}]
     _check_shares(locations, record, sheet)
     if len(sheet.report.errors) > errors_before:
         return None, [], written
@@ -99,6 +103,24 @@ def read_record(record: Record, sheet: Sheet):
             "budget_vnd": int(round(amount * sheet.rates[currency])),
             "start_date": start.isoformat() if start else None, "end_date": end.isoformat() if end else None,
             "status": status, "sample": sample}, locations, written
+
+
+def _amount_shares(record: Record, by_row: list[list[Location]]) -> list[Location] | None:
+    """A project written one row per commune with an amount on each row: each row's places get
+    its part of the budget as their stated share. None when the rows do not all state one."""
+    amounts = []
+    for own, found in zip(record.own, by_row):
+        try:
+            amounts.append(parse_number(own["budget"]) if "budget" in own else None)
+        except ValueError:
+            return None
+        if found and amounts[-1] is None or any(loc.share_pct is not None for loc in found):
+            return None
+    total = sum(a for a in amounts if a)
+    if sum(1 for a in amounts if a is not None) < 2 or total <= 0:
+        return None
+    return [replace(loc, share_pct=round(100 * amount / total / len(found), 6))
+            for amount, found in zip(amounts, by_row) if found for loc in found]
 
 
 def _sector_and_places(record: Record, sheet: Sheet):

@@ -5,8 +5,10 @@
   a range merged down from the record's first row, belong to it: one project
   written over one row per commune.
 * A **section row** holds one text in the numbering or title column and
-  nothing else ("I. LĨNH VỰC Y TẾ", "1. Huyện Đầm Dơi"); the sections in force
-  (outer to inner) are given to every record under them.
+  nothing else ("I. LĨNH VỰC Y TẾ", "1. Huyện Đầm Dơi"), or a text numbered
+  I, II… or A, B… (then its amount is the section's sum, checked like a
+  total); the sections in force (outer to inner) are given to every record
+  under them.
 * A **total row** says "Tổng cộng", "Tổng số", "Tổng" or "Cộng" in the
   numbering or title column; it is no record. "Cộng" (a subtotal) covers the
   records of its section, the others every record of the sheet.
@@ -25,6 +27,7 @@ _TOTAL = re.compile(r"^(tong cong|tong so|tong|cong|total|sub ?total|grand total
 # Section numbering: I., II., A., 1., 1.2. (a number alone in the numbering column numbers a record).
 _NUMBERING = re.compile(r"^\s*(?:(?P<roman>[IVX]+)|(?P<letter>[A-Z])|(?P<arabic>\d+(?:\.\d+)*))[.)/:\-]\s*")
 _SECTION_NUMBER = re.compile(r"^(?:[IVX]+|[A-Z])\.?$")
+_ROW_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?$")
 _LEVELS = {"letter": 0, "roman": 1, "arabic": 2}
 
 
@@ -120,12 +123,14 @@ def _close(open_totals, level, end) -> None:
 
 
 def _section(row, labels_here, label_cols, line, grid) -> tuple[int, str] | None:
-    """A heading: one text in the numbering/title columns and nothing else, or a numbering I, II, A…"""
+    """A heading: one text in the numbering/title columns and nothing else (numbered 1, 1.2 or not),
+    or a text numbered I, II, A… whatever else the row holds (a section's own sum)."""
     if not labels_here or any(grid.continues_above(line, c) for c in row):
         return None
     values = {str(v).strip() for v in row.values()}
     numbering = str(row.get(label_cols[0], "")).strip() if len(label_cols) > 1 else ""
-    if _SECTION_NUMBER.match(numbering) and len(labels_here) == 2:
+    lone = len(values) == 2 and len(labels_here) == 2          # "1" | "Huyện Đầm Dơi" and nothing else
+    if len(labels_here) == 2 and (_SECTION_NUMBER.match(numbering) or (lone and _ROW_NUMBER.match(numbering))):
         text = f"{numbering.rstrip('.')}. {labels_here[1]}"
     elif len(values) == 1:
         text = values.pop()
