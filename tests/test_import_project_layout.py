@@ -269,3 +269,28 @@ def test_headings_give_the_district_the_letterhead_the_province(tmp_path, demo_w
         "Trạm y tế": [("district", "032", -1)],              # "Các xã trong huyện Hoàng Su Phì"
         "Nước sạch": [("commune", "00736", 75.0), ("commune", "00715", 25.0)],   # 600 + 200 on two rows
     }
+
+
+def test_the_cell_limit_counts_over_all_sheets(tmp_path):
+    from geoaid.imports.safezip import UnsafeFileError
+    from geoaid.imports.xlsx_parts import WorkbookLimits
+    from geoaid.imports.xlsx_reader import read_sheets
+
+    book = openpyxl.Workbook()
+    for index in range(3):
+        sheet = book.active if index == 0 else book.create_sheet(f"Sheet {index}")
+        for row in range(1, 9):
+            sheet.append([f"r{row}c{col}" for col in range(5)])     # 40 cells a sheet
+    path = tmp_path / "three.xlsx"
+    book.save(path)
+    assert [len(sheet.rows) for sheet in read_sheets(path, WorkbookLimits(max_cells=120))] == [8, 8, 8]
+    with pytest.raises(UnsafeFileError, match="more than 100 cells"):
+        read_sheets(path, WorkbookLimits(max_cells=100))
+
+
+def test_a_table_without_a_donor_column_is_refused_saying_so(tmp_path, demo_workspace):
+    path = tmp_path / "no-donor.csv"
+    path.write_text("STT,Tên dự án,Kinh phí,Địa bàn\n1,Trạm y tế,100,32002\n", encoding="utf-8")
+    (found, _), report = prepare(path, demo_workspace)
+    assert [(p.row, p.reason) for p in report.errors] == [(None, "missing required column(s): donor")]
+    assert found.empty

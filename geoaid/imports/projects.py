@@ -97,7 +97,10 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
     locations = pd.DataFrame(columns=schema.PROJECT_LOCATION_COLUMNS + ["source_row", "source_sheet"])
     tables, found = read_tables(path, field_matcher(ALIASES), report, accept=_is_project_table,
                                 keys=("project_id", "title"), labels=("row_number", "title"))
-    if not tables:
+    for table in tables:
+        if "donor" not in table.header.fields:
+            report.add(None, None, None, "missing required column(s): donor", sheet=table.sheet)
+    if not tables or report.errors:
         if not report.errors:
             missing = [f for f in REQUIRED if f not in found] + ([] if found & set(PLACES) else ["locations"])
             report.add(None, None, None, f"missing required column(s): {', '.join(missing) or 'locations'}"
