@@ -50,7 +50,7 @@ def derived_project_id(donor: str, title: str) -> str:
 
 
 @dataclass
-class Sheet:
+class SheetContext:
     """What every record of one table shares."""
 
     report: ImportReport
@@ -70,7 +70,7 @@ class Sheet:
         self.report.add(line, column, value, reason, severity=severity, sheet=self.name)
 
 
-def read_record(record: Record, sheet: Sheet):
+def read_record(record: Record, sheet: SheetContext):
     """(project fields, locations, amount as written or None); problems go to ``sheet.report``."""
     line = record.lines[0]
     errors_before = len(sheet.report.errors)
@@ -123,7 +123,7 @@ def _amount_shares(record: Record, by_row: list[list[Location]]) -> list[Locatio
             for amount, found in zip(amounts, by_row) if found for loc in found]
 
 
-def _sector_and_places(record: Record, sheet: Sheet):
+def _sector_and_places(record: Record, sheet: SheetContext):
     """The sector (column, else the innermost heading naming one) and the district/province headings."""
     district = province = None
     sector = None
@@ -166,7 +166,7 @@ def _known_sectors() -> str:
     return "; ".join(f"{s.label('vi')} ({s.en})" for s in BY_KEY.values())
 
 
-def _budget(record: Record, sheet: Sheet):
+def _budget(record: Record, sheet: SheetContext):
     """(amount as written, amount in its currency, currency); each row's own amount counted once."""
     line = record.lines[0]
     written = [(row_line, own["budget"]) for row_line, own in zip(record.lines, record.own) if "budget" in own]
@@ -206,7 +206,7 @@ def _currency_in(text: str) -> str | None:
     return CURRENCY_WORDS.get(words[-1]) if words and not words[-1].isdigit() else None
 
 
-def _period(record: Record, sheet: Sheet):
+def _period(record: Record, sheet: SheetContext):
     """(start, end) from a "Thời gian thực hiện" cell or start/end columns ("01/2024" starts on the 1st)."""
     line = record.lines[0]
     start = end = None
@@ -242,7 +242,7 @@ def _day(raw, first: bool):
         return start if first else end
 
 
-def _status(record: Record, sheet: Sheet):
+def _status(record: Record, sheet: SheetContext):
     raw = record.first("status")
     if raw in (None, ""):
         return None
@@ -254,7 +254,7 @@ def _status(record: Record, sheet: Sheet):
     return None
 
 
-def _check_shares(locations, record: Record, sheet: Sheet) -> None:
+def _check_shares(locations, record: Record, sheet: SheetContext) -> None:
     """If any location states a percentage, all must, adding up to 100."""
     shares = [loc.share_pct for loc in locations]
     if not any(s is not None for s in shares):

@@ -41,7 +41,7 @@ from geoaid.imports.layout import SheetTable, field_matcher, read_tables, unit_i
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.project_places import Places, letterhead_province
-from geoaid.imports.project_records import Sheet, derived_project_id, read_record
+from geoaid.imports.project_records import SheetContext, derived_project_id, read_record
 from geoaid.store import schema
 from geoaid.text.values import parse_number
 
@@ -146,14 +146,14 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
     return (projects, locations), report
 
 
-def _sheet(table: SheetTable, report: ImportReport, rates: dict, places: Places) -> Sheet:
+def _sheet(table: SheetTable, report: ImportReport, rates: dict, places: Places) -> SheetContext:
     header = table.header
     budget_name = header.names.get("budget", "")
-    return Sheet(report, table.sheet, dict(header.names), unit_in(budget_name) or table.unit_above(), rates,
+    return SheetContext(report, table.sheet, dict(header.names), unit_in(budget_name) or table.unit_above(), rates,
                  places, letterhead_province(header.above, places.locator), "sector" in header.fields)
 
 
-def _check_totals(table: SheetTable, sheet: Sheet, written: list[float | None]) -> None:
+def _check_totals(table: SheetTable, sheet: SheetContext, written: list[float | None]) -> None:
     """Each total row against the sum of the projects it covers: a mismatch is a warning with both figures."""
     for total in table.body.totals:
         raw = total.cells.get("budget")

@@ -11,7 +11,7 @@ and :mod:`.units` / :mod:`.periods` read the money units and periods reports sta
 
 Example::
 
-    tables, missing = read_tables("bao-cao.xlsx", field_matcher(ALIASES), report,
+    tables, found = read_tables("bao-cao.xlsx", field_matcher(ALIASES), report,
                                   accept=lambda fields: "title" in fields,
                                   keys=("project_id", "title"), labels=("row_number", "title"))
     for table in tables:            # one per sheet holding such a table
