@@ -178,6 +178,12 @@ def _figure(number: float) -> str:
 
 class ProjectsImporter(Importer):
     label = "aid projects (CSV/XLSX): the template, or a provincial list as laid out in reports"
+    description = ("Import aid projects from the template or from a provincial list as saved from a "
+                   "report: letterhead and title rows, merged two-row header, no id column (the id is "
+                   "derived from donor and title), Xã/Huyện/Tỉnh or Địa bàn columns, one project over "
+                   "several rows, section rows giving the sector, total rows checked, the unit "
+                   "('Đơn vị tính: triệu đồng') in the header or above the table, and every sheet "
+                   "holding a project table. Re-importing a project updates it.")
     suffixes = (".csv", ".xlsx")
     options = (
         Option("sample", "mark the projects as SAMPLE (not real) data", type=bool, default=False,
