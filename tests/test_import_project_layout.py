@@ -294,3 +294,18 @@ def test_a_table_without_a_donor_column_is_refused_saying_so(tmp_path, demo_work
     (found, _), report = prepare(path, demo_workspace)
     assert [(p.row, p.reason) for p in report.errors] == [(None, "missing required column(s): donor")]
     assert found.empty
+
+
+def test_a_half_filled_row_read_as_a_heading_is_pointed_out(tmp_path, demo_workspace):
+    path = tmp_path / "list.csv"
+    path.write_text("Tên dự án,Nhà tài trợ,Lĩnh vực,Kinh phí,Địa bàn\n"
+                    "Trạm y tế,Quỹ A,Y tế,100,32002\n"
+                    "Dự án chưa điền,,,,\n"
+                    "Trường học,Quỹ A,,100,32005\n", encoding="utf-8")
+    (found, _), report = prepare(path, demo_workspace)
+    assert [(p.severity, p.row, p.column, p.value, p.reason.split(";")[0]) for p in report.problems] == [
+        ("error", 4, "Lĩnh vực", None, "missing sector: fill in the Lĩnh vực column or put the project "
+                                       "under a section row (I. LĨNH VỰC Y TẾ …)"),
+        ("warning", 3, "Tên dự án", "Dự án chưa điền", "read as a section heading (the row holds nothing else)"),
+    ]
+    assert found["title"].tolist() == ["Trạm y tế"]

@@ -123,36 +123,41 @@ def _amount_shares(record: Record, by_row: list[list[Location]]) -> list[Locatio
             for amount, found in zip(amounts, by_row) if found for loc in found]
 
 
+def heading_meaning(heading: str, sheet: SheetContext) -> tuple[str, str] | None:
+    """What a section heading says: ("district"|"province", its text) or ("sector", key); None if nothing known."""
+    kind, _rest = split_unit_type(heading)
+    if kind in _AREA_TYPES or (kind is None and sheet.places.locator.districts.get(name_key(heading))):
+        return "district", heading
+    if kind == "tinh":
+        return "province", heading
+    sector = resolve_sector(_sector_words(heading))
+    return ("sector", sector) if sector else None
+
+
 def _sector_and_places(record: Record, sheet: SheetContext):
-    """The sector (column, else the innermost heading naming one) and the district/province headings."""
-    district = province = None
-    sector = None
+    """The sector (its cell, else the innermost heading naming one) and the district/province headings."""
+    said: dict[str, str] = {}
     unknown = None
-    for heading_line, heading in reversed(record.sections):
-        kind, _rest = split_unit_type(heading)
-        if kind in _AREA_TYPES or (kind is None and sheet.places.locator.districts.get(name_key(heading))):
-            district = district or heading
-        elif kind == "tinh":
-            province = province or heading
-        elif (found := resolve_sector(_sector_words(heading))) is not None:
-            sector = sector or found
+    for heading_line, heading in reversed(record.sections):          # innermost first
+        meaning = heading_meaning(heading, sheet)
+        if meaning:
+            said.setdefault(*meaning)
         else:
             unknown = unknown or (heading_line, heading)
     raw = record.first("sector")
-    if raw is not None or sheet.has_sector_column:
-        sector = resolve_sector(raw)
-        if sector is None:
-            sheet.bad(record.lines[0], "sector", raw, "unknown sector; use one of: " + _known_sectors())
-    elif sector is None and unknown is not None:
+    sector = resolve_sector(raw) if raw is not None else said.get("sector")
+    if raw is not None and sector is None:
+        sheet.bad(record.lines[0], "sector", raw, "unknown sector; use one of: " + _known_sectors())
+    elif sector is None and unknown is not None and not sheet.has_sector_column:
         if unknown[0] not in sheet.bad_headings:
             sheet.bad_headings.add(unknown[0])
             sheet.bad(unknown[0], None, unknown[1], "section heading names no known sector; known: "
                       + _known_sectors())
         sheet.bad(record.lines[0], None, None, f"under the section on row {unknown[0]}, whose sector is unknown")
     elif sector is None:
-        sheet.bad(record.lines[0], None, None, "no sector: add a Lĩnh vực column or section rows "
-                                               "(I. LĨNH VỰC Y TẾ …)")
-    return sector, district, province or sheet.province
+        sheet.bad(record.lines[0], "sector", None, "missing sector: fill in the Lĩnh vực column or put the "
+                                                   "project under a section row (I. LĨNH VỰC Y TẾ …)")
+    return sector, said.get("district"), said.get("province") or sheet.province
 
 
 def _sector_words(heading: str) -> str:

@@ -41,7 +41,7 @@ from geoaid.imports.layout import SheetTable, field_matcher, read_tables, unit_i
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.project_places import Places, letterhead_province
-from geoaid.imports.project_records import SheetContext, derived_project_id, read_record
+from geoaid.imports.project_records import SheetContext, derived_project_id, heading_meaning, read_record
 from geoaid.store import schema
 from geoaid.text.values import parse_number
 
@@ -138,6 +138,7 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
                                "location_text": loc.text, "source_row": line, "source_sheet": table.sheet}
                               for loc in found_locations]
         _check_totals(table, sheet, written)
+        _check_headings(table, sheet)
         if table.sheet is not None:
             report.counts[f"sheet {table.sheet}"] = sum(1 for r in project_rows if r["source_sheet"] == table.sheet)
     report.counts.update(rows=records, valid=len(project_rows))
@@ -170,6 +171,15 @@ def _check_totals(table: SheetTable, sheet: SheetContext, written: list[float | 
             unit = f" {sheet.unit}" if sheet.unit else ""
             sheet.bad(total.line, "budget", raw, f"the row {total.label!r} says {_figure(stated)}{unit} but the "
                       f"{len(covered)} project(s) it covers add up to {_figure(added)}{unit}", "warning")
+
+
+def _check_headings(table: SheetTable, sheet: SheetContext) -> None:
+    """A heading that names no sector, district or province may be a project left half filled in:
+    say it was read as a heading (unless it is already an error)."""
+    for line, heading in table.body.headings:
+        if line not in sheet.bad_headings and heading_meaning(heading, sheet) is None:
+            sheet.bad(line, "title", heading, "read as a section heading (the row holds nothing else); "
+                      "if it is a project, fill in its donor, budget and place", "warning")
 
 
 def _figure(number: float) -> str:

@@ -57,6 +57,7 @@ class Total:
 class Body:
     records: list[Record] = field(default_factory=list)
     totals: list[Total] = field(default_factory=list)
+    headings: list[tuple[int, str]] = field(default_factory=list)   # (line, heading) of every section row
 
 
 def section_heading(text: str) -> tuple[int, str]:
@@ -99,6 +100,7 @@ def read_body(grid: SheetGrid, header: Header, keys: tuple[str, ...], labels: tu
             _close(open_totals, level, len(body.records))
             sections = {lv: s for lv, s in sections.items() if lv < level}
             sections[level] = (line, text)
+            body.headings.append((line, text))
             section_start, current = len(body.records), None
             if len(own) > len(labels_here):             # the section's own sum, on its heading row
                 total = Total(line, text, cells, range(0))
