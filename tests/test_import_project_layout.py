@@ -309,3 +309,32 @@ def test_a_half_filled_row_read_as_a_heading_is_pointed_out(tmp_path, demo_works
         ("warning", 3, "Tên dự án", "Dự án chưa điền", "read as a section heading (the row holds nothing else)"),
     ]
     assert found["title"].tolist() == ["Trạm y tế"]
+
+
+def test_place_columns_province_first_and_a_budget_split_under_its_unit(tmp_path, demo_workspace):
+    """A Sở KH&ĐT layout: Tỉnh/Thành phố | Quận/Huyện | Xã/Phường, "Kinh phí (tỷ đồng)" over
+    Tổng số | Vốn ODA | Vốn đối ứng (only Tổng số is the budget), start/end as months."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Biểu 02"
+    sheet["A1"] = "BIỂU TỔNG HỢP DỰ ÁN ODA"
+    sheet.append([])
+    sheet.append(["STT", "Tên dự án", "Nhà tài trợ", "Lĩnh vực", "Tỉnh/Thành phố", "Quận/Huyện", "Xã/Phường",
+                  "Kinh phí (tỷ đồng)", None, None, "Ngày bắt đầu", "Ngày kết thúc"])
+    sheet.append([None] * 7 + ["Tổng số", "Vốn ODA", "Vốn đối ứng"])
+    sheet.merge_cells("H3:J3")
+    for letter in "ABCDEFGKL":
+        sheet.merge_cells(f"{letter}3:{letter}4")
+    sheet.append([1, "Kênh thủy lợi", "ADB", "Nông nghiệp", "Bạc Liêu", "Hồng Dân", "Ninh Quới A; Lộc Ninh",
+                  "12,75", 10, "2,75", "03/2024", "06/2027"])
+    sheet.append([2, "Đê biển", "WB", "Môi trường", "Kiên Giang", "An Biên", "Toàn huyện", 40, 36, 4,
+                  "01/2025", "12/2028"])
+    path = tmp_path / "bieu-02.xlsx"
+    book.save(path)
+    (found, locations), report = prepare(path, demo_workspace)
+    assert report.problems == [], [str(p) for p in report.problems]
+    assert found[["title", "budget_vnd", "start_date", "end_date"]].values.tolist() == [
+        ["Kênh thủy lợi", 12_750_000_000, "2024-03-01", "2027-06-30"],
+        ["Đê biển", 40_000_000_000, "2025-01-01", "2028-12-31"]]
+    assert list(zip(locations["level"], locations["unit_code"])) == [
+        ("commune", "31849"), ("commune", "31855"), ("district", "908")]

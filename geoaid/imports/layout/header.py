@@ -52,7 +52,7 @@ def find_header(grid: SheetGrid, match: Callable[[str], str | None]) -> Header |
     """The header recognising the most fields (at least two) in the first rows, or None."""
     best = None
     rows = grid.rows
-    for index, (_, cells) in enumerate(rows[:SEARCH_ROWS]):
+    for index, (line, cells) in enumerate(rows[:SEARCH_ROWS]):
         above = rows[index - 1][1] if index > 0 else {}
         fields, names = {}, {}
         for col in sorted(cells):
@@ -65,7 +65,10 @@ def find_header(grid: SheetGrid, match: Callable[[str], str | None]) -> Header |
                     names[found] = (f"{up} / {cell}" if text == combined and combined != str(cell)
                                     else str(cell))
                     break
-        if len(fields) >= 2 and (best is None or len(fields) > len(best[1])):
+        # The lower row of a merged two-row header recognises as much as the upper one: it is the header.
+        lower_half = (best is not None and index == best[0] + 1 and len(fields) == len(best[1])
+                      and any(grid.continues_above(line, col) for col in cells))
+        if len(fields) >= 2 and (best is None or len(fields) > len(best[1]) or lower_half):
             best = (index, fields, names)
     if best is None:
         return None
