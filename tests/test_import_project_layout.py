@@ -228,12 +228,12 @@ SỞ KẾ HOẠCH VÀ ĐẦU TƯ,,,,,
 DANH MỤC DỰ ÁN ODA VÀ VIỆN TRỢ NĂM 2025,,,,,
 ,,,,Đơn vị tính: nghìn đồng,
 STT,Tên dự án,Nhà tài trợ,Địa bàn,Kinh phí,Thời gian thực hiện
-I,GIÁO DỤC,,,,
+I,GIÁO DỤC,,,"4.000.000",
 1,Huyện Mèo Vạc,,,,
 1.1,Trường bán trú,JICA,Tả Lủng,"2.500.000",2024 - 2026
 2,Huyện Đồng Văn,,,,
 2.1,Lớp học vùng cao,JICA,Xã Tả Lủng,"1.500.000",2025
-II,Y TẾ,,,,
+II,Y TẾ,,,"420.000",
 1,Khám bệnh lưu động,Quỹ Sức khỏe Vùng cao,Toàn tỉnh,"300.000",Quý II/2025
 2,Trạm y tế,Quỹ Y tế Cộng đồng,Các xã trong huyện Hoàng Su Phì,"120.000",Năm 2025
 3,Nước sạch,Quỹ Nước,"Xã Sà Phìn, huyện Đồng Văn",600,2025
@@ -246,7 +246,10 @@ def test_headings_give_the_district_the_letterhead_the_province(tmp_path, demo_w
     path = tmp_path / "ha-giang.csv"
     path.write_text(HA_GIANG_CSV, encoding="utf-8")
     (found, locations), report = prepare(path, demo_workspace)
-    assert report.problems == [], [str(p) for p in report.problems]
+    # Each section's sum on its heading row is checked: I (4.000.000) holds, II (420.000) is 800 short.
+    assert [(p.severity, p.row, p.reason) for p in report.problems] == [
+        ("warning", 11, "the row 'Y TẾ' says 420,000 nghìn đồng but the 3 project(s) it covers add up to "
+                        "420,800 nghìn đồng")]
     rows = found.set_index("title")
     assert rows[["sector", "budget_vnd", "start_date", "end_date", "source_row"]].to_dict("index") == {
         "Trường bán trú": {"sector": "education", "budget_vnd": 2_500_000_000, "start_date": "2024-01-01",
