@@ -70,6 +70,17 @@ def test_a_provincial_report_reads_as_its_projects(workbook, demo_workspace):
     assert "says 999 USD" in warning.reason and "add up to 80,000 USD" in warning.reason
 
 
+def test_a_grand_total_above_the_projects_is_checked(workbook, tmp_path, demo_workspace):
+    book = openpyxl.load_workbook(workbook)
+    book["Y tế - Giáo dục"]["G10"] = 1700
+    path = tmp_path / "wrong-total.xlsx"
+    book.save(path)
+    _, report = prepare(path, demo_workspace)
+    assert [(p.sheet, p.row, p.reason) for p in report.problems if p.row == 10] == [
+        ("Y tế - Giáo dục", 10, "the row 'Tổng cộng' says 1,700 triệu đồng but the 4 project(s) it covers "
+                                "add up to 1,770.5 triệu đồng")]
+
+
 def test_the_derived_id_ignores_case_diacritics_and_spacing():
     assert derived_project_id("GIZ", "Rừng ngập mặn ven biển") == derived_project_id(
         "giz ", "RUNG NGAP MAN  VEN BIEN")

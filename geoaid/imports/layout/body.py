@@ -51,6 +51,7 @@ class Total:
     label: str
     cells: dict[str, object]
     records: range                          # indexes in :attr:`Body.records` that the total covers
+    grand: bool = False                     # "Tổng cộng": every record of the sheet
 
 
 @dataclass
@@ -90,8 +91,8 @@ def read_body(grid: SheetGrid, header: Header, keys: tuple[str, ...], labels: tu
             continue
         total = next((text for text in labels_here if _TOTAL.match(fold(text))), None)
         if total is not None:
-            first = section_start if fold(total).startswith(("cong", "sub")) else 0
-            body.totals.append(Total(line, total, cells, range(first, len(body.records))))
+            grand = not fold(total).startswith(("cong", "sub"))
+            body.totals.append(Total(line, total, cells, range(section_start, len(body.records)), grand))
             current = None
             continue
         heading = _section(row, labels_here, label_cols, line, grid)
@@ -114,6 +115,9 @@ def read_body(grid: SheetGrid, header: Header, keys: tuple[str, ...], labels: tu
         current.cells.append(cells)
         current.own.append(own)
     _close(open_totals, -1, len(body.records))
+    for total in body.totals:      # a grand total covers every record, also when written above them
+        if total.grand:
+            total.records = range(len(body.records))
     return body
 
 
