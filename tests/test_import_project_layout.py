@@ -352,3 +352,14 @@ def test_place_columns_province_first_and_a_budget_split_under_its_unit(tmp_path
         ["Đê biển", 40_000_000_000, "2025-01-01", "2028-12-31"]]
     assert list(zip(locations["level"], locations["unit_code"])) == [
         ("commune", "31849"), ("commune", "31855"), ("district", "908")]
+
+
+def test_a_numbered_row_without_a_title_is_not_glued_to_the_project_above(tmp_path, demo_workspace):
+    path = tmp_path / "list.csv"
+    path.write_text("STT,Tên dự án,Nhà tài trợ,Lĩnh vực,Kinh phí,Địa bàn\n"
+                    "1,Trạm y tế,Quỹ A,Y tế,100,32002\n"
+                    ",,,,,32005\n"
+                    "2,,Quỹ B,Y tế,50,32008\n", encoding="utf-8")
+    (found, locations), report = prepare(path, demo_workspace)
+    assert [(p.row, p.column, p.reason) for p in report.errors] == [(4, "Tên dự án", "missing title")]
+    assert found["budget_vnd"].tolist() == [100] and locations["unit_code"].tolist() == ["32002", "32005"]

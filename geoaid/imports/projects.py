@@ -96,7 +96,7 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
     projects = pd.DataFrame(columns=schema.PROJECT_COLUMNS + ["source_row", "source_sheet"])
     locations = pd.DataFrame(columns=schema.PROJECT_LOCATION_COLUMNS + ["source_row", "source_sheet"])
     tables, found = read_tables(path, field_matcher(ALIASES), report, accept=_is_project_table,
-                                keys=("project_id", "title"), labels=("row_number", "title"))
+                                keys=("project_id", "row_number", "title"), labels=("row_number", "title"))
     for table in tables:
         if "donor" not in table.header.fields:
             report.add(None, None, None, "missing required column(s): donor", sheet=table.sheet)

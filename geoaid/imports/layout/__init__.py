@@ -13,7 +13,7 @@ Example::
 
     tables, found = read_tables("bao-cao.xlsx", field_matcher(ALIASES), report,
                                   accept=lambda fields: "title" in fields,
-                                  keys=("project_id", "title"), labels=("row_number", "title"))
+                                  keys=("project_id", "row_number", "title"), labels=("row_number", "title"))
     for table in tables:            # one per sheet holding such a table
         for record in table.body.records:
             record.first("title"), record.lines, record.sections
