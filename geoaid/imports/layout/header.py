@@ -31,9 +31,6 @@ class Header:
     first_data: int                        # index in the grid's rows of the first row under the header
     above: list[str] = field(default_factory=list)   # texts of the cells above the header, by row
 
-    def name(self, fieldname: str) -> str:
-        return self.names.get(fieldname, fieldname)
-
 
 def field_matcher(aliases: dict[str, list[str]]) -> Callable[[str], str | None]:
     """Like :func:`geoaid.imports.common.header_matcher`, also reading bilingual headers "Budget / Kinh phí"."""

@@ -31,9 +31,6 @@ class Unit:
         return self.text
 
 
-VND = Unit("VND", 1, "VND")
-
-
 def read_unit(phrase: str) -> Unit | None:
     """A unit phrase alone: "triệu đồng", "tỷ đồng", "nghìn USD", "VNĐ"; None if it is not one."""
     words = fold(phrase)
