@@ -22,9 +22,12 @@ class Problem:
     value: str | None
     reason: str
     severity: str = "error"  # "error" blocks the row; "warning" is reported only
+    sheet: str | None = None  # the workbook sheet, when the file has several
 
     def __str__(self) -> str:
         where = self.file
+        if self.sheet:
+            where += f", sheet {self.sheet!r}"
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:
@@ -42,9 +45,9 @@ class ImportReport:
     counts: dict[str, int] = field(default_factory=dict)
     written: bool = False
 
-    def add(self, row, column, value, reason, severity="error") -> None:
+    def add(self, row, column, value, reason, severity="error", sheet=None) -> None:
         self.problems.append(Problem(self.file, row, column,
-                                     None if value is None else str(value), reason, severity))
+                                     None if value is None else str(value), reason, severity, sheet))
 
     @property
     def errors(self) -> list[Problem]:
@@ -59,7 +62,7 @@ class ImportReport:
 
     def to_csv(self) -> str:
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=["file", "row", "column", "value", "reason", "severity"])
+        writer = csv.DictWriter(out, fieldnames=["file", "sheet", "row", "column", "value", "reason", "severity"])
         writer.writeheader()
         for problem in self.problems:
             writer.writerow({key: neutralise(value) for key, value in asdict(problem).items()})

@@ -1,4 +1,4 @@
-"""``geoaid import projects FILE``: aid projects from the documented template.
+"""``geoaid import projects FILE``: aid project lists, from the template or as provinces write them.
 
 Template: ``geoaid/templates/projects_template.csv`` (and .xlsx). Columns,
 with the Vietnamese headers also accepted (case, diacritics and spacing do
@@ -6,19 +6,27 @@ not matter):
 
 | field | meaning | also accepted |
 |---|---|---|
-| project_id | unique id; re-importing an id updates that project | Mã dự án, ID |
-| title | project title | Tên dự án |
+| project_id | unique id; re-importing an id updates that project (optional: see below) | Mã dự án, ID |
+| title | project title | Tên dự án, Tên chương trình, dự án |
 | donor | funding donor | Nhà tài trợ, Nhà tài trợ/Tổ chức |
 | implementer | implementing organisation | Đơn vị thực hiện, Cơ quan thực hiện |
 | sector | one of the 7 plan sectors (key, EN/VI label or DAC code) | Lĩnh vực |
 | budget | amount; "1.500.000.000" and "25,000" both read | Kinh phí, Tổng kinh phí, Ngân sách |
 | currency | VND, USD or EUR (rates in the workspace settings) | Đơn vị tiền, Loại tiền |
 | start_date, end_date | dd/mm/yyyy or yyyy-mm-dd | Ngày bắt đầu, Ngày kết thúc, Từ ngày, Đến ngày |
+| period | "2024-2026", "01/2024 - 12/2025", "Năm 2025", "Quý I/2024" | Thời gian thực hiện |
 | status | planned / ongoing / completed | Trạng thái |
 | locations | codes, names, districts, provinces, lat/lon (geoaid.imports.locate); ";"-separated, "(40%)" | Địa bàn |
+| commune, district, province | location columns instead of (or beside) ``locations`` | Xã, Huyện, Tỉnh |
 
-If any location of a project states a percentage, all must, and they must
-add up to 100.
+Lists laid out as reports read without a flag (:mod:`geoaid.imports.layout`):
+letterhead and title rows, a two-row merged header, no id column (STT only
+numbers rows: the id is :func:`derived_project_id` of donor and title),
+one project over several rows (one per commune; the budget counted once),
+section rows giving the sector, "Tổng cộng" rows left out and checked, the
+money unit in the header or above the table ("Đơn vị tính: triệu đồng"),
+and project tables on several sheets. If any location of a project states
+a percentage, all must, and they must add up to 100.
 """
 
 from __future__ import annotations
@@ -27,180 +35,165 @@ from pathlib import Path
 
 import pandas as pd
 
-from geoaid.analysis.sectors import BY_KEY, resolve_sector
 from geoaid.imports.base import Importer, Option, Prepared
-from geoaid.imports.common import decide, header_matcher
+from geoaid.imports.common import decide
+from geoaid.imports.layout import SheetTable, field_matcher, read_tables, unit_in
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
-from geoaid.imports.tabular import read_table
+from geoaid.imports.project_places import Places, letterhead_province
+from geoaid.imports.project_records import SheetContext, derived_project_id, heading_meaning, read_record
 from geoaid.store import schema
-from geoaid.text.names import fold, nfc
-from geoaid.text.values import parse_date, parse_number
+from geoaid.text.values import parse_number
+
+__all__ = ["ALIASES", "ProjectsImporter", "derived_project_id", "prepare"]
 
 ALIASES = {
     "project_id": ["id", "ma du an", "ma", "project id", "project code", "so hieu"],
-    "title": ["ten du an", "project", "project title", "ten", "du an"],
-    "donor": ["nha tai tro", "nha tai tro to chuc", "donor", "to chuc tai tro", "funder"],
+    "row_number": ["stt", "tt", "so tt", "so thu tu", "no"],
+    "title": ["ten du an", "project", "project title", "ten", "du an", "ten chuong trinh du an",
+              "ten du an chuong trinh", "ten chuong trinh", "ten du an phi du an", "ten du an vien tro",
+              "noi dung", "ten khoan vien tro"],
+    "donor": ["nha tai tro", "nha tai tro to chuc", "donor", "to chuc tai tro", "funder", "to chuc",
+              "ten nha tai tro", "ten to chuc", "to chuc phi chinh phu nuoc ngoai", "nha tai tro ngo"],
     "implementer": ["don vi thuc hien", "co quan thuc hien", "to chuc thuc hien", "implementing organisation",
-                    "implementing organization", "implementer", "chu du an"],
-    "sector": ["linh vuc", "nganh", "sector"],
+                    "implementing organization", "implementer", "chu du an", "co quan chu quan",
+                    "doi tac thuc hien", "don vi tiep nhan"],
+    "sector": ["linh vuc", "nganh", "sector", "linh vuc tai tro"],
     "budget": ["kinh phi", "tong kinh phi", "ngan sach", "von", "tong von", "budget", "amount",
-               "kinh phi so tien", "so tien"],
+               "kinh phi so tien", "so tien", "kinh phi tong so", "tong von tong so", "gia tri",
+               "gia tri tai tro", "gia tri vien tro", "kinh phi tai tro", "tong kinh phi tai tro",
+               "tong gia tri", "von vien tro", "kinh phi vien tro"],
     "currency": ["don vi tien", "loai tien", "tien te", "currency", "don vi", "kinh phi loai tien",
                  "kinh phi don vi tien"],
-    "start_date": ["ngay bat dau", "tu ngay", "bat dau", "start", "start date", "thoi gian bat dau"],
-    "end_date": ["ngay ket thuc", "den ngay", "ket thuc", "end", "end date", "thoi gian ket thuc"],
+    "start_date": ["ngay bat dau", "tu ngay", "bat dau", "start", "start date", "thoi gian bat dau",
+                   "thoi gian thuc hien bat dau", "thoi gian thuc hien tu"],
+    "end_date": ["ngay ket thuc", "den ngay", "ket thuc", "end", "end date", "thoi gian ket thuc",
+                 "thoi gian thuc hien ket thuc", "thoi gian thuc hien den"],
+    "period": ["thoi gian thuc hien", "thoi gian", "thoi han", "period", "thoi gian trien khai",
+               "nam thuc hien"],
     "status": ["trang thai", "tinh trang", "status"],
-    "locations": ["dia ban", "dia diem", "dia ban thuc hien", "location", "locations", "dia ban du an"],
+    "locations": ["dia ban", "dia diem", "dia ban thuc hien", "location", "locations", "dia ban du an",
+                  "dia ban trien khai", "dia ban tiep nhan"],
+    "commune": ["xa", "xa phuong", "xa phuong thi tran", "xa thi tran", "phuong xa", "cap xa", "commune",
+                "ward", "dia ban thuc hien xa", "dia ban xa"],
+    "district": ["huyen", "quan huyen", "huyen thi xa thanh pho", "huyen thanh pho", "huyen thi xa",
+                 "district", "cap huyen", "dia ban thuc hien huyen", "dia ban huyen"],
+    "province": ["tinh", "tinh thanh pho", "tinh tp", "province", "dia ban thuc hien tinh", "dia ban tinh"],
+    "sample": ["sample", "sample data", "du lieu mau"],
 }
-REQUIRED = ("project_id", "title", "donor", "sector", "budget", "locations")
-STATUSES = {
-    "planned": ["planned", "ke hoach", "du kien", "chuan bi", "pipeline"],
-    "ongoing": ["ongoing", "dang thuc hien", "dang trien khai", "active", "in progress"],
-    "completed": ["completed", "da hoan thanh", "hoan thanh", "ket thuc", "closed", "finished"],
-}
-_CURRENCY_WORDS = {"vnd": "VND", "d": "VND", "dong": "VND", "usd": "USD", "us": "USD", "eur": "EUR",
-                   "euro": "EUR"}
-_CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "₫": "VND", "đ": "VND"}
+PLACES = ("locations", "commune", "district", "province")
+REQUIRED = ("title", "donor", "budget")
 
 
-def _currency_in(text: str) -> str | None:
-    """Currency written inside an amount: "25.000 USD", "1.500.000.000 đ", "$25,000"."""
-    for symbol, code in _CURRENCY_SYMBOLS.items():
-        if symbol in text:
-            return code
-    words = fold(text).split()
-    return _CURRENCY_WORDS.get(words[-1]) if words and not words[-1].isdigit() else None
+def _is_project_table(fields: set[str]) -> bool:
+    return {"title", "budget"} <= fields and bool(fields & set(PLACES))
 
 
 def prepare(path, communes, rates: dict, sample: bool = False, source_name: str | None = None):
-    """Read and validate; return (projects, locations) frames with ``source_row``, and the report."""
+    """Read and validate; return (projects, locations) frames with ``source_row``/``source_sheet``, and the report."""
     # source_name: the name shown in the report (an upload is stored under another name)
     report = ImportReport(source_name or Path(path).name)
-    projects = pd.DataFrame(columns=schema.PROJECT_COLUMNS + ["source_row"])
-    locations = pd.DataFrame(columns=schema.PROJECT_LOCATION_COLUMNS + ["source_row"])
-    table = read_table(path, header_matcher(ALIASES), report, required=REQUIRED)
-    if table is None:
+    projects = pd.DataFrame(columns=schema.PROJECT_COLUMNS + ["source_row", "source_sheet"])
+    locations = pd.DataFrame(columns=schema.PROJECT_LOCATION_COLUMNS + ["source_row", "source_sheet"])
+    tables, found = read_tables(path, field_matcher(ALIASES), report, accept=_is_project_table,
+                                keys=("project_id", "row_number", "title"), labels=("row_number", "title"))
+    for table in tables:
+        if "donor" not in table.header.fields:
+            report.add(None, None, None, "missing required column(s): donor", sheet=table.sheet)
+    if not tables or report.errors:
+        if not report.errors:
+            missing = [f for f in REQUIRED if f not in found] + ([] if found & set(PLACES) else ["locations"])
+            report.add(None, None, None, f"missing required column(s): {', '.join(missing) or 'locations'}"
+                       if found else "no project table found: no header with a title, a budget and a "
+                                     "location column (Tên dự án, Kinh phí, Địa bàn or Xã/Huyện/Tỉnh)")
         return (projects, locations), report
     locator = Locator(communes)
-    header = table.headers.get
-    seen: dict[str, int] = {}
-    project_rows, location_rows = [], []
-    for line, cells in table:
-        errors_before = len(report.errors)
-
-        def bad(field, value, reason, line=line):
-            report.add(line, header(field, field), value, reason)
-
-        pid = _text(cells.get("project_id"))
-        if not pid:
-            bad("project_id", None, "missing project id")
-        elif pid in seen:
-            bad("project_id", pid, f"duplicate id (also on row {seen[pid]})")
-        else:
-            seen[pid] = line
-        title, donor = _text(cells.get("title")), _text(cells.get("donor"))
-        if not title:
-            bad("title", None, "missing title")
-        if not donor:
-            bad("donor", None, "missing donor")
-        sector = resolve_sector(cells.get("sector"))
-        if sector is None:
-            bad("sector", cells.get("sector"), "unknown sector; use one of: "
-                + "; ".join(s.en for s in BY_KEY.values()))
-        amount, currency = _budget(cells, rates, bad)
-        start, end = _date(cells, "start_date", bad), _date(cells, "end_date", bad)
-        if start and end and end < start:
-            bad("end_date", cells.get("end_date"), "end date is before the start date")
-        status = _status(cells.get("status"), bad)
-        found, problems = locator.resolve_cell(cells.get("locations"))
-        for problem in problems:
-            bad("locations", cells.get("locations"), problem)
-        shares = [loc.share_pct for loc in found]
-        if found and any(s is not None for s in shares):
-            if any(s is None for s in shares):
-                bad("locations", cells.get("locations"), "some locations state a percentage and some "
-                                                        "do not: state all or none")
-            elif abs(sum(shares) - 100) > 0.01:
-                bad("locations", cells.get("locations"),
-                    f"percentages add up to {sum(shares):g}, not 100")
-        if len(report.errors) > errors_before:
-            continue
-        rate = rates[currency]
-        project_rows.append({
-            "project_id": pid, "title": title, "donor": donor,
-            "implementer": _text(cells.get("implementer")), "sector": sector,
-            "dac_code": BY_KEY[sector].dac[0], "budget": amount, "currency": currency,
-            "budget_vnd": int(round(amount * rate)),
-            "start_date": start.isoformat() if start else None,
-            "end_date": end.isoformat() if end else None,
-            "status": status, "sample": int(sample), "source_file": report.file, "source_row": line,
-        })
-        for loc in found:
-            location_rows.append({"project_id": pid, "level": loc.level, "unit_code": loc.unit_code,
-                                  "share_pct": loc.share_pct, "lon": loc.lon, "lat": loc.lat,
-                                  "location_text": loc.text, "source_row": line})
-    report.counts = {"rows": len(table), "valid": len(project_rows)}
+    places = Places(locator)
+    seen: dict[str, tuple[str | None, int]] = {}
+    project_rows, location_rows, records = [], [], 0
+    for table in tables:
+        sheet = _sheet(table, report, rates, places)
+        label = report.file if len(tables) == 1 else f"{report.file} [{table.sheet}]"
+        written = []
+        for record in table.body.records:
+            records += 1
+            fields, found_locations, amount = read_record(record, sheet)
+            written.append(amount)
+            line = record.lines[0]
+            if fields is None:
+                continue
+            pid = fields["project_id"]
+            if pid in seen:
+                where = f"sheet {seen[pid][0]!r}, " if seen[pid][0] and seen[pid][0] != table.sheet else ""
+                stated = record.first("project_id") is not None
+                sheet.bad(line, "project_id" if stated else "title", pid,
+                          f"duplicate id (also on {where}row {seen[pid][1]})" if stated else
+                          f"the same project (donor and title) is listed twice (also on {where}row {seen[pid][1]})")
+                continue
+            seen[pid] = (table.sheet, line)
+            fields["sample"] = int(sample or fields["sample"])
+            project_rows.append({**fields, "source_file": label, "source_row": line, "source_sheet": table.sheet})
+            location_rows += [{"project_id": pid, "level": loc.level, "unit_code": loc.unit_code,
+                               "share_pct": loc.share_pct, "lon": loc.lon, "lat": loc.lat,
+                               "location_text": loc.text, "source_row": line, "source_sheet": table.sheet}
+                              for loc in found_locations]
+        _check_totals(table, sheet, written)
+        _check_headings(table, sheet)
+        if table.sheet is not None:
+            report.counts[f"sheet {table.sheet}"] = sum(1 for r in project_rows if r["source_sheet"] == table.sheet)
+    report.counts.update(rows=records, valid=len(project_rows))
     projects = pd.DataFrame(project_rows, columns=projects.columns)
     locations = pd.DataFrame(location_rows, columns=locations.columns)
     return (projects, locations), report
 
 
-def _text(value) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    text = nfc(str(value))
-    if text.endswith(".0") and text[:-2].isdigit():  # an Excel number used as an id
-        text = text[:-2]
-    return text or None
+def _sheet(table: SheetTable, report: ImportReport, rates: dict, places: Places) -> SheetContext:
+    header = table.header
+    budget_name = header.names.get("budget", "")
+    return SheetContext(report, table.sheet, dict(header.names), unit_in(budget_name) or table.unit_above(), rates,
+                 places, letterhead_province(header.above, places.locator), "sector" in header.fields)
 
 
-def _budget(cells, rates, bad):
-    raw = cells.get("budget")
-    currency_text = _text(cells.get("currency"))
-    if raw is None:
-        bad("budget", None, "missing budget")
-        return 0.0, "VND"
-    currency_text = currency_text or _currency_in(str(raw))
-    currency = _CURRENCY_WORDS.get(fold(currency_text), currency_text.upper()) if currency_text else "VND"
-    if currency not in rates:
-        bad("currency", currency_text, f"unknown currency; known: {', '.join(rates)} "
-                                       "(add a rate with `geoaid settings set exchange_rates_vnd …`)")
-        currency = "VND"
-    try:
-        amount = parse_number(raw)
-    except ValueError:
-        bad("budget", raw, "not a number")
-        return 0.0, currency
-    if amount < 0:
-        bad("budget", raw, "negative budget")
-    return amount, currency
+def _check_totals(table: SheetTable, sheet: SheetContext, written: list[float | None]) -> None:
+    """Each total row against the sum of the projects it covers: a mismatch is a warning with both figures."""
+    for total in table.body.totals:
+        raw = total.cells.get("budget")
+        covered = [written[i] for i in total.records]
+        if raw is None or not covered or any(amount is None for amount in covered):
+            continue
+        try:
+            stated = parse_number(raw)
+        except ValueError:
+            sheet.bad(total.line, "budget", raw, "the total cannot be read; it was not checked", "warning")
+            continue
+        added = sum(covered)
+        if abs(stated - added) > max(0.005, 1e-9 * abs(stated)):   # rounding of the written figures
+            unit = f" {sheet.unit}" if sheet.unit else ""
+            sheet.bad(total.line, "budget", raw, f"the row {total.label!r} says {_figure(stated)}{unit} but the "
+                      f"{len(covered)} project(s) it covers add up to {_figure(added)}{unit}", "warning")
 
 
-def _date(cells, field, bad):
-    raw = cells.get(field)
-    if raw in (None, ""):
-        return None
-    try:
-        return parse_date(raw)
-    except ValueError as exc:
-        bad(field, raw, str(exc))
-        return None
+def _check_headings(table: SheetTable, sheet: SheetContext) -> None:
+    """A heading that names no sector, district or province may be a project left half filled in:
+    say it was read as a heading (unless it is already an error)."""
+    for line, heading in table.body.headings:
+        if line not in sheet.bad_headings and heading_meaning(heading, sheet) is None:
+            sheet.bad(line, "title", heading, "read as a section heading (the row holds nothing else); "
+                      "if it is a project, fill in its donor, budget and place", "warning")
 
 
-def _status(raw, bad):
-    if raw in (None, ""):
-        return None
-    folded = fold(str(raw))
-    for status, words in STATUSES.items():
-        if folded in words:
-            return status
-    bad("status", raw, f"unknown status; use {', '.join(STATUSES)}")
-    return None
+def _figure(number: float) -> str:
+    return f"{number:,.3f}".rstrip("0").rstrip(".")
 
 
 class ProjectsImporter(Importer):
-    label = "aid projects (CSV/XLSX) from the template"
+    label = "aid projects (CSV/XLSX): the template, or a provincial list as laid out in reports"
+    description = ("Import aid projects from the template or from a provincial list as saved from a "
+                   "report: letterhead and title rows, merged two-row header, no id column (the id is "
+                   "derived from donor and title), Xã/Huyện/Tỉnh or Địa bàn columns, one project over "
+                   "several rows, section rows giving the sector, total rows checked, the unit "
+                   "('Đơn vị tính: triệu đồng') in the header or above the table, and every sheet "
+                   "holding a project table. Re-importing a project updates it.")
     suffixes = (".csv", ".xlsx")
     options = (
         Option("sample", "mark the projects as SAMPLE (not real) data", type=bool, default=False,
@@ -211,12 +204,12 @@ class ProjectsImporter(Importer):
         data, report = prepare(path, workspace.read(schema.COMMUNES),
                                workspace.settings()["exchange_rates_vnd"], sample=options["sample"],
                                source_name=source_name)
-        return Prepared.counted(self.key, data, report, options, data[0]["source_row"])
+        return Prepared(self.key, data, report, options, valid=len(data[0]), total=report.counts.get("rows", 0))
 
     def commit(self, prepared, workspace, user="cli", keep_valid=False) -> ImportReport:
         """Write projects; ids already in the workspace are updated, not duplicated."""
         report = prepared.report
-        projects, locations = (frame.drop(columns="source_row") for frame in prepared.data)
+        projects, locations = (frame.drop(columns=["source_row", "source_sheet"]) for frame in prepared.data)
         if not decide(report, keep_valid, valid=len(projects)):
             return report
         ids = set(projects["project_id"])

@@ -83,7 +83,7 @@ def read_grid(path: str | Path, report: ImportReport) -> tuple[Grid, list] | Non
         if suffix in (".xlsx", ".xlsm"):
             grid, merged = _xlsx_grid(path)
         elif suffix in (".csv", ".txt", ".tsv"):
-            grid = _csv_grid(path, report)
+            grid = csv_grid(path, report)
         else:
             report.add(None, None, path.suffix, "unsupported file type; use CSV or XLSX")
             return None
@@ -110,7 +110,8 @@ def _decode(data: bytes, report: ImportReport) -> str:
 Grid = list[tuple[int, dict[int, object]]]   # (row number the user sees, {0-based column: value})
 
 
-def _csv_grid(path: Path, report: ImportReport) -> Grid | None:
+def csv_grid(path: Path, report: ImportReport) -> Grid | None:
+    """The rows of a CSV file as (line, {0-based column: text}); None (problem in ``report``) if unreadable."""
     try:
         text = _decode(path.read_bytes(), report)
     except UnicodeDecodeError as exc:

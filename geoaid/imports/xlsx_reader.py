@@ -10,7 +10,7 @@ and one that asks for the sheet's size on every row takes minutes. This one:
 * checks the archive first (:func:`geoaid.imports.safezip.check_zip`: member names,
   sizes, compression ratios, nested archives);
 * parses only the parts it needs (relationships, workbook, styles, shared
-  strings, the first worksheet) with :mod:`geoaid.imports.safexml`: streamed, and
+  strings, the worksheets) with :mod:`geoaid.imports.safexml`: streamed, and
   refused at any DOCTYPE;
 * keeps only the cells that hold a value; the declared ``<dimension>`` is
   never used, so lying about it costs nothing;
@@ -46,6 +46,16 @@ class Sheet:
 def read_first_sheet(path: str | Path, limits: WorkbookLimits = DEFAULT_WORKBOOK_LIMITS,
                      zip_limits: Limits = DEFAULT_LIMITS) -> Sheet:
     """The first worksheet's values and merged ranges; :class:`UnsafeFileError` when refused."""
+    return read_sheets(path, limits, zip_limits, first_only=True)[0]
+
+
+def read_sheets(path: str | Path, limits: WorkbookLimits = DEFAULT_WORKBOOK_LIMITS,
+                zip_limits: Limits = DEFAULT_LIMITS, first_only: bool = False) -> list[Sheet]:
+    """Every worksheet in workbook order (or only the first), within one budget of cells.
+
+    The cell and row limits count over all sheets together, so a thousand
+    sheets of limit-sized tables cost no more than one.
+    """
     check_zip(path, zip_limits)
     with zipfile.ZipFile(path) as archive:
         book = WorkbookParts(archive, limits)
@@ -59,17 +69,23 @@ def read_first_sheet(path: str | Path, limits: WorkbookLimits = DEFAULT_WORKBOOK
         by_type = {kind: target for kind, target in relationships.values()}
         strings = book.shared_strings(by_type["sharedStrings"]) if "sharedStrings" in by_type else []
         date_styles = book.date_styles(by_type["styles"]) if "styles" in by_type else frozenset()
-        name, (_kind, part) = worksheets[0]
-        return _SheetReader(name, strings, date_styles, epoch, limits).read(book.open(part))
+        read, counts = [], (0, 0, 0)
+        for name, (_kind, part) in worksheets[:1] if first_only else worksheets:
+            reader = _SheetReader(name, strings, date_styles, epoch, limits, counts)
+            read.append(reader.read(book.open(part)))
+            counts = (reader.declared_rows, reader.declared_cells, reader.merged_cells)
+        return read
 
 
 class _SheetReader:
     """One pass over a worksheet's XML, keeping the cells that hold a value."""
 
-    def __init__(self, name, strings, date_styles, epoch, limits: WorkbookLimits):
+    def __init__(self, name, strings, date_styles, epoch, limits: WorkbookLimits, counted=(0, 0, 0)):
         self.sheet = Sheet(name)
         self.strings, self.date_styles, self.epoch, self.limits = strings, date_styles, epoch, limits
-        self.row = self.col = self.declared_rows = self.declared_cells = self.merged_cells = 0
+        self.row = self.col = 0
+        # rows, cells and merged cells declared by the sheets read before this one
+        self.declared_rows, self.declared_cells, self.merged_cells = counted
         self.cell_type = self.style = self.ref = None
         self.parts: list[str] | None = None         # text of the current cell's value, while inside it
         self.capture = self.phonetic = False

@@ -80,6 +80,7 @@ def _projects(frames: Frames, projects: pd.DataFrame, alloc: pd.DataFrame, filte
                 rows["sector"].map(lambda k: _sector_label(k, "vi")))
     rows.insert(rows.columns.get_loc("budget_vnd") + 1, "budget_usd",
                 (pd.to_numeric(rows["budget_vnd"], errors="coerce") / frames.usd_rate).round(0))
+    rows.insert(rows.columns.get_loc("status") + 1, "locations", rows["project_id"].map(_location_cells(frames)))
     rows["allocated_vnd"] = rows["project_id"].map(per_project["amount_vnd"].sum()).fillna(0).astype("int64")
     rows["communes"] = rows["project_id"].map(per_project["commune_code"].nunique()).fillna(0).astype(int)
     rows["sample"] = sample_mask(rows["sample"]).to_numpy()
@@ -89,6 +90,29 @@ def _projects(frames: Frames, projects: pd.DataFrame, alloc: pd.DataFrame, filte
     return gpd.GeoDataFrame(rows.reset_index(drop=True),
                             geometry=[footprints.get(pid) for pid in rows["project_id"]],
                             crs=frames.communes.crs)
+
+
+def _location_cells(frames: Frames) -> dict[str, str]:
+    """Each project's locations written as the projects importer reads them back, so that an
+    exported list edited in Excel re-imports with its places: commune codes, "Huyện X, Tỉnh Y",
+    "Tỉnh Y", "lat, lon" for a point, each with its "(40%)" share when one was stated."""
+    communes = frames.communes
+    districts = dict(zip(communes["district_code"], communes["district_name"] + ", " + communes["province_name"]))
+    provinces = dict(zip(communes["province_code"], communes["province_name"]))
+    cells: dict[str, list[str]] = {}
+    for loc in frames.locations.itertuples():
+        if pd.notna(loc.lat) and pd.notna(loc.lon):
+            place = f"{loc.lat:.6f}, {loc.lon:.6f}"
+        elif loc.level == "district":
+            place = districts.get(loc.unit_code, loc.unit_code)
+        elif loc.level == "province":
+            place = provinces.get(loc.unit_code, loc.unit_code)
+        else:
+            place = str(loc.unit_code)
+        if pd.notna(loc.share_pct):
+            place += f" ({loc.share_pct:g}%)"
+        cells.setdefault(str(loc.project_id), []).append(place)
+    return {pid: "; ".join(places) for pid, places in cells.items()}
 
 
 def _allocations(frames: Frames, projects: pd.DataFrame, alloc: pd.DataFrame) -> gpd.GeoDataFrame:

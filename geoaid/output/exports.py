@@ -70,6 +70,7 @@ HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes
     "dac_code": "OECD-DAC code / Mã OECD-DAC", "budget": "Budget / Kinh phí", "currency": "Currency / Loại tiền",
     "budget_vnd": "Budget (VND) / Kinh phí (VND)", "budget_usd": "Budget (USD) / Kinh phí (USD)",
     "start_date": "Start / Bắt đầu", "end_date": "End / Kết thúc", "status": "Status / Trạng thái",
+    "locations": "Locations / Địa bàn",
     "allocated_vnd": "Allocated in selection (VND) / Phân bổ trong phạm vi chọn (VND)",
     "communes": "Communes reached / Số xã", "source_file": "Source file / Tệp nguồn",
     "scope": "Scope / Phạm vi", "share": "Share of project / Tỷ lệ của dự án",
