@@ -16,7 +16,7 @@ from shapely.affinity import translate
 from geoaid.cli import main
 from geoaid.store import schema
 from geoaid.store.workspace import Workspace
-from tests.test_web_manage import upload
+from tests.web_uploads import upload
 from web import create_app
 
 SQL_TYPES = {"text": "TEXT", "real": "REAL", "integer": "INTEGER", "boolean": "BOOLEAN"}

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile_xlsx import HOSTILE
-from tests.test_web_manage import sha256, upload
+from tests.web_uploads import sha256, upload
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY_POINT_CASES = ["billion laughs in shared strings", "external entity in the sheet",

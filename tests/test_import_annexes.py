@@ -18,7 +18,7 @@ import pytest
 from geoaid.cli import main
 from geoaid.imports import classifications
 from geoaid.store import schema
-from tests.test_web_manage import confirm, upload
+from tests.web_uploads import confirm, upload
 
 TITLE = [["Phụ lục I"],
          ["DANH SÁCH CÁC XÃ KHU VỰC III THUỘC VÙNG ĐỒNG BÀO DÂN TỘC THIỂU SỐ VÀ MIỀN NÚI GIAI ĐOẠN 2021 - 2025"],

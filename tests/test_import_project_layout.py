@@ -220,7 +220,7 @@ def test_an_exported_list_edited_in_excel_updates_exactly_those_projects(tmp_pat
 
 
 def test_the_web_upload_reads_the_same_report(workbook, planner, writable_workspace):
-    from tests.test_web_manage import confirm, upload
+    from tests.web_uploads import confirm, upload
 
     before = hashlib.sha256(writable_workspace.path.read_bytes()).hexdigest()
     preview = upload(planner, "projects", "danh mục dự án.xlsx", workbook.read_bytes())

@@ -18,7 +18,8 @@ from geoaid.imports.base import Importer, Option, OptionError, Prepared, option_
 from geoaid.imports.problems import ImportReport
 from geoaid.store import schema
 from geoaid.store.accounts import AccountStore
-from tests.test_web_manage import PASSWORD, confirm, sign_in, upload
+from tests.accounts import PASSWORD, sign_in
+from tests.web_uploads import confirm, upload
 from web import create_app
 
 

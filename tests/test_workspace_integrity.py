@@ -118,7 +118,7 @@ print(page.get_data(as_text=True))
 def test_planner_saving_a_setting_on_a_read_only_workspace_gets_a_clear_page(demo_workspace_path,
                                                                              shared_folder):
     from geoaid.store.accounts import AccountStore
-    from tests.test_web_manage import PASSWORD
+    from tests.accounts import PASSWORD
 
     path = shared_folder / "ws.gpkg"
     path.write_bytes(demo_workspace_path.read_bytes())
