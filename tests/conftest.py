@@ -17,6 +17,7 @@ import shutil
 import pytest
 
 from geoaid.analysis.frames import load_frames
+from geoaid.store import schema
 from geoaid.store.accounts import AccountStore
 from geoaid.store.workspace import Workspace
 from tests.accounts import ACCOUNTS, PASSWORD, signed_in
@@ -52,6 +53,13 @@ def writable_workspace(demo_workspace_path, tmp_path):
 def frames(demo_workspace):
     """The demo workspace's frames, loaded once per test module (a module may change its copy)."""
     return load_frames(demo_workspace)
+
+
+@pytest.fixture(scope="module")
+def ca_mau(demo_workspace):
+    """The demo's real Cà Mau communes (province 96), the stuff of the boundary-file tests."""
+    communes = demo_workspace.read(schema.COMMUNES)
+    return communes[communes["province_code"] == "96"].reset_index(drop=True)
 
 
 @pytest.fixture(scope="session")

@@ -215,7 +215,7 @@ def test_wrong_file_types_are_refused(app, planner, writable_workspace, kind, na
 def test_boundaries_without_prj_need_a_crs_and_field_names_can_be_given(app, planner, writable_workspace,
                                                                         tmp_path):
     from geoaid.imports.crs import vn2000_tm3
-    from tests.test_import_boundaries import as_vietnamese_shapefile
+    from tests.boundary_files import as_vietnamese_shapefile
 
     communes = writable_workspace.read(schema.COMMUNES)
     ca_mau = communes[communes["province_code"] == "96"].reset_index(drop=True)
