@@ -56,7 +56,7 @@ def stream_xml(source: BinaryIO, what: str, start: Callable[[str, dict], None],
     def refuse_dtd(*_args):
         raise UnsafeFileError(f"{what} contains a DOCTYPE declaration; refused (a document type can "
                               "declare entities that expand to gigabytes or read files on the server, "
-                              "and spreadsheets never need one)")
+                              "and no file geoaid reads needs one)")
 
     parser.StartDoctypeDeclHandler = refuse_dtd
     parser.EntityDeclHandler = refuse_dtd            # only possible inside a DTD; never reached
