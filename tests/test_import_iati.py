@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
-
 from geoaid.cli import main
 from geoaid.imports.iati import importer as iati
 from geoaid.store import schema

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from geoaid.analysis.sectors import resolve_sector
+from geoaid.imports.iati.parse import XML_LANG
 from geoaid.text.names import nfc
 
 STATUSES = {"1": "planned", "2": "ongoing", "3": "ongoing", "4": "completed"}
@@ -70,7 +72,7 @@ def narratives(element: ET.Element | None, default_lang: str) -> dict[str, str]:
     for narrative in element.findall("narrative"):
         text = nfc(narrative.text or "")
         if text:
-            found.setdefault((narrative.get("lang") or default_lang).lower(), text)
+            found.setdefault((narrative.get(XML_LANG) or default_lang).lower(), text)
     return found
 
 
@@ -137,6 +139,12 @@ def describe(activity: ET.Element, default_lang: str) -> Described:
     return found
 
 
+@lru_cache(maxsize=4096)
+def _plan_sector(code: str) -> str | None:
+    """A DAC code's plan sector; a file repeats a handful of codes thousands of times."""
+    return resolve_sector(code)
+
+
 def _dates(activity: ET.Element, found: Described) -> None:
     dates = {}
     for date in activity.findall("activity-date"):
@@ -156,7 +164,7 @@ def _sectors(activity: ET.Element, found: Described) -> None:
             continue
         where = f"sector[{number}]"
         code = (sector.get("code") or "").strip()
-        key = resolve_sector(code) if code.isdigit() else None
+        key = _plan_sector(code) if code.isdigit() else None
         share = percentage(sector, found.problems, where)
         if key is None:
             found.problems.append((where, code, f"DAC sector code {code or '(none)'} has no plan sector "

@@ -1,11 +1,12 @@
 """Stream ``iati-activities`` XML one ``iati-activity`` at a time, in bounded memory.
 
-The file goes through :func:`geoaid.imports.safexml.stream_xml` (expat, fed
-in chunks, any DOCTYPE refused before one declaration is read, so no entity
-is ever expanded or fetched). Only the activity being read is built as a
-small element tree; it is handed on and dropped before the next one starts,
-so a 200 MB publisher file costs the memory of one activity plus the rows
-kept from the others.
+The file goes through :func:`geoaid.imports.safexml.pull_xml`: any DOCTYPE
+is refused before the parser reads a byte, so no entity is ever declared,
+expanded or fetched, and the C parser builds the elements a chunk at a time.
+Each activity is handed on as soon as it ends and then removed from the
+tree, so a 200 MB publisher file costs the memory of one activity plus the
+rows kept from the others; an activity of more than
+``MAX_ACTIVITY_ELEMENTS`` elements is refused rather than held.
 
 Example::
 
@@ -21,13 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from geoaid.imports.safexml import local_name, stream_xml
+from geoaid.imports.safexml import local_name, pull_xml
 from geoaid.imports.safezip import UnsafeFileError
 
-# Bounds of one activity: real ones hold hundreds of elements and a few pages of text.
-MAX_ACTIVITY_ELEMENTS = 100_000
-MAX_ACTIVITY_TEXT = 5_000_000
-MAX_FILE_ELEMENTS = 500_000_000       # beyond what a 200 MB file can hold; a guard, not a limit met
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Real activities hold hundreds of elements; results-heavy ones a few thousand.
+MAX_ACTIVITY_ELEMENTS = 200_000
 VERSIONS = ("2.01", "2.02", "2.03")
 
 
@@ -49,57 +49,6 @@ class FileInfo:
     lang: str = "en"
 
 
-class _Builder:
-    """Builds one activity tree from expat events; outside activities only the root is looked at."""
-
-    def __init__(self, what: str, emit: Callable[[Activity], None]):
-        self.what, self.emit, self.info = what, emit, FileInfo()
-        self.depth, self.root_seen, self.count = 0, False, 0
-        self.tree: ET.TreeBuilder | None = None
-        self.elements = self.chars = 0
-        self.lang = "en"
-
-    def start(self, name: str, attrs: dict) -> None:
-        attrs = {local_name(key): value for key, value in attrs.items()}
-        if not self.root_seen:
-            self.root_seen = True
-            if name != "iati-activities":
-                raise NotIati(f"{self.what} is not an IATI activity file: its root element is <{name}>, "
-                              "not <iati-activities>")
-            self.info.version = attrs.get("version")
-            self.info.lang = attrs.get("lang") or "en"
-            return
-        if self.tree is None:
-            if name != "iati-activity":
-                return
-            self.tree, self.elements, self.chars, self.depth = ET.TreeBuilder(), 0, 0, 0
-            self.lang = attrs.get("lang") or self.info.lang
-        self.depth += 1
-        self.elements += 1
-        if self.elements > MAX_ACTIVITY_ELEMENTS:
-            raise UnsafeFileError(f"{self.what}: activity {self.count + 1} has more than "
-                                  f"{MAX_ACTIVITY_ELEMENTS:,} elements; refused")
-        self.tree.start(name, attrs)
-
-    def end(self, name: str) -> None:
-        if self.tree is None:
-            return
-        self.tree.end(name)
-        self.depth -= 1
-        if self.depth == 0:
-            element, self.tree = self.tree.close(), None
-            self.count += 1
-            self.emit(Activity(self.count, element, self.lang, self.info.version or ""))
-
-    def text(self, data: str) -> None:
-        if self.tree is not None:
-            self.chars += len(data)
-            if self.chars > MAX_ACTIVITY_TEXT:
-                raise UnsafeFileError(f"{self.what}: activity {self.count + 1} holds more than "
-                                      f"{MAX_ACTIVITY_TEXT:,} characters of text; refused")
-            self.tree.data(data)
-
-
 def read_activities(source: BinaryIO, what: str, handle: Callable[[Activity], None]) -> FileInfo:
     """Call ``handle`` with each ``iati-activity`` of ``source``, in file order, as it is read.
 
@@ -107,8 +56,30 @@ def read_activities(source: BinaryIO, what: str, handle: Callable[[Activity], No
     the bounds) or :class:`NotIati` (another root element) when it meets them;
     the activities before the fault have been handled by then.
     """
-    builder = _Builder(what, handle)
-    stream_xml(source, what, builder.start, builder.end, builder.text, max_elements=MAX_FILE_ELEMENTS)
-    if not builder.root_seen:
+    info, root, depth, pending, count = FileInfo(), None, 0, 0, 0
+    for event, element in pull_xml(source, what):
+        if event == "start":
+            depth += 1
+            if root is None:
+                root = element
+                if local_name(element.tag) != "iati-activities":
+                    raise NotIati(f"{what} is not an IATI activity file: its root element is "
+                                  f"<{local_name(element.tag)}>, not <iati-activities>")
+                info.version = element.get("version")
+                info.lang = element.get(XML_LANG) or "en"
+                continue
+            pending += 1
+            if pending > MAX_ACTIVITY_ELEMENTS:
+                raise UnsafeFileError(f"{what}: activity {count + 1} has more than "
+                                      f"{MAX_ACTIVITY_ELEMENTS:,} elements; refused")
+            continue
+        depth -= 1
+        if depth == 1:                      # a child of the root has ended
+            if element.tag == "iati-activity":
+                count += 1
+                handle(Activity(count, element, element.get(XML_LANG) or info.lang, info.version or ""))
+            root.clear()                    # the activity (or anything else) is done with
+            pending = 0
+    if root is None:
         raise NotIati(f"{what} holds no XML element")
-    return builder.info
+    return info
