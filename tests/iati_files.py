@@ -102,13 +102,14 @@ DEMO_POINTS = {"32245": "8.6523 105.0889", "32248": "8.6093 104.7854", "31822": 
 
 
 def results_padding(size: int) -> str:
-    """``result`` elements of about ``size`` characters: what publishers add and geoaid does not keep."""
-    block = ('<result type="1" aggregation-status="1"><title><narrative>Hectares of mangrove replanted'
-             '</narrative></title><indicator measure="1" ascending="1"><title><narrative>Area</narrative>'
-             '</title><baseline year="2023" value="0"/><period><period-start iso-date="2024-01-01"/>'
-             '<period-end iso-date="2024-12-31"/><target value="120"/><actual value="96"/></period>'
-             '</indicator></result>')
-    return block * max(1, size // len(block))
+    """A ``result`` of about ``size`` characters: what publishers add and geoaid does not keep."""
+    text = "Hectares of mangrove replanted and protected by the commune's forest teams. " * (size // 76 + 1)
+    return ('<result type="1" aggregation-status="1"><title><narrative>Mangrove area</narrative></title>'
+            f"<description><narrative>{text}</narrative></description>"
+            '<indicator measure="1" ascending="1"><title><narrative>Area</narrative></title>'
+            '<baseline year="2023" value="0"/><period><period-start iso-date="2024-01-01"/>'
+            '<period-end iso-date="2024-12-31"/><target value="120"/><actual value="96"/></period>'
+            "</indicator></result>") if size else ""
 
 
 def write_generated(path, count: int, padding: int = 0) -> None:
