@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
+
 from geoaid.cli import main
 from geoaid.imports.iati import importer as iati
 from geoaid.store import schema
@@ -191,3 +193,20 @@ def test_recipient_country_percentage_over_100_is_an_error(tmp_path, demo_worksp
     over = HA_GIANG.replace('code="VN" percentage="50"', 'code="VN" percentage="120"')
     _, report = prepare(write(tmp_path, over), demo_workspace)
     assert [(p.row, p.column, p.value) for p in report.errors] == [(1, "recipient-country[@code='VN']", "120")]
+
+
+def test_default_language_and_older_versions(tmp_path, demo_workspace):
+    french = activity("FR-3-VN-1", lang="fr", title=((None, "Eau potable à Ca Mau"), ("en", "Drinking water")),
+                      locations=location("a", "Dat Mui commune, Ngoc Hien District, Ca Mau Province"),
+                      money=budget("2022-01-01", "2022-12-31", "1000"))
+    vietnamese = activity("VN-NGO-7", lang="vi", title=((None, "Nước sạch cho trường học"), ("en", "Clean water")),
+                          locations=location("a", "Xã Đất Mũi, Huyện Ngọc Hiển"),
+                          money=budget("2022-01-01", "2022-12-31", "1000"))
+    frames, report = prepare(write(tmp_path, french, vietnamese, version="2.02"), demo_workspace)
+    assert report.ok and not report.problems, [str(p) for p in report.problems]
+    kept = frames[schema.PROJECT_IATI].set_index("project_id")
+    titles = frames[schema.PROJECTS].set_index("project_id")["title"].to_dict()
+    assert titles == {"FR-3-VN-1": "Eau potable à Ca Mau", "VN-NGO-7": "Nước sạch cho trường học"}
+    assert pd.isna(kept.loc["FR-3-VN-1", "title_vi"]) and kept.loc["VN-NGO-7", "title_vi"] == titles["VN-NGO-7"]
+    assert set(kept["iati_version"]) == {"2.02"}
+    assert list(frames[schema.PROJECT_LOCATIONS]["unit_code"]) == ["32248", "32248"]

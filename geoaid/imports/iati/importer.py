@@ -114,9 +114,11 @@ class _Rows:
         countries = [(c.get("code") or "").strip().upper() for c in element.findall("recipient-country")]
         if "VN" not in countries:
             self.left_out.append(name)
-            given = ", ".join(countries) or "none"
-            self.report.add(number, "recipient-country", given,
-                            f"activity {name}: left out, its recipient countries ({given}) do not include VN",
+            given = ", ".join(countries) or None
+            why = (f"its recipient countries ({given}) do not include VN" if given else
+                   "it names no recipient-country (a region, or countries given per transaction only, "
+                   "which geoaid does not read)")
+            self.report.add(number, "recipient-country", given, f"activity {name}: left out, {why}",
                             severity="warning")
             return None
         vn = element.findall("recipient-country")[countries.index("VN")]
