@@ -23,6 +23,7 @@ CASES = {
     "billion laughs": (BILLION_LAUGHS, "DOCTYPE declaration; refused"),
     "external entity": (EXTERNAL_ENTITY, "DOCTYPE declaration; refused"),
     "malformed XML": (TRUNCATED, "not well-formed XML"),
+    "malformed after an activity": (TRUNCATED, "after activity 1, XM-DAC-5-7-OK)"),
     "not IATI": (NOT_IATI, "not an IATI activity file: its root element is <iati-organisations>"),
     "IATI 1.x": (document(GOOD, version="1.05"), "IATI 1.05: geoaid reads versions 2.01, 2.02, 2.03"),
     "HTML named .xml": (b"<!DOCTYPE html><html><body>Not found</body></html>", "DOCTYPE declaration"),

@@ -63,12 +63,13 @@ class _Rows:
         self.seen: dict[str, int] = {}
         self.left_out: list[str] = []
         self.count = 0
+        self.last: str | None = None          # the identifier of the last activity read, for file-wide faults
 
     def add(self, activity: Activity) -> None:
         self.count += 1
         element, lang, number = activity.element, activity.default_lang, activity.number
         described = describe(element, lang)
-        name = described.identifier or f"number {number}"
+        name = self.last = described.identifier or f"number {number}"
         problems = list(described.problems)
         if described.identifier in self.seen:
             problems.append(("iati-identifier", described.identifier,
@@ -175,7 +176,8 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
             report.add(None, "iati-activities/@version", info.version,
                        f"IATI {info.version}: geoaid reads versions {', '.join(VERSIONS)}", severity=severity)
     except (UnsafeFileError, NotIati, OSError) as exc:
-        report.add(None, None, None, f"cannot read the file: {exc}")
+        after = f" (the fault comes after activity {rows.count}, {rows.last})" if rows.count else ""
+        report.add(None, None, None, f"cannot read the file: {exc}{after}")
     finally:
         if bar is not None:
             bar.close()
