@@ -3,14 +3,17 @@
 An XML document may open with a DOCTYPE whose entities nest ("billion
 laughs": a few hundred bytes that expand to gigabytes) or name local files
 and URLs (external entities: ``<!ENTITY x SYSTEM "file:///etc/passwd">``).
-No format geoaid reads as XML (the parts of an XLSX workbook) uses a DTD, so
-the parser stops at the DOCTYPE itself, before a single declaration in it is
-read: nothing can be expanded, fetched or amplified, and the refusal is
-immediate, whatever the internal subset holds.
+No format geoaid reads as XML (the parts of an XLSX workbook, IATI activity
+files) uses a DTD, so the parse stops at the DOCTYPE itself, before a single
+declaration in it is read: nothing can be expanded, fetched or amplified,
+and the refusal is immediate, whatever the internal subset holds.
 
-Parsing is event-driven (expat, in C) and fed in chunks: nothing of the
-document is kept except what the handlers keep, and the number of elements
-is bounded, so a huge part costs time in proportion to its size, never memory.
+Two ways to read, both fed in chunks: :func:`stream_xml` calls Python
+handlers per event (expat; nothing of the document is kept except what the
+handlers keep, and the number of elements is bounded), and :func:`pull_xml`
+lets the C parser build elements that the caller takes and clears (for
+long documents read element by element: an IATI file of 100,000 activities),
+after checking the prolog for a DOCTYPE before the parser sees a byte.
 """
 
 from __future__ import annotations
