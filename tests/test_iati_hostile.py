@@ -27,6 +27,11 @@ CASES = {
     "not IATI": (NOT_IATI, "not an IATI activity file: its root element is <iati-organisations>"),
     "IATI 1.x": (document(GOOD, version="1.05"), "IATI 1.05: geoaid reads versions 2.01, 2.02, 2.03"),
     "HTML named .xml": (b"<!DOCTYPE html><html><body>Not found</body></html>", "DOCTYPE declaration"),
+    # In EBCDIC "<!DOCTYPE" is other bytes: a declared code page must not carry a DTD past the check.
+    "DOCTYPE in a declared EBCDIC code page": (b'<?xml version="1.0" encoding="cp500"?>'
+                                               + BILLION_LAUGHS.split(b"?>", 1)[1].decode().encode("cp500"),
+                                               "declares the encoding 'cp500': save it as UTF-8"),
+    "UTF-16": (document(GOOD).decode().replace("UTF-8", "UTF-16").encode("utf-16"), "UTF-16 or UTF-32"),
 }
 
 

@@ -18,6 +18,7 @@ after checking the prolog for a DOCTYPE before the parser sees a byte.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 import xml.parsers.expat as expat
 import zlib
@@ -29,6 +30,7 @@ from geoaid.imports.safezip import UnsafeFileError
 
 _CHUNK = 256 * 1024
 _PROLOG_LIMIT = 1024 * 1024
+_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
 def local_name(name: str) -> str:
@@ -102,8 +104,10 @@ def _root_reached(head: bytes, what: str) -> bool:
     comments, processing instructions and white space before the root), so
     a prolog without ``<!`` other than comments declares no entity at all.
     """
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnsafeFileError(f"{what} is UTF-16: save it as UTF-8")
+    # Only UTF-8 (or its ASCII subset) is read: in another encoding the bytes of "<!DOCTYPE" are
+    # not these (UTF-16, or an EBCDIC code page declared in the XML declaration).
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
+        raise UnsafeFileError(f"{what} is UTF-16 or UTF-32: save it as UTF-8")
     pos = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     while True:
         while pos < len(head) and head[pos] in b" \t\r\n":
@@ -114,11 +118,18 @@ def _root_reached(head: bytes, what: str) -> bool:
             end = head.find(b"?>" if head[pos + 1] == ord("?") else b"-->", pos)
             if end < 0:
                 return False
+            declared = _ENCODING.search(head, pos, end)
+            if declared and declared[1].lower() not in (b"utf-8", b"utf8", b"us-ascii", b"ascii"):
+                raise UnsafeFileError(f"{what} declares the encoding {declared[1].decode('ascii', 'replace')!r}: "
+                                      "save it as UTF-8")
             pos = end + 2
         elif head.startswith(b"<!", pos):
             raise _doctype_refusal(what)
+        elif head[pos] != ord("<") or not (head[pos + 1:pos + 2].isalpha() or head[pos + 1] in b"_:"
+                                             or head[pos + 1] >= 0x80):
+            raise UnsafeFileError(f"{what} does not start with an XML element")
         else:
-            return True             # the root element, or text the parser refuses as malformed
+            return True             # the root element's start tag
 
 
 def pull_xml(source: BinaryIO, what: str, max_text: int = 32 * 1024 * 1024
