@@ -90,7 +90,7 @@ def test_the_registry_lists_every_importer_with_its_declared_options():
         names = [option.name for option in importer.options]
         assert len(names) == len(set(names)) and all(option.help for option in importer.options)
     with pytest.raises(KeyError):
-        registry.get("needs")
+        registry.get("no such kind")
 
 
 def test_cli_flags_are_the_declared_options(capsys):
