@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import openpyxl
 
+from geoaid.imports import projects
+from geoaid.store import schema
+
 
 def letterhead(sheet, title: str, unit_line: str | None) -> None:
     sheet["A1"], sheet["F1"] = "UBND TỈNH CÀ MAU", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -101,3 +104,8 @@ def provincial_workbook(path) -> None:
     notes = book.create_sheet("Ghi chú")
     notes["A1"] = "Số liệu do các sở, ngành cung cấp."
     book.save(path)
+
+
+def prepare(path, workspace):
+    """The project importer's read step on ``path``, against ``workspace``'s communes and rates."""
+    return projects.prepare(path, workspace.read(schema.COMMUNES), workspace.settings()["exchange_rates_vnd"])
