@@ -54,6 +54,8 @@ _EMPTY_COLUMNS = {
     schema.CLASSIFICATIONS: schema.CLASSIFICATION_COLUMNS,
     schema.PROJECTS: schema.PROJECT_COLUMNS,
     schema.PROJECT_LOCATIONS: schema.PROJECT_LOCATION_COLUMNS,
+    schema.NEEDS: schema.NEED_COLUMNS,
+    schema.NEED_LOCATIONS: schema.NEED_LOCATION_COLUMNS,
     schema.MATCH_REPORT: schema.MATCH_REPORT_COLUMNS,
     schema.METADATA: ["key", "value"],
     schema.SETTINGS: ["key", "value"],
