@@ -39,11 +39,13 @@ from datetime import date
 import pandas as pd
 
 from geoaid.analysis.allocation import allocate
+from geoaid.analysis.filters import donor_keys
 from geoaid.analysis.frames import Frames
 from geoaid.analysis.neighbours import neighbours
 from geoaid.analysis.priority import indicators, zones
 from geoaid.analysis.sectors import BY_KEY
 from geoaid.text.catalog import text
+from geoaid.text.names import nfc
 
 WEIGHTS = {"sector": 35, "here": 25, "district": 20, "neighbours": 12, "size": 20, "zones": 10, "ending": 10}
 ENDING_DAYS = 365
@@ -61,11 +63,13 @@ def donor_fits(frames: Frames, needs: pd.DataFrame, today: date | None = None) -
     of (catalog key, values) pairs.
     """
     today = today or date.today()
-    projects = frames.projects.assign(budget_vnd=pd.to_numeric(frames.projects["budget_vnd"],
-                                                                errors="coerce").fillna(0))
+    projects = frames.projects[frames.projects["donor"].notna()]
     if needs.empty or projects.empty:
         return pd.DataFrame(columns=COLUMNS)
-    allocations = allocate(frames).merge(projects[["project_id", "donor"]], on="project_id")
+    # spelling variants of one donor ("UNICEF", "unicef", NFD) are one donor, as in geoaid.analysis.donors
+    projects = projects.assign(budget_vnd=pd.to_numeric(projects["budget_vnd"], errors="coerce").fillna(0),
+                               key=donor_keys(projects["donor"]))
+    allocations = allocate(frames).merge(projects[["project_id", "key"]], on="project_id")
     allocations = allocations[allocations["amount_vnd"] > 0]
     district_of = frames.communes.set_index("code")["district_code"]
     allocations["district_code"] = allocations["commune_code"].map(district_of)
@@ -75,8 +79,9 @@ def donor_fits(frames: Frames, needs: pd.DataFrame, today: date | None = None) -
     for need in needs.to_dict("records"):
         near = _bordering(frames, need["communes"])
         found = []
-        for donor, own in projects.groupby("donor", sort=True):
-            where = allocations[allocations["donor"] == donor]
+        for key, own in projects.groupby("key", sort=True):
+            donor = nfc(own["donor"].iloc[0])
+            where = allocations[allocations["key"] == key]
             parts = _parts(need, own, where, near, ethnic, coastal, ends[own.index], today)
             score = round(sum(points for points, _ in parts), 1)
             if any(points > 0 for points, (key, _values) in parts if key in _FIRST):
