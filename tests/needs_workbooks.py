@@ -3,13 +3,18 @@
 A plan annex: letterhead, title, "Đơn vị tính: triệu đồng", a merged two-row header,
 section rows per sector, a district-wide row, a row for two communes, a total row;
 and a second sheet from Hà Giang with a sector column. Real demo communes (Cà Mau 96,
-Hà Giang 02); the tests expect exactly the figures written here.
+Hà Giang 02); the tests expect exactly the figures written here. ``hand_built_frames``:
+four donors around one commune, for the donor-fit ranking computed by hand.
 """
 
 from __future__ import annotations
 
-import openpyxl
+from dataclasses import replace
 
+import openpyxl
+import pandas as pd
+
+from tests.analysis_case import location, project
 from tests.provincial_workbooks import two_row_header
 
 
@@ -56,3 +61,22 @@ def needs_workbook(path) -> None:
     book.active.title = "Cà Mau"
     ha_giang_sheet(book.create_sheet("Hà Giang"))
     book.save(path)
+
+
+def hand_built_frames(frames):
+    """Four donors around Xã Khánh Hòa (32047, Huyện U Minh 966), which the coastal list marks."""
+    projects = [project("A1", "Quỹ A", "health", 1_500_000_000, "2024-01-01", "2026-12-31"),
+                project("A2", "Quỹ A", "education", 500_000_000, "2024-01-01", "2025-12-31"),
+                project("B1", "Quỹ B", "health", 10_000_000_000, "2024-01-01", "2027-12-31"),
+                project("C1", "Quỹ C", "education", 1_200_000_000, "2023-01-01", "2025-06-30"),
+                project("D1", "Quỹ D", "health", 2_000_000_000, "2024-01-01", "2025-09-30")]
+    locations = [location("A1", "commune", "32047"), location("A2", "commune", "32047"),
+                 location("B1", "commune", "32155"),          # Tạ An Khương, Đầm Dơi: elsewhere
+                 location("C1", "commune", "31048"),          # Vân Khánh Tây (Kiên Giang), bordering Khánh Hòa
+                 location("D1", "commune", "32044")]          # Thị trấn U Minh: same district
+    schemes = pd.DataFrame([{"scheme": "dbkk_coastal", "label": "TEST", "legal_source": "test", "period_start": 2021,
+                             "period_end": 2025, "level": "commune", "kind": "flag", "sample": 0, "source_file": "t"}])
+    classifications = pd.DataFrame([{"scheme": "dbkk_coastal", "unit_code": "32047", "level": "commune",
+                                     "value": "1", "value_num": 1.0, "sample": 0}])
+    return replace(frames, projects=pd.DataFrame(projects), locations=pd.DataFrame(locations),
+                   schemes=schemes, classifications=classifications)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
 from datetime import date
 
 import openpyxl
@@ -18,8 +17,7 @@ from geoaid.cli import main
 from geoaid.imports import needs
 from geoaid.imports.need_records import derived_need_id
 from geoaid.store import schema
-from tests.analysis_case import location, project
-from tests.needs_workbooks import needs_workbook
+from tests.needs_workbooks import hand_built_frames, needs_workbook
 from tests.provincial_workbooks import provincial_workbook
 
 CLINIC = derived_need_id([("commune", "32047")], "health", "Xây mới trạm y tế xã")
@@ -138,27 +136,8 @@ def test_needs_are_met_partly_met_or_open_from_the_projects_imported(tmp_path, w
     assert sorted(open_needs(table.reset_index())["need_id"]) == sorted([CLINIC, EQUIPMENT, TOILETS])
 
 
-def _hand_built_frames(frames):
-    """Four donors around Xã Khánh Hòa (32047, Huyện U Minh 966), which the coastal list marks."""
-    projects = [project("A1", "Quỹ A", "health", 1_500_000_000, "2024-01-01", "2026-12-31"),
-                project("A2", "Quỹ A", "education", 500_000_000, "2024-01-01", "2025-12-31"),
-                project("B1", "Quỹ B", "health", 10_000_000_000, "2024-01-01", "2027-12-31"),
-                project("C1", "Quỹ C", "education", 1_200_000_000, "2023-01-01", "2025-06-30"),
-                project("D1", "Quỹ D", "health", 2_000_000_000, "2024-01-01", "2025-09-30")]
-    locations = [location("A1", "commune", "32047"), location("A2", "commune", "32047"),
-                 location("B1", "commune", "32155"),          # Tạ An Khương, Đầm Dơi: elsewhere
-                 location("C1", "commune", "31048"),          # Vân Khánh Tây (Kiên Giang), bordering Khánh Hòa
-                 location("D1", "commune", "32044")]          # Thị trấn U Minh: same district
-    schemes = pd.DataFrame([{"scheme": "dbkk_coastal", "label": "TEST", "legal_source": "test", "period_start": 2021,
-                             "period_end": 2025, "level": "commune", "kind": "flag", "sample": 0, "source_file": "t"}])
-    classifications = pd.DataFrame([{"scheme": "dbkk_coastal", "unit_code": "32047", "level": "commune",
-                                     "value": "1", "value_num": 1.0, "sample": 0}])
-    return replace(frames, projects=pd.DataFrame(projects), locations=pd.DataFrame(locations),
-                   schemes=schemes, classifications=classifications)
-
-
 def test_donors_are_ranked_by_fit_with_their_reasons(frames):
-    hand = _hand_built_frames(frames)
+    hand = hand_built_frames(frames)
     need = Needs(pd.DataFrame([{"need_id": "n1", "description": "Trạm y tế", "sector": "health", "cost": 1.2e9,
                                 "currency": "VND", "cost_vnd": 1_200_000_000, "priority": 1,
                                 "start_date": "2025-01-01", "end_date": "2025-12-31", "sample": 0}]),
