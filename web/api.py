@@ -223,6 +223,36 @@ def projects_geojson():
     return cached_json({"type": "FeatureCollection", "features": features}, "application/geo+json")
 
 
+@bp.route("/needs.geojson")
+@documented("Local needs still open (or partly met) as points, with status and estimated cost", *FILTERS, VERSION,
+            geo=True)
+def needs_geojson():
+    """Open and partly met needs, one point per need (inside its communes; a district-wide need: its district)."""
+    filters = data.filters_from_request()
+
+    def build():
+        status = data.need_status()
+        status = status[status["status"] != "met"]
+        if filters.provinces:
+            status = status[status["province_code"].isin(filters.provinces)]
+        if filters.sectors:
+            status = status[status["sector"].isin(filters.sectors)]
+        shapes = data.frames().communes.set_index("code").geometry
+        features = []
+        for need in status.to_dict("records"):
+            codes = [code for code in need["communes"] if code in shapes.index]
+            if not codes:
+                continue
+            point = shapes.loc[codes].union_all().representative_point()
+            properties = {key: need[key] for key in ("need_id", "description", "place_name", "sector", "cost_vnd",
+                                                     "priority", "status", "covered_pct", "source", "sample")}
+            features.append({"type": "Feature", "properties": records(pd.DataFrame([properties]))[0],
+                             "geometry": {"type": "Point", "coordinates": [round(point.x, 5), round(point.y, 5)]}})
+        return {"type": "FeatureCollection", "features": features}
+
+    return cached_json(build, "application/geo+json")
+
+
 @bp.route("/overlaps")
 @documented("Same sector, same commune, different donors, overlapping periods", *FILTERS, VERSION)
 def overlaps_json():

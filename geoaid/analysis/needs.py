@@ -20,7 +20,7 @@ that counts meets a need without a cost).
 
 Example::
 
-    table = need_status(frames, load_needs(workspace))
+    table = need_status(load_frames(workspace))
     table.loc[table["status"] == "partly", ["need_id", "covered_pct", "matched"]]
 """
 
@@ -55,8 +55,15 @@ class Needs:
 
 def load_needs(workspace) -> Needs:
     """The workspace's needs (empty tables when none was imported)."""
-    needs = workspace.read(schema.NEEDS)
-    locations = workspace.read(schema.NEED_LOCATIONS)
+    return _normalised(workspace.read(schema.NEEDS), workspace.read(schema.NEED_LOCATIONS))
+
+
+def needs_of(frames: Frames) -> Needs:
+    """The needs read with ``frames`` (:func:`geoaid.analysis.frames.load_frames`)."""
+    return _normalised(frames.needs.copy(), frames.need_locations.copy())
+
+
+def _normalised(needs: pd.DataFrame, locations: pd.DataFrame) -> Needs:
     for frame in (needs, locations):
         frame["need_id"] = frame["need_id"].astype(str)
     locations["unit_code"] = locations["unit_code"].astype(str)
@@ -76,8 +83,12 @@ def need_communes(frames: Frames, locations: pd.DataFrame) -> dict[str, list[str
     return {need_id: sorted(codes) for need_id, codes in found.items()}
 
 
-def need_status(frames: Frames, needs: Needs) -> pd.DataFrame:
-    """One row per need (:data:`COLUMNS`): its place, status, funded VND and the projects that count."""
+def need_status(frames: Frames, needs: Needs | None = None) -> pd.DataFrame:
+    """One row per need (:data:`COLUMNS`): its place, status, funded VND and the projects that count.
+
+    ``needs``: the frames' own (:func:`needs_of`) unless given.
+    """
+    needs = needs_of(frames) if needs is None else needs
     if needs.empty:
         return pd.DataFrame(columns=COLUMNS)
     places = need_communes(frames, needs.locations)

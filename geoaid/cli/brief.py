@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from geoaid.analysis.frames import load_frames
-from geoaid.analysis.needs import load_needs, need_status
+from geoaid.analysis.needs import need_status
 from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.output.brief import brief_pdf, brief_xlsx, donor_brief
 
@@ -32,7 +32,7 @@ def run(args) -> int:
         raise ValueError(f"--out must end in .pdf or .xlsx, not {suffix or 'nothing'!r}")
     workspace = workspace_from(args).require()
     frames = load_frames(workspace)
-    brief = donor_brief(frames, need_status(frames, load_needs(workspace)), args.donor, args.lang)
+    brief = donor_brief(frames, need_status(frames), args.donor, args.lang)
     Path(args.out).write_bytes(brief_pdf(brief) if suffix == ".pdf" else brief_xlsx(brief))
     print(f"Brief written: {args.out} ({len(brief.rows)} needs fit {brief.donor})")
     if brief.sample:

@@ -6,7 +6,7 @@ import sys
 from argparse import RawDescriptionHelpFormatter
 from pathlib import Path
 
-from geoaid.analysis.needs import load_needs, need_status
+from geoaid.analysis.needs import need_status
 from geoaid.cli.analysis import FILTER_HELP, add_analysis_options, load
 from geoaid.output.exports import write_export
 from geoaid.output.needs_export import needs_file, needs_rows
@@ -59,7 +59,7 @@ def run(args) -> int:
 
 def _needs(args, workspace, frames, filters) -> int:
     fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
-    status = need_status(frames, load_needs(workspace))
+    status = need_status(frames)
     if filters.provinces:
         status = status[status["province_code"].isin(filters.provinces)]
     if filters.sectors:
