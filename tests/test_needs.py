@@ -135,6 +135,22 @@ def test_needs_are_met_partly_met_or_open_from_the_projects_imported(tmp_path, w
     assert table.loc[KINDERGARTENS, "place_name"] == "Huyện Trần Văn Thời (toàn huyện)"
     assert sorted(open_needs(table.reset_index())["need_id"]) == sorted([CLINIC, EQUIPMENT, TOILETS])
 
+    csv_file, xlsx_file = tmp_path / "nhu-cau.csv", tmp_path / "nhu-cau.xlsx"
+    assert main(["export", "needs", "--province", "96", "--out", str(csv_file), "--workspace", str(ws.path)]) == 0
+    exported = pd.read_csv(csv_file, encoding="utf-8-sig", dtype=str).set_index("need_id")
+    assert list(exported.index) == [KINDERGARTENS, CLINIC, EQUIPMENT, TOILETS]     # priority 1, 1, 2, 3
+    assert exported.loc[CLINIC, ["status", "funded_vnd", "covered_pct", "matched_projects"]].tolist() == [
+        "partly met / đáp ứng một phần", "210250000", "14.0", world_vision]
+    assert exported.loc[EQUIPMENT, "description"] == "Trang thiết bị cho trạm y tế <b>xã</b>"
+    assert main(["export", "needs", "--sector", "agriculture", "--out", str(xlsx_file),
+                 "--workspace", str(ws.path)]) == 0
+    sheet = openpyxl.load_workbook(xlsx_file)["Needs"]
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, [cell.value for cell in sheet[2]]))
+    assert sheet.max_row == 2 and row["Status / Tình trạng"] == "met / đã đáp ứng"
+    assert row["Projects that meet it / Dự án đáp ứng"] == "Kênh mương Lũng Cú (CARE)"
+    assert row["Place / Địa bàn"] == "Xã Lũng Cú (Huyện Đồng Văn)" and row["Province / Tỉnh"] == "Tỉnh Hà Giang"
+
 
 def test_donors_are_ranked_by_fit_with_their_reasons(frames):
     hand = hand_built_frames(frames)
