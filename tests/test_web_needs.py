@@ -7,7 +7,9 @@ from urllib.parse import quote
 import pytest
 
 from geoaid.cli import main
+from geoaid.store import schema
 from tests.needs_workbooks import needs_workbook
+from tests.test_web_manage import confirm, sha256, upload
 
 DONOR = "Sample Donor A (fictitious)"
 
@@ -56,3 +58,21 @@ def test_the_donor_page_lists_the_needs_that_fit_and_links_the_brief(needs_clien
     assert xlsx.status_code == 200 and xlsx.data.startswith(b"PK")
     assert needs_client.get("/donors/Nobody/brief.pdf").status_code == 404
     assert needs_client.get(f"/donors/{quote(DONOR)}/brief.doc").status_code == 400
+
+
+def test_a_planner_uploads_a_needs_list_with_its_source_and_confirms(planner, writable_workspace, tmp_path):
+    path = tmp_path / "nhu-cau.xlsx"
+    needs_workbook(path)
+    form = planner.get("/manage").get_data(as_text=True)
+    assert "/manage/import/needs" in form and 'name="source"' in form          # from the declared options
+    before = sha256(writable_workspace.path)
+    preview = upload(planner, "needs", "nhu cầu 2025.xlsx", path.read_bytes(), source="Quyết định 12/QĐ-UBND")
+    assert preview.status_code == 200
+    assert sha256(writable_workspace.path) == before                          # a preview writes nothing
+    assert confirm(planner, preview).status_code == 200
+    stored = writable_workspace.read(schema.NEEDS).set_index("description")
+    assert len(stored) == 5
+    assert stored.loc["Kênh mương nội đồng", "source"] == "Quyết định 12/QĐ-UBND"
+    assert stored.loc["Xây mới trạm y tế xã", "source"] == "Kế hoạch 37/KH-UBND"
+    last = writable_workspace.read(schema.AUDIT_LOG).iloc[-1]
+    assert (last["user"], last["action"], last["file"]) == ("planner1", "import needs", "nhu cầu 2025.xlsx")
