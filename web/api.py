@@ -14,6 +14,7 @@ import hashlib
 import pandas as pd
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from geoaid.analysis.needs import open_need_points
 from geoaid.analysis.views import DEFAULT_VIEW, VIEWS, WEB_MAP_VIEWS, View, resolve_view
 from geoaid.output.json_records import dumps, records
 from geoaid.text.catalog import LANGUAGES
@@ -229,28 +230,11 @@ def projects_geojson():
 def needs_geojson():
     """Open and partly met needs, one point per need (inside its communes; a district-wide need: its district)."""
     filters = data.filters_from_request()
-
-    def build():
-        status = data.need_status()
-        status = status[status["status"] != "met"]
-        if filters.provinces:
-            status = status[status["province_code"].isin(filters.provinces)]
-        if filters.sectors:
-            status = status[status["sector"].isin(filters.sectors)]
-        shapes = data.frames().communes.set_index("code").geometry
-        features = []
-        for need in status.to_dict("records"):
-            codes = [code for code in need["communes"] if code in shapes.index]
-            if not codes:
-                continue
-            point = shapes.loc[codes].union_all().representative_point()
-            properties = {key: need[key] for key in ("need_id", "description", "place_name", "sector", "cost_vnd",
-                                                     "priority", "status", "covered_pct", "source", "sample")}
-            features.append({"type": "Feature", "properties": records(pd.DataFrame([properties]))[0],
-                             "geometry": {"type": "Point", "coordinates": [round(point.x, 5), round(point.y, 5)]}})
-        return {"type": "FeatureCollection", "features": features}
-
-    return cached_json(build, "application/geo+json")
+    return cached_json(lambda: {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": records(pd.DataFrame([properties]))[0],
+         "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]}}
+        for properties, (lon, lat) in open_need_points(data.frames(), data.need_status(), filters)]},
+        "application/geo+json")
 
 
 @bp.route("/overlaps")

@@ -36,6 +36,8 @@ from geoaid.analysis.frames import Frames
 from geoaid.store import schema
 
 STATUSES = ("met", "partly", "open")
+POINT_PROPERTIES = ("need_id", "description", "place_name", "sector", "cost_vnd", "priority", "status",
+                    "covered_pct", "source", "sample")
 COLUMNS = ["need_id", "description", "sector", "cost", "currency", "cost_vnd", "priority", "priority_text",
            "start_date", "end_date", "source", "place_text", "sample", "level", "communes", "district_code",
            "province_code", "place_name", "status", "funded_vnd", "covered_pct", "matched_ids", "matched"]
@@ -129,6 +131,24 @@ def need_status(frames: Frames, needs: Needs | None = None) -> pd.DataFrame:
 def open_needs(status: pd.DataFrame) -> pd.DataFrame:
     """Needs still asking for money: open, and partly met (for what is left)."""
     return status[status["status"] != "met"]
+
+
+def open_need_points(frames: Frames, status: pd.DataFrame, filters=None) -> list[tuple[dict, tuple[float, float]]]:
+    """(properties, (lon, lat)) of each open or partly met need within the filters' provinces and sectors:
+    a point inside the union of its communes (a district-wide need: inside its district), for the map."""
+    status = open_needs(status)
+    if filters is not None and filters.provinces:
+        status = status[status["province_code"].isin(filters.provinces)]
+    if filters is not None and filters.sectors:
+        status = status[status["sector"].isin(filters.sectors)]
+    shapes = frames.communes.set_index("code").geometry
+    points = []
+    for need in status.to_dict("records"):
+        codes = [code for code in need["communes"] if code in shapes.index]
+        if codes:
+            point = shapes.loc[codes].union_all().representative_point()
+            points.append(({key: need[key] for key in POINT_PROPERTIES}, (point.x, point.y)))
+    return points
 
 
 def _level(locations: pd.DataFrame, need_id: str) -> str:
