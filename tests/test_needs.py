@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from datetime import date
 
 import openpyxl
@@ -175,3 +176,20 @@ def test_donors_are_ranked_by_fit_with_their_reasons(frames):
     assert [reason_words(r, "en") for r in fits.iloc[3]["reasons"]] == [
         "works in neighbouring communes: Xã Vân Khánh Tây", "typical project size 1,200,000,000 VND fits the cost"]
     assert fits.iloc[1]["reasons"][1] == ("fit.district", {"communes": 1})
+
+
+def test_a_commune_csv_in_nfd_with_billions_gives_the_same_need_and_a_bad_total_is_a_warning(tmp_path, workbook,
+                                                                                              demo_workspace):
+    text = ("STT,Danh mục,Lĩnh vực,Xã,Huyện,Kinh phí dự kiến (tỷ đồng),Thứ tự ưu tiên,Giai đoạn\n"
+            "1,Kênh mương nội đồng,Nông nghiệp,Lũng Cú,Đồng Văn,\"0,6\",Ưu tiên 1,2025-2026\n"
+            "1,Tổng cộng,,,,\"0,7\",,\n")
+    path = tmp_path / "lung-cu.csv"
+    path.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")     # decomposed, as some tools save
+    (found, places), report = needs.prepare(path, demo_workspace.read(schema.COMMUNES),
+                                            demo_workspace.settings()["exchange_rates_vnd"])
+    assert found[["need_id", "cost_vnd", "priority", "start_date", "end_date"]].values.tolist() == [
+        [CANALS, 600_000_000, 1, "2025-01-01", "2026-12-31"]]
+    assert places["unit_code"].tolist() == ["00715"]
+    assert [(p.row, p.column, p.severity, p.reason) for p in report.problems] == [
+        (3, "Kinh phí dự kiến (tỷ đồng)", "warning",
+         "the row 'Tổng cộng' says 0.7 but the 1 need(s) it covers add up to 0.6")]
