@@ -144,7 +144,7 @@ def reason_words(reason: tuple[str, dict], lang: str) -> str:
     """One reason in words.
 
     >>> reason_words(("fit.sector", {"sector": "health", "share": 40}), "en")
-    'funds health: 40% of their money'
+    'funds Health: 40% of their money'
     """
     key, values = reason
     values = dict(values)

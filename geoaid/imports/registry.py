@@ -7,7 +7,7 @@ Modules load when an importer is first asked for.
 Example::
 
     >>> get("projects").label
-    'aid projects (CSV/XLSX) from the template'
+    'aid projects (CSV/XLSX): the template, or a provincial list as laid out in reports'
     >>> [importer.key for importer in importers()]
     ['boundaries', 'classifications', 'projects', 'needs']
 """
