@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import hashlib
 import json
 import unicodedata
@@ -11,11 +12,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from geoaid.analysis import donor_fit
 from geoaid.analysis.donor_fit import donor_fits, reason_words
 from geoaid.analysis.frames import load_frames
 from geoaid.analysis.needs import Needs, load_needs, need_status, open_needs
 from geoaid.cli import main
-from geoaid.imports import needs
+from geoaid.imports import need_records, needs
 from geoaid.imports.need_records import derived_need_id
 from geoaid.store import schema
 from tests.needs_workbooks import hand_built_frames, needs_workbook
@@ -193,3 +195,8 @@ def test_a_commune_csv_in_nfd_with_billions_gives_the_same_need_and_a_bad_total_
     assert [(p.row, p.column, p.severity, p.reason) for p in report.problems] == [
         (3, "Kinh phí dự kiến (tỷ đồng)", "warning",
          "the row 'Tổng cộng' says 0.7 but the 1 need(s) it covers add up to 0.6")]
+
+
+def test_the_documented_examples_hold():
+    for module in (needs, need_records, donor_fit):
+        assert doctest.testmod(module).failed == 0, module.__name__
