@@ -75,16 +75,17 @@ def donor_fits(frames: Frames, needs: pd.DataFrame, today: date | None = None) -
     allocations["district_code"] = allocations["commune_code"].map(district_of)
     ethnic, coastal = zones(indicators(frames))
     ends = pd.to_datetime(projects["end_date"], errors="coerce", format="mixed")
+    by_key = dict(tuple(allocations.groupby("key")))
+    donors = [(nfc(own["donor"].iloc[0]), own, by_key.get(key, allocations.iloc[0:0]), ends[own.index])
+              for key, own in projects.groupby("key", sort=True)]
     rows = []
     for need in needs.to_dict("records"):
         near = _bordering(frames, need["communes"])
         found = []
-        for key, own in projects.groupby("key", sort=True):
-            donor = nfc(own["donor"].iloc[0])
-            where = allocations[allocations["key"] == key]
-            parts = _parts(need, own, where, near, ethnic, coastal, ends[own.index], today)
+        for donor, own, where, own_ends in donors:
+            parts = _parts(need, own, where, near, ethnic, coastal, own_ends, today)
             score = round(sum(points for points, _ in parts), 1)
-            if any(points > 0 for points, (key, _values) in parts if key in _FIRST):
+            if any(points > 0 for points, (reason, _values) in parts if reason in _FIRST):
                 found.append({"need_id": need["need_id"], "donor": donor, "score": score,
                               "reasons": [reason for points, reason in parts if points > 0]})
         rows += sorted(found, key=lambda row: (-row["score"], row["donor"]))
