@@ -12,8 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from geoaid.analysis.needs import Needs, need_status
+from geoaid.cli import main
 from geoaid.output.brief import brief_pdf, brief_xlsx, donor_brief
-from tests.needs_workbooks import hand_built_frames
+from tests.needs_workbooks import hand_built_frames, needs_workbook
 
 TODAY = date(2025, 3, 1)
 
@@ -87,3 +88,22 @@ def test_sample_data_is_marked_on_the_page(case):
                         today=TODAY)
     assert brief.sample
     assert "SAMPLE DATA – NOT OFFICIAL" in _pdf_text(brief_pdf(brief))
+
+
+def test_geoaid_brief_writes_the_pdf_or_xlsx_and_refuses_what_it_cannot(writable_workspace, tmp_path, capsys):
+    source = tmp_path / "nhu-cau.xlsx"
+    needs_workbook(source)
+    ws = str(writable_workspace.path)
+    assert main(["import", "needs", str(source), "--workspace", ws]) == 0
+    pdf, xlsx = tmp_path / "a.pdf", tmp_path / "a.xlsx"
+    assert main(["brief", "sample donor a (FICTITIOUS)", "--lang", "en", "--out", str(pdf), "--workspace", ws]) == 0
+    words = _pdf_text(pdf.read_bytes())
+    assert "Local needs that fit Sample Donor A (fictitious)" in words and "SAMPLE DATA – NOT OFFICIAL" in words
+    assert "Xã Khánh Hòa (Huyện U Minh)" in words and "Needs: Kế hoạch 37/KH-UBND" in words
+    assert main(["brief", "Sample Donor A (fictitious)", "--out", str(xlsx), "--workspace", ws]) == 0
+    header = [cell.value for cell in openpyxl.load_workbook(xlsx)["Brief"][1]]
+    assert header[:3] == ["Địa bàn", "Lĩnh vực", "Nội dung nhu cầu"] and header[-1] == "Dữ liệu mẫu"
+    capsys.readouterr()
+    assert main(["brief", "Nobody", "--out", str(pdf), "--workspace", ws]) == 2
+    assert main(["brief", "Sample Donor A (fictitious)", "--out", str(tmp_path / "a.docx"), "--workspace", ws]) == 2
+    assert "unknown donor 'Nobody'" in capsys.readouterr().err
