@@ -15,8 +15,8 @@ so one project is never counted twice, nor in full for a place it only partly co
 
 ``funded_vnd`` adds up those amounts; ``covered_pct`` = 100 · funded / estimated cost.
 The need is **met** when covered_pct ≥ 100, **partly met** when 0 < covered_pct < 100,
-**open** when no project counts (or a need without a cost when none counts; any project
-that counts meets a need without a cost).
+**open** when no project puts money there. A need listed without a cost is met by any
+project that counts, and open otherwise.
 
 Example::
 
