@@ -169,5 +169,5 @@ def _place_name(names, codes, level, locations, need_id) -> str:
         return f"{names.at[codes[0], 'district_name']} (toàn huyện)"
     if level == "province":
         return f"{names.at[codes[0], 'province_name']} (toàn tỉnh)"
-    district = names.at[codes[0], "district_name"]
+    district = _one(names, codes, "district_name")          # communes of several districts: none named
     return ", ".join(names.loc[codes, "name"]) + (f" ({district})" if district else "")
