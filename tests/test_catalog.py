@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from geoaid.analysis.donor_fit import REASON_KEYS
 from geoaid.analysis.filters import ZONES, Filters
 from geoaid.analysis.sectors import SECTORS, resolve_sector
 from geoaid.analysis.views import VIEWS, WEB_MAP_VIEWS
-from geoaid.output import print_inset, print_words
+from geoaid.output import brief, print_inset, print_words
 from geoaid.reform.carry import RULES, describe_rule
 from geoaid.text import catalog
 from geoaid.text.catalog import LOCALE_DIR, Catalogs
@@ -36,6 +37,7 @@ def _computed_keys() -> set[str]:
     keys |= {f"filters.zone.{zone}" for zone in ZONES} | {f"reform.rule.{rule}" for rule in RULES}
     keys |= {key for key, _lon, _lat in print_inset.ARCHIPELAGOS}
     keys |= {f"sector.{sector.key}" for sector in SECTORS} | {"language_name"}
+    keys |= set(REASON_KEYS) | {f"brief.col.{key}" for key, _ in brief.COLUMNS}   # donor fit, donor brief
     return keys
 
 
@@ -46,7 +48,7 @@ def _template_computed_keys() -> set[str]:
     return ({f"view_{v}" for v in WEB_MAP_VIEWS} | {f"legend_{v}" for v in WEB_MAP_VIEWS} | {f"zone_{z}" for z in ZONES}
             | {"version_2019", "version_2025"} | {f"role_{r}" for r in ROLES}
             | {f"severity_{s}" for s in ("error", "warning")} | {f"scope_{s}" for s in ("commune", "area")}
-            | {f"kind_{k}" for k in ("projects", "classifications", "boundaries", "iati")}
+            | {f"kind_{k}" for k in ("projects", "classifications", "boundaries", "iati", "needs")}
             | {f"rule_{r}" for r in ("even", "area", *RULES)}
             | {f"field_{f}" for f in ("code", "name", "district", "province")})
 

@@ -83,7 +83,7 @@ def field_names(html: str) -> set[str]:
 
 
 def test_the_registry_lists_every_importer_with_its_declared_options():
-    assert list(registry.IMPORTERS) == ["boundaries", "classifications", "projects", "iati"]
+    assert list(registry.IMPORTERS) == ["boundaries", "classifications", "projects", "iati", "needs"]
     for importer in registry.importers():
         assert importer.key in registry.IMPORTERS and importer.label and importer.suffixes
         assert set(importer.uploads) <= set(importer.suffixes)

@@ -14,6 +14,7 @@ import hashlib
 import pandas as pd
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from geoaid.analysis.needs import open_need_points
 from geoaid.analysis.views import DEFAULT_VIEW, VIEWS, WEB_MAP_VIEWS, View, resolve_view
 from geoaid.output.json_records import dumps, records
 from geoaid.text.catalog import LANGUAGES
@@ -221,6 +222,19 @@ def projects_geojson():
         features.append({"type": "Feature", "properties": record,
                          "geometry": {"type": "Point", "coordinates": [round(point.x, 5), round(point.y, 5)]}})
     return cached_json({"type": "FeatureCollection", "features": features}, "application/geo+json")
+
+
+@bp.route("/needs.geojson")
+@documented("Local needs still open (or partly met) as points, with status and estimated cost", *FILTERS, VERSION,
+            geo=True)
+def needs_geojson():
+    """Open and partly met needs, one point per need (inside its communes; a district-wide need: its district)."""
+    filters = data.filters_from_request()
+    return cached_json(lambda: {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": records(pd.DataFrame([properties]))[0],
+         "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]}}
+        for properties, (lon, lat) in open_need_points(data.frames(), data.need_status(), filters)]},
+        "application/geo+json")
 
 
 @bp.route("/overlaps")

@@ -8,8 +8,12 @@ Nothing is read, retried or cached here.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import g, request
 
+from geoaid.analysis import needs
+from geoaid.analysis.donor_fit import donor_fits
 from geoaid.analysis.donors import UnknownDonor
 from geoaid.analysis.filters import Filters, filters_for
 from geoaid.analysis.frames import Frames
@@ -79,6 +83,18 @@ def donors():
 def reach(donor: str, filters: Filters):
     """The donor's reach; UnknownDonor (a 404 with suggestions) is raised, never kept."""
     return analysis().reach(donor, filters)
+
+
+def need_status():
+    """Every local need with its status (met / partly / open), computed once per workspace version."""
+    return analysis().remember(("need_status",), lambda: needs.need_status(frames()))
+
+
+def need_fits():
+    """The donors that fit each open need (reasons as catalog keys), once per version and day."""
+    today = date.today()
+    return analysis().remember(("need_fits", today),
+                               lambda: donor_fits(frames(), needs.open_needs(need_status()), today=today))
 
 
 def neighbour_codes(code: str) -> list[str]:

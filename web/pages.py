@@ -10,8 +10,11 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from geoaid.analysis.donor_fit import reason_words
+from geoaid.analysis.filters import donor_key
 from geoaid.analysis.sectors import SECTORS
 from geoaid.analysis.views import DEFAULT_VIEW, WEB_MAP_VIEWS
+from geoaid.output.brief import brief_pdf, brief_xlsx, donor_brief
 from geoaid.output.exports import export_table
 from geoaid.output.limits import IMAGE_FORMATS, SERVED_DEFAULT_DPI
 from geoaid.output.print_service import PrintRequest
@@ -65,6 +68,7 @@ def home():
         "gap_map.html", frame=map_frame(_bounds(filters)), view=view, views=list(WEB_MAP_VIEWS),
         data_url=url_for("api.gaps_geojson", view=view, **query, **_detail_query(), lang=_lang()),
         projects_url=url_for("api.projects_geojson", **query),
+        needs_url=url_for("api.needs_geojson", **query),
         export_urls={fmt: url_for("pages.export", what="gaps", fmt=fmt, **query) for fmt in ("csv", "xlsx")},
         map_image_urls={fmt: url_for("pages.map_image", fmt=fmt, view=view, **query)
                         for fmt in ("png", "pdf", "svg")},
@@ -101,13 +105,41 @@ def donor(donor: str):
     communes = data.frames().communes
     if provinces:
         bounds = communes[communes["province_code"].isin(provinces)].total_bounds
-    return render_template("donor.html", reach=reach, frame=map_frame(bounds),
+    return render_template("donor.html", reach=reach, frame=map_frame(bounds), fitting=_fitting(reach.donor),
+                           brief_urls={fmt: url_for("pages.brief", donor=reach.donor, fmt=fmt, lang=_lang())
+                                       for fmt in ("pdf", "xlsx")},
                            data_url=url_for("api.donor_json", donor=reach.donor + ".geojson",
                                             **_query(filters), lang=_lang()),
                            projects=reach.projects.to_dict("records"),
                            shares=reach.priority_share.to_dict("records"),
                            by_sector=reach.by_sector.to_dict("records"),
                            by_province=reach.by_province.to_dict("records"))
+
+
+def _fitting(donor: str) -> list[dict]:
+    """The open needs this donor fits, best first, with the reasons in the page's language."""
+    fits = data.need_fits()
+    fits = fits[fits["donor"].map(donor_key) == donor_key(donor)]
+    needs = data.need_status().set_index("need_id")
+    return [{**needs.loc[fit.need_id].to_dict(), "score": fit.score,
+             "reasons": [reason_words(reason, _lang()) for reason in fit.reasons]}
+            for fit in fits.sort_values("score", ascending=False, kind="stable").itertuples()]
+
+
+@bp.route("/donors/<path:donor>/brief.<fmt>")
+def brief(donor: str, fmt: str):
+    """The donor brief (one-page PDF or XLSX) in ``?lang=`` (vi or en; default the page's language)."""
+    if fmt not in ("pdf", "xlsx"):
+        raise BadParameter("the brief is a pdf or an xlsx")
+    lang = request.args.get("lang") or _lang()
+    if lang not in ("vi", "en"):
+        raise BadParameter("lang must be vi or en")
+    made = donor_brief(data.frames(), data.need_status(), donor, lang)      # UnknownDonor → 404
+    body = brief_pdf(made) if fmt == "pdf" else brief_xlsx(made)
+    filename = f"brief-{quote(made.donor, safe='')}.{fmt}"
+    return Response(body, mimetype="application/pdf" if fmt == "pdf" else
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})
 
 
 @bp.route("/planner")
@@ -141,7 +173,10 @@ def commune(code: str):
     # The mini-map frames the commune with its neighbours, so their coverage is in view too.
     around = communes[communes["code"].isin([code, *near])]
     version = data.boundary_version()
+    needs = data.need_status()
+    needs = needs[needs["communes"].map(lambda codes: code in codes)]
     return render_template("commune.html", commune=row, neighbours=near_rows.to_dict("records"),
+                           needs=needs.to_dict("records"),
                            projects=projects.to_dict("records"), frame=map_frame(around.total_bounds),
                            data_url=url_for("api.gaps_geojson", view=DEFAULT_VIEW,
                                             province=shape["province_code"].iloc[0],

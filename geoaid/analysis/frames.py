@@ -34,6 +34,9 @@ class Frames:
     locations: pd.DataFrame
     settings: dict = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
+    # Local needs (geoaid.analysis.needs), read with the rest so a snapshot pins them too.
+    needs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=schema.NEED_COLUMNS))
+    need_locations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=schema.NEED_LOCATION_COLUMNS))
 
     def setting(self, key: str):
         """A setting's workspace value, else its documented default."""
@@ -90,4 +93,6 @@ def load_frames(workspace: Workspace) -> Frames:
         locations=locations,
         settings=workspace.settings(),
         metadata=workspace.metadata(),
+        needs=workspace.read(schema.NEEDS),
+        need_locations=workspace.read(schema.NEED_LOCATIONS),
     )

@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "geoaid.cli.users",
     "geoaid.cli.reform",
     "geoaid.cli.planning",
+    "geoaid.cli.brief",
 ]
 
 

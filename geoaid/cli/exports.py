@@ -1,18 +1,23 @@
-"""``geoaid export gaps|projects|allocations|communes``: data for plans and donor reports."""
+"""``geoaid export gaps|projects|allocations|communes|needs``: data for plans and donor reports."""
 
 from __future__ import annotations
 
 import sys
 from argparse import RawDescriptionHelpFormatter
+from pathlib import Path
 
+from geoaid.analysis.needs import need_status
 from geoaid.cli.analysis import FILTER_HELP, add_analysis_options, load
 from geoaid.output.exports import write_export
+from geoaid.output.needs_export import needs_file, needs_rows
 
 WHAT_HELP = """what:
   gaps         the gap ranking: one row per commune, most urgent first
   projects     projects passing the filters, with sector labels and the VND they place in the area
   allocations  each project's share in each commune (integer VND), with commune names
   communes     communes with their priority score, classes and zones
+  needs        local needs with status (met / partly met / open), funded VND and the projects
+               that meet them (csv or xlsx; --province and --sector filter them)
 
 formats:
   csv      UTF-8 with BOM (opens correctly in Excel), machine column names plus label columns
@@ -32,7 +37,7 @@ def register(subparsers) -> None:
                "  geoaid export gaps --province 96 --out gaps-ca-mau.xlsx\n"
                "  geoaid export allocations --sector health --year 2024 --format csv --out health.csv\n"
                "  geoaid export communes --province 02 --out ha-giang.gpkg")
-    parser.add_argument("what", choices=["gaps", "projects", "allocations", "communes"], help="see below")
+    parser.add_argument("what", choices=["gaps", "projects", "allocations", "communes", "needs"], help="see below")
     add_analysis_options(parser)
     parser.add_argument("--format", choices=["csv", "xlsx", "geojson", "gpkg"],
                         help="default: from the --out file's suffix")
@@ -41,10 +46,25 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    _workspace, analysis, filters = load(args)
+    workspace, analysis, filters = load(args)
+    if args.what == "needs":
+        return _needs(args, workspace, analysis.frames, filters)
     out = write_export(analysis, args.what, args.out, filters, fmt=args.format)
     print(f"Export written: {out}")
     if analysis.frames.is_sample:
         print("Note: the export contains SAMPLE data (flagged in the 'sample' column and the notes).",
               file=sys.stderr)
+    return 0
+
+
+def _needs(args, workspace, frames, filters) -> int:
+    fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
+    status = need_status(frames)
+    if filters.provinces:
+        status = status[status["province_code"].isin(filters.provinces)]
+    if filters.sectors:
+        status = status[status["sector"].isin(filters.sectors)]
+    rows = needs_rows(status, frames)
+    Path(args.out).write_bytes(needs_file(rows, fmt))
+    print(f"Export written: {args.out} ({len(rows)} needs)")
     return 0

@@ -81,9 +81,9 @@ def read_record(record: Record, sheet: SheetContext):
         sheet.bad(line, "donor", None, "missing donor")
     stated_id = _text(record.first("project_id"))
     pid = stated_id or (derived_project_id(donor, title) if title and donor else None)
-    sector, district, province = _sector_and_places(record, sheet)
-    written, amount, currency = _budget(record, sheet)
-    start, end = _period(record, sheet)
+    sector, district, province = sector_and_places(record, sheet)
+    written, amount, currency = read_budget(record, sheet)
+    start, end = read_dates(record, sheet)
     status = _status(record, sheet)
     by_row = []
     for row_line, cells in zip(record.lines, record.cells):
@@ -134,7 +134,7 @@ def heading_meaning(heading: str, sheet: SheetContext) -> tuple[str, str] | None
     return ("sector", sector) if sector else None
 
 
-def _sector_and_places(record: Record, sheet: SheetContext):
+def sector_and_places(record: Record, sheet: SheetContext):
     """The sector (its cell, else the innermost heading naming one) and the district/province headings."""
     said: dict[str, str] = {}
     unknown = None
@@ -171,7 +171,7 @@ def _known_sectors() -> str:
     return "; ".join(f"{s.label('vi')} ({s.en})" for s in BY_KEY.values())
 
 
-def _budget(record: Record, sheet: SheetContext):
+def read_budget(record: Record, sheet: SheetContext):
     """(amount as written, amount in its currency, currency); each row's own amount counted once."""
     line = record.lines[0]
     written = [(row_line, own["budget"]) for row_line, own in zip(record.lines, record.own) if "budget" in own]
@@ -211,7 +211,7 @@ def _currency_in(text: str) -> str | None:
     return CURRENCY_WORDS.get(words[-1]) if words and not words[-1].isdigit() else None
 
 
-def _period(record: Record, sheet: SheetContext):
+def read_dates(record: Record, sheet: SheetContext):
     """(start, end) from a "Thời gian thực hiện" cell or start/end columns ("01/2024" starts on the 1st)."""
     line = record.lines[0]
     start = end = None

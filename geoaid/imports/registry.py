@@ -7,9 +7,9 @@ Modules load when an importer is first asked for.
 Example::
 
     >>> get("projects").label
-    'aid projects (CSV/XLSX) from the template'
+    'aid projects (CSV/XLSX): the template, or a provincial list as laid out in reports'
     >>> [importer.key for importer in importers()]
-    ['boundaries', 'classifications', 'projects', 'iati']
+    ['boundaries', 'classifications', 'projects', 'iati', 'needs']
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ IMPORTERS = {
     "classifications": "geoaid.imports.classifications:ClassificationsImporter",
     "projects": "geoaid.imports.projects:ProjectsImporter",
     "iati": "geoaid.imports.iati.importer:IatiImporter",
+    "needs": "geoaid.imports.needs:NeedsImporter",
 }
 
 

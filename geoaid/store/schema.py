@@ -131,6 +131,23 @@ SCENARIO_COLUMNS = [
     "committed_by", "committed_at",
 ]
 
+# What communes and districts ask for (geoaid/imports/needs.py); status is computed, not stored
+# (geoaid/analysis/needs.py), so it follows the projects.
+NEEDS = "needs"
+NEED_COLUMNS = [
+    "need_id",        # given, else derived from places + sector + description (re-import updates)
+    "description", "sector",
+    "cost", "currency", "cost_vnd",   # estimated cost as written, and integer VND at import-time rate
+    "priority",       # 1 (highest), 2, 3…; None when the list gives none
+    "priority_text",  # as written ("Cao", "Ưu tiên 1")
+    "start_date", "end_date",         # ISO dates as text (a year reads as its first and last day)
+    "source",         # the plan asking for it ("Kế hoạch 37/KH-UBND")
+    "place_text",     # the place as written
+    "sample", "source_file",
+]
+NEED_LOCATIONS = "need_locations"
+NEED_LOCATION_COLUMNS = ["need_id", "level", "unit_code", "location_text"]   # level: commune | district | province
+
 # --- column types ------------------------------------------------------------
 # The type of every column as stored, whatever the frame being written holds:
 # an empty or all-null column would otherwise be stored as TEXT (pandas has
@@ -165,4 +182,7 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
                     ["status", "new_code", "new_name", "old_code", "old_name", "detail"]},
     AUDIT_LOG: {column: "text" for column in ["at", "user", "action", "file", "details"]},
     SCENARIOS: {column: "text" for column in SCENARIO_COLUMNS},
+    NEEDS: {**{column: "text" for column in NEED_COLUMNS},
+            "cost": "real", "cost_vnd": "integer", "priority": "integer", "sample": "integer"},
+    NEED_LOCATIONS: {column: "text" for column in NEED_LOCATION_COLUMNS},
 }

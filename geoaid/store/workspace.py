@@ -57,6 +57,8 @@ _EMPTY_COLUMNS = {
     schema.PROJECT_FLOWS: schema.PROJECT_FLOW_COLUMNS,
     schema.PROJECT_IATI: schema.PROJECT_IATI_COLUMNS,
     schema.PROJECT_IATI_LOCATIONS: schema.PROJECT_IATI_LOCATION_COLUMNS,
+    schema.NEEDS: schema.NEED_COLUMNS,
+    schema.NEED_LOCATIONS: schema.NEED_LOCATION_COLUMNS,
     schema.MATCH_REPORT: schema.MATCH_REPORT_COLUMNS,
     schema.METADATA: ["key", "value"],
     schema.SETTINGS: ["key", "value"],

@@ -186,6 +186,33 @@
     });
   }
 
+  // Open local needs: one orange square marker per need; every text through textContent.
+  function needLayer(url, labels) {
+    var group = L.layerGroup();
+    return fetch(url).then(function (r) { return r.ok ? r.json() : {features: []}; }).then(function (data) {
+      data.features.forEach(function (feature) {
+        var p = feature.properties, c = feature.geometry.coordinates;
+        var marker = L.circleMarker([c[1], c[0]], {radius: 7, color: "#7f2704", weight: 1.5,
+                                                   fillColor: "#fd8d3c", fillOpacity: 0.95});
+        marker.bindPopup(function () {
+          var box = el("div", null, "geoaid-popup need-popup");
+          box.appendChild(el("strong", p.description));
+          box.appendChild(el("div", p.place_name));
+          box.appendChild(el("div", labels.sector + ": " + sectorLabel(p.sector, labels)));
+          if (p.cost_vnd !== null) box.appendChild(el("div", labels.needCost + ": " + fmt(p.cost_vnd) + " VND"));
+          if (p.priority !== null) box.appendChild(el("div", labels.needPriority + ": " + p.priority));
+          box.appendChild(el("div", p.status === "partly" ? labels.needPartly + " (" + p.covered_pct + "%)"
+                                                          : labels.needOpen));
+          if (p.source) box.appendChild(el("div", p.source, "text-muted"));
+          return box;
+        });
+        group.addLayer(marker);
+      });
+      group.featureCount = data.features.length;
+      return group;
+    });
+  }
+
   function start(options) {
     var map = window[options.map];
     var status = document.getElementById("map-status");
@@ -235,13 +262,22 @@
         var control = L.control.layers(null, overlays, {collapsed: false}).addTo(map);
         legendControl(options.legendTitle, data.legend || [], options.sampleText, zones).addTo(map);
         if (status) status.textContent = data.features.length + " " + options.labels.communes;
+        var more = [];
         if (options.projectsUrl) {
-          return projectLayer(options.projectsUrl, options.labels).then(function (layer) {
+          more.push(projectLayer(options.projectsUrl, options.labels).then(function (layer) {
             layer.addTo(map);
             window.geoaidMap.layers.projects = layer;
             control.addOverlay(layer, options.labels.projectLocations);
-          });
+          }));
         }
+        if (options.needsUrl) {
+          more.push(needLayer(options.needsUrl, options.labels).then(function (layer) {
+            if (layer.featureCount) layer.addTo(map);
+            window.geoaidMap.layers.needs = layer;
+            control.addOverlay(layer, options.labels.openNeeds);
+          }));
+        }
+        return Promise.all(more);
       })
       .then(function () {
         if (options.name) document.body.dataset["map" + options.name] = "yes";
