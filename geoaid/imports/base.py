@@ -64,6 +64,7 @@ class Option:
     metavar: str | None = None
     off_flag: str | None = None           # for a bool: the CLI flag that sets it False ("--replace")
     off_help: str = ""
+    repeat: bool = False                  # given several times (the CLI flag repeated, the form one per line)
 
     @property
     def flag(self) -> str:
@@ -73,6 +74,12 @@ class Option:
         """``given`` (form text, or what argparse parsed) as this option's value; OptionError if refused."""
         if self.type is bool:
             return given is True or str(given).strip().lower() in ("on", "true", "1", "yes")
+        if self.repeat:
+            items = given if isinstance(given, (list, tuple)) else str(given or "").splitlines()
+            try:
+                return tuple(self.type(str(item).strip()) for item in items if str(item).strip())
+            except ValueError as exc:
+                raise OptionError(f"{self.flag}: {exc}", self.refusal) from None
         text = "" if given is None else str(given).strip()
         if not text:
             if self.required:

@@ -89,8 +89,8 @@ def read_record(record: Record, sheet: SheetContext):
     for row_line, cells in zip(record.lines, record.cells):
         found, problems = sheet.places.of_row(cells, district, province)
         by_row.append(found)
-        for fieldname, value, why in problems:
-            sheet.bad(row_line, fieldname, value, why)
+        for fieldname, value, why, *severity in problems:
+            sheet.bad(row_line, fieldname, value, why, *severity)
     locations = _amount_shares(record, by_row) or [loc for found in by_row for loc in found]
     locations = [loc for i, loc in enumerate(locations)
                  if (loc.level, loc.unit_code) not in {(seen.level, seen.unit_code) for seen in locations[:i]}]
