@@ -155,7 +155,8 @@ def commune(code: str):
 def export(what: str, fmt: str):
     filters = data.filters_from_request()
     try:
-        body, content_type, filename = export_table(data.analysis(), what, filters, fmt)
+        body, content_type, filename = export_table(data.analysis(), what, filters, fmt,
+                                                    hxl=request.args.get("hxl") == "1")
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
     # A full Content-Type ("text/csv; charset=utf-8"): given as mimetype, Werkzeug would add a second charset.

@@ -37,12 +37,15 @@ def register(subparsers) -> None:
     parser.add_argument("--format", choices=["csv", "xlsx", "geojson", "gpkg"],
                         help="default: from the --out file's suffix")
     parser.add_argument("--out", required=True, metavar="FILE", help="output file")
+    parser.add_argument("--hxl", action="store_true",
+                        help="CSV/XLSX: a row of HXL hashtags under the header, for HDX tools "
+                             "(geoaid import projects reads it back)")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
     _workspace, analysis, filters = load(args)
-    out = write_export(analysis, args.what, args.out, filters, fmt=args.format)
+    out = write_export(analysis, args.what, args.out, filters, fmt=args.format, hxl=args.hxl)
     print(f"Export written: {out}")
     if analysis.frames.is_sample:
         print("Note: the export contains SAMPLE data (flagged in the 'sample' column and the notes).",

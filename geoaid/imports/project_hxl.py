@@ -20,8 +20,11 @@ on its rows added (each row's amount is that place's part).
 | ``#value+usd`` | budget in USD |
 | ``#value+budget``, ``#value+funding``, ``#value`` | budget, in ``#currency`` (else VND) |
 | ``#currency``, ``#status`` | currency, status |
+| ``#loc`` | locations, written as in the template (geoaid's own ``--hxl`` export) |
+| ``#meta+sample`` | the SAMPLE flag (geoaid's own exports) |
 
-Other hashtags (``#targeted``, ``#reached``, ``#contact``…) are left out.
+``#value+converted`` columns (amounts geoaid converted, in its exports) are not read. Other hashtags
+(``#targeted``, ``#reached``, ``#contact``…) are left out.
 """
 
 from __future__ import annotations
@@ -31,9 +34,11 @@ from geoaid.imports.project_records import derived_project_id
 from geoaid.text.names import fold
 
 PROJECT_HASHTAGS = HashtagSpec([
+    ("value", {"converted"}, ()),        # geoaid's own exports: an amount converted from the stated one
     ("org", {"funder"}, ("donor",)),
     ("org", {"impl"}, ("implementer",)),
     ("org", set(), ("donor", "implementer")),
+    ("sector", {"code"}, ("sector",)),
     ("sector", set(), ("sector",)),
     ("adm1", {"code"}, ("province_code",)),
     ("adm1", {"name"}, ("province",)),
@@ -54,6 +59,8 @@ PROJECT_HASHTAGS = HashtagSpec([
     ("value", set(), ("budget",)),
     ("currency", set(), ("currency",)),
     ("status", set(), ("status",)),
+    ("loc", set(), ("locations",)),
+    ("meta", {"sample"}, ("sample",)),
 ])
 CODES = ("commune_code", "district_code", "province_code")
 
