@@ -248,7 +248,8 @@ class ProjectsImporter(Importer):
         except (KeyError, ValueError) as exc:
             report = ImportReport(source_name or Path(path).name)
             report.add(None, None, None, str(exc.args[0]))
-            empty = (pd.DataFrame(columns=schema.PROJECT_COLUMNS), pd.DataFrame())
+            empty = tuple(pd.DataFrame(columns=columns + ["source_row", "source_sheet"])
+                          for columns in (schema.PROJECT_COLUMNS, schema.PROJECT_LOCATION_COLUMNS))
             return Prepared(self.key, empty, report, options, valid=0, total=0)
         data, report = prepare(path, workspace.read(schema.COMMUNES), settings["exchange_rates_vnd"],
                                sample=options["sample"], source_name=source_name, mapping=mapping)
