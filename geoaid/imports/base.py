@@ -136,6 +136,7 @@ class Importer(ABC):
     upload_suffixes: tuple[str, ...] = () # single files the web takes (default: ``suffixes``)
     rows: str = "rows"                    # what a report counts: rows, features…
     options: tuple[Option, ...] = ()
+    mappable_fields: tuple[str, ...] = ()  # fields a column may be mapped to (with a "map" option)
 
     @property
     def uploads(self) -> tuple[str, ...]:
@@ -154,6 +155,10 @@ class Importer(ABC):
     def commit(self, prepared: Prepared, workspace, user: str = "cli",
                keep_valid: bool = False) -> ImportReport:
         """Write ``prepared`` in one transaction with an audit row by ``user``."""
+
+    def sample(self, prepared: Prepared, workspace, limit: int = 5) -> list[dict]:
+        """A few rows as they would be written, for the preview (none unless the importer says)."""
+        return []
 
 
 def option_values(importer: Importer, given: Mapping[str, object], web: bool = False) -> dict:

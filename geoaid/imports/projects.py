@@ -56,6 +56,7 @@ from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.project_hxl import CODES, PROJECT_HASHTAGS, hashtag_unit, join_activities
 from geoaid.imports.project_places import Places, letterhead_province
+from geoaid.imports.project_preview import sample_rows
 from geoaid.imports.project_records import SheetContext, derived_project_id, heading_meaning, read_record
 from geoaid.store import schema
 from geoaid.text.values import parse_number
@@ -118,6 +119,10 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
     tables, rejected = read_tables(path, mapped_matcher(field_matcher(ALIASES), mapping or {}), report,
                                    accept=_is_project_table, keys=("project_id", "row_number", "title"),
                                    labels=("row_number", "title"), hashtags=PROJECT_HASHTAGS)
+    report.columns = [(table.sheet, *column) for table in tables if not table.header.hashtags
+                      for column in table.header.columns]
+    if not tables and rejected and not rejected[0][1].hashtags:
+        report.columns = [(rejected[0][0], *column) for column in rejected[0][1].columns]
     for table in tables:
         if "donor" not in table.header.fields:
             report.add(None, None, None, "missing required column(s): donor", sheet=table.sheet)
@@ -228,6 +233,7 @@ class ProjectsImporter(Importer):
                    "('Đơn vị tính: triệu đồng') in the header or above the table, and every sheet "
                    "holding a project table. Re-importing a project updates it.")
     suffixes = (".csv", ".xlsx")
+    mappable_fields = FIELDS
     options = (
         Option("sample", "mark the projects as SAMPLE (not real) data", type=bool, default=False,
                web=True, label="mark_sample"),
@@ -255,6 +261,9 @@ class ProjectsImporter(Importer):
                                sample=options["sample"], source_name=source_name, mapping=mapping)
         return Prepared(self.key, data, report, {**options, "columns": mapping}, valid=len(data[0]),
                         total=report.counts.get("rows", 0))
+
+    def sample(self, prepared, workspace, limit=5) -> list[dict]:
+        return sample_rows(*prepared.data, workspace.read(schema.COMMUNES), limit)
 
     def commit(self, prepared, workspace, user="cli", keep_valid=False) -> ImportReport:
         """Write projects; ids already in the workspace are updated, not duplicated."""

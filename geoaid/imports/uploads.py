@@ -36,6 +36,7 @@ from typing import BinaryIO
 
 from geoaid.imports import registry
 from geoaid.imports.base import Prepared, option_values
+from geoaid.imports.column_mapping import check_mapping
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.safezip import DEFAULT_LIMITS, Limits, UnsafeFileError, check_zip
 from geoaid.text.redact import hide_server_paths
@@ -189,6 +190,18 @@ class Staging:
         return Staged(token, self.folder / f"{token}{meta['suffix']}", meta["kind"], meta["filename"],
                       meta["user"], meta["options"])
 
+    def remap(self, staged: Staged, choices: list[tuple[str, str]]) -> Staged:
+        """The upload with its columns read as ``choices`` ([(header text, field or "ignore")]: the
+        preview's column selects); ValueError for a field the importer does not know. Nothing is imported."""
+        importer = registry.get(staged.kind)
+        mapping = check_mapping(choices, importer.mappable_fields)
+        options = {**staged.options, "map": [[header, fieldname] for header, fieldname in mapping.items()]}
+        meta_path = self.folder / f"{staged.token}.json"
+        meta = json.loads(meta_path.read_text())
+        meta["options"] = options
+        meta_path.write_text(json.dumps(meta, ensure_ascii=False))
+        return replace(staged, options=options)
+
     def discard(self, staged: Staged) -> None:
         staged.path.unlink(missing_ok=True)
         (self.folder / f"{staged.token}.json").unlink(missing_ok=True)
@@ -213,7 +226,7 @@ def preview(workspace, staging: Staging, staged: Staged) -> Prepared:
     except BaseException:
         staging.discard(staged)
         raise
-    if not prepared.importable:
+    if not prepared.importable and not prepared.report.columns:   # with columns, the planner may map them
         staging.discard(staged)
     return prepared
 
