@@ -113,7 +113,8 @@ def _preview_page(staged: uploads.Staged, prepared):
     importer = registry.get(staged.kind)
     return render_template("import_preview.html", staged=staged, prepared=prepared, report=prepared.report,
                            kind_title=_kind_title(staged.kind), refused=not prepared.importable,
-                           fields=importer.mappable_fields, columns=prepared.report.columns,
+                           fields=importer.mappable_fields,
+                           columns=prepared.report.columns if uploads.mappable(prepared) else [],
                            sample=importer.sample(prepared, workspace()) if prepared.importable else []), \
         200 if prepared.importable else 422
 

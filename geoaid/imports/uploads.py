@@ -219,16 +219,26 @@ def preview(workspace, staging: Staging, staged: Staged) -> Prepared:
     """:func:`prepare` for the planner to confirm; a failed preview removes the staged file.
 
     Failed: the importer raised, or the file has errors and no row that could
-    be imported. Nothing of such an upload stays in the staging folder.
+    be imported. Nothing of such an upload stays in the staging folder, unless
+    some of its columns were not recognised (then the planner may map them).
     """
     try:
         prepared = prepare(workspace, staged)
     except BaseException:
         staging.discard(staged)
         raise
-    if not prepared.importable and not prepared.report.columns:   # with columns, the planner may map them
+    if not prepared.importable and not mappable(prepared):
         staging.discard(staged)
     return prepared
+
+
+def mappable(prepared: Prepared) -> bool:
+    """Whether the preview offers to map the file's columns: always when it can be imported, and when
+    it cannot, only if some columns were not recognised (mapping them may be what it needs)."""
+    columns = prepared.report.columns
+    if not columns or not registry.get(prepared.importer).mappable_fields:
+        return False
+    return prepared.importable or any(fieldname is None for *_, fieldname in columns)
 
 
 def _user_text(text: str, staged: Staged) -> str:
