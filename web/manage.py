@@ -114,7 +114,7 @@ def _preview_page(staged: uploads.Staged, prepared):
     return render_template("import_preview.html", staged=staged, prepared=prepared, report=prepared.report,
                            kind_title=_kind_title(staged.kind), refused=not prepared.importable,
                            fields=importer.mappable_fields,
-                           columns=prepared.report.columns if uploads.mappable(prepared) else [],
+                           columns=uploads.mapping_columns(prepared),
                            sample=importer.sample(prepared, workspace()) if prepared.importable else []), \
         200 if prepared.importable else 422
 

@@ -92,6 +92,18 @@ def columns_found(sheet: str | None, columns: list[tuple[int, str, str | None]],
             "web preview.")
 
 
+def chosen_fields(columns: list[tuple[str | None, int, str, str | None]], mapping: Mapping[str, str]
+                  ) -> list[tuple[str | None, int, str, str | None]]:
+    """The columns with what each is read as, "ignore" for those the mapping says to ignore.
+
+    >>> chosen_fields([("DS", 0, "Kinh phí", None)], {"KINH PHI": "ignore"})
+    [('DS', 0, 'Kinh phí', 'ignore')]
+    """
+    ignored = {fold(header) for header, fieldname in mapping.items() if fieldname == IGNORE}
+    return [(sheet, col, name, IGNORE if fieldname is None and fold(name) in ignored else fieldname)
+            for sheet, col, name, fieldname in columns]
+
+
 def _letter(col: int) -> str:
     letters = ""
     col += 1

@@ -36,7 +36,7 @@ from typing import BinaryIO
 
 from geoaid.imports import registry
 from geoaid.imports.base import Prepared, option_values
-from geoaid.imports.column_mapping import check_mapping
+from geoaid.imports.column_mapping import check_mapping, chosen_fields
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.safezip import DEFAULT_LIMITS, Limits, UnsafeFileError, check_zip
 from geoaid.text.redact import hide_server_paths
@@ -230,6 +230,14 @@ def preview(workspace, staging: Staging, staged: Staged) -> Prepared:
     if not prepared.importable and not mappable(prepared):
         staging.discard(staged)
     return prepared
+
+
+def mapping_columns(prepared: Prepared) -> list[tuple[str | None, int, str, str | None]]:
+    """The preview's columns, each with the field it is read as ("ignore" where the planner said so);
+    none when the preview does not offer the mapping."""
+    if not mappable(prepared):
+        return []
+    return chosen_fields(prepared.report.columns, prepared.options.get("columns") or {})
 
 
 def mappable(prepared: Prepared) -> bool:
