@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -161,3 +162,14 @@ def test_gaps_export_carries_hashtags(tmp_path, demo_workspace_path):
     assert all(tag.startswith("#") for tag in tags)
     assert main(["export", "gaps", "--hxl", "--format", "geojson", "--out", str(tmp_path / "g.geojson"),
                  "--workspace", str(demo_workspace_path)]) == 2
+
+
+def test_the_web_offers_the_gap_ranking_with_hashtags(demo_client):
+    page = demo_client.get("/planner?province=96").get_data(as_text=True)
+    link = re.search(r'id="export-hxl" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "hxl=1" in link and "province=96" in link
+    response = demo_client.get(link)
+    assert response.status_code == 200 and response.content_type.startswith("text/csv")
+    header, tags = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))[:2]
+    assert dict(zip(header, tags))["commune_name"] == "#adm3+name"
+    assert demo_client.get("/export/gaps.geojson?hxl=1").status_code == 400

@@ -56,6 +56,13 @@ def _bounds(filters):
     return communes.total_bounds if len(communes) else None
 
 
+def _export_urls(query: dict) -> dict:
+    """The gap ranking's downloads: CSV, XLSX, and CSV with an HXL hashtag row for HDX tools."""
+    urls = {fmt: url_for("pages.export", what="gaps", fmt=fmt, **query) for fmt in ("csv", "xlsx")}
+    urls["hxl"] = url_for("pages.export", what="gaps", fmt="csv", hxl="1", **query)
+    return urls
+
+
 @bp.route("/")
 def home():
     filters = data.filters_from_request()
@@ -65,7 +72,7 @@ def home():
         "gap_map.html", frame=map_frame(_bounds(filters)), view=view, views=list(WEB_MAP_VIEWS),
         data_url=url_for("api.gaps_geojson", view=view, **query, **_detail_query(), lang=_lang()),
         projects_url=url_for("api.projects_geojson", **query),
-        export_urls={fmt: url_for("pages.export", what="gaps", fmt=fmt, **query) for fmt in ("csv", "xlsx")},
+        export_urls=_export_urls(query),
         map_image_urls={fmt: url_for("pages.map_image", fmt=fmt, view=view, **query)
                         for fmt in ("png", "pdf", "svg")},
         commune_url=url_for("pages.commune", code="CODE", **_version_query()),
@@ -120,8 +127,7 @@ def planner():
     query = _query(filters)
     return render_template("planner.html", rows=ranking.head(int(limit) or len(ranking)).to_dict("records"),
                            total=len(ranking),
-                           export_urls={fmt: url_for("pages.export", what="gaps", fmt=fmt, **query)
-                                        for fmt in ("csv", "xlsx")},
+                           export_urls=_export_urls(query),
                            **_form_context(filters), **scenarios.panel(filters))
 
 

@@ -241,9 +241,10 @@ class ProjectsImporter(Importer):
                + ", ".join(FIELDS) + ", or ignore", type=parse_map, repeat=True, default=(),
                metavar="'HEADER=FIELD'"),
         Option("mapping", "use a column mapping saved with --save-mapping", metavar="NAME",
-               type=check_name, web_pattern=NAME_PATTERN),
-        Option("save_mapping", "keep this import's --map columns in the workspace under NAME",
-               metavar="NAME", type=check_name, web_pattern=NAME_PATTERN),
+               type=check_name, web=True, label="use_mapping", example="ngo-list", web_pattern=NAME_PATTERN),
+        Option("save_mapping", "keep this import's --map columns in the workspace under NAME (saved "
+               "with the import)", metavar="NAME", type=check_name, web=True, label="save_mapping",
+               example="ngo-list", web_pattern=NAME_PATTERN),
     )
 
     def read(self, path, options, workspace, source_name=None) -> Prepared:
