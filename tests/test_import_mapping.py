@@ -119,7 +119,7 @@ def test_the_web_preview_maps_a_column_and_confirms_with_it(tmp_path, planner, w
     path = tmp_path / "ds.xlsx"
     counterpart_list(path)
     before = writable_workspace.path.read_bytes()
-    preview = upload(planner, "projects", "ds.xlsx", path.read_bytes())
+    preview = upload(planner, "projects", "ds.xlsx", path.read_bytes(), save_mapping="counterpart")
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "<b>mới</b>" not in page and "&lt;b&gt;mới&lt;/b&gt;" in page
@@ -143,6 +143,8 @@ def test_the_web_preview_maps_a_column_and_confirms_with_it(tmp_path, planner, w
     assert projects.loc[water, ["sector", "budget_vnd", "start_date", "end_date"]].tolist() == [
         "health", 850_000_000, "2024-01-01", "2025-12-31"]
     assert projects.loc[derived_project_id("World Vision", "Bếp ăn bán trú"), "budget_vnd"] == 420_500_000
+    saved = writable_workspace.settings()["column_mapping.counterpart"]
+    assert (saved["Kinh phí"], saved["Kinh phí NGO"], saved["Địa bàn"]) == ("ignore", "budget", "locations")
 
 
 def test_the_web_preview_of_unrecognised_columns_offers_the_mapping(tmp_path, planner):
