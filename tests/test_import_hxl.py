@@ -1,6 +1,7 @@
 """3W files with HXL hashtags, as humanitarian partners send them, and geoaid's own --hxl exports read back."""
 
 import csv
+import doctest
 import io
 import re
 
@@ -8,8 +9,10 @@ import openpyxl
 import pytest
 
 from geoaid.cli import main
-from geoaid.imports import projects
+from geoaid.imports import column_mapping, projects
+from geoaid.imports.layout import hxl as layout_hxl
 from geoaid.imports.projects import derived_project_id
+from geoaid.output import hxl_tags
 from geoaid.store import schema
 from tests.three_w_workbooks import HEADERS, ROWS, three_w_workbook
 
@@ -173,3 +176,8 @@ def test_the_web_offers_the_gap_ranking_with_hashtags(demo_client):
     header, tags = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))[:2]
     assert dict(zip(header, tags))["commune_name"] == "#adm3+name"
     assert demo_client.get("/export/gaps.geojson?hxl=1").status_code == 400
+
+
+def test_the_documented_examples_hold():
+    for module in (layout_hxl, column_mapping, hxl_tags):
+        assert doctest.testmod(module).failed == 0, module.__name__
