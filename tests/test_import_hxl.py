@@ -176,6 +176,10 @@ def test_the_web_offers_the_gap_ranking_with_hashtags(demo_client):
     header, tags = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))[:2]
     assert dict(zip(header, tags))["commune_name"] == "#adm3+name"
     assert demo_client.get("/export/gaps.geojson?hxl=1").status_code == 400
+    link = re.search(r'id="export-projects-hxl" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    sheet = openpyxl.load_workbook(io.BytesIO(demo_client.get(link).get_data()))["Projects"]
+    assert [cell.value for cell in sheet[2]][:4] == ["#activity+code", "#activity+project", "#org+funder",
+                                                    "#org+impl"]
 
 
 def test_the_documented_examples_hold():

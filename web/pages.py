@@ -57,9 +57,11 @@ def _bounds(filters):
 
 
 def _export_urls(query: dict) -> dict:
-    """The gap ranking's downloads: CSV, XLSX, and CSV with an HXL hashtag row for HDX tools."""
+    """The gap ranking's downloads: CSV, XLSX, and CSV with an HXL hashtag row for HDX tools; the
+    projects as XLSX with hashtags (``geoaid import projects`` reads it back)."""
     urls = {fmt: url_for("pages.export", what="gaps", fmt=fmt, **query) for fmt in ("csv", "xlsx")}
     urls["hxl"] = url_for("pages.export", what="gaps", fmt="csv", hxl="1", **query)
+    urls["projects_hxl"] = url_for("pages.export", what="projects", fmt="xlsx", hxl="1", **query)
     return urls
 
 
