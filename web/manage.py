@@ -104,10 +104,33 @@ def upload(kind: str):
     except ValueError as exc:        # a refused file (UnsafeFileError), or e.g. a period written wrongly
         return render_template("manage.html", **_index_context(
             error=public_text(f"{uploads.display_name(sent.filename)}: {exc}"), kind=kind)), 400
-    # Nothing importable: the report says why, and there is nothing left to confirm.
+    return _preview_page(staged, prepared)
+
+
+def _preview_page(staged: uploads.Staged, prepared):
+    """The preview: report, columns with the field each was read as (a select to correct it), sample rows.
+    Nothing importable: the report says why, and only the column mapping (if any) is left to change."""
+    importer = registry.get(staged.kind)
     return render_template("import_preview.html", staged=staged, prepared=prepared, report=prepared.report,
-                           kind_title=_kind_title(kind), refused=not prepared.importable), \
+                           kind_title=_kind_title(staged.kind), refused=not prepared.importable,
+                           fields=importer.mappable_fields,
+                           columns=uploads.mapping_columns(prepared),
+                           sample=importer.sample(prepared, workspace()) if prepared.importable else []), \
         200 if prepared.importable else 422
+
+
+@bp.route("/manage/import/columns", methods=["POST"])
+@require("planner")
+def remap():
+    """The preview again with the columns read as the planner chose; nothing is written."""
+    staged = _staged_or_404()
+    names, chosen = request.form.getlist("column_name"), request.form.getlist("column_field")
+    try:
+        staged = _staging().remap(staged, [(name, fieldname) for name, fieldname in zip(names, chosen)
+                                           if fieldname])
+    except ValueError as exc:
+        abort(400, description=public_text(str(exc)))
+    return _preview_page(staged, uploads.prepare(workspace(), staged))
 
 
 def _kind_title(kind: str) -> str:

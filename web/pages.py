@@ -59,6 +59,15 @@ def _bounds(filters):
     return communes.total_bounds if len(communes) else None
 
 
+def _export_urls(query: dict) -> dict:
+    """The gap ranking's downloads: CSV, XLSX, and CSV with an HXL hashtag row for HDX tools; the
+    projects as XLSX with hashtags (``geoaid import projects`` reads it back)."""
+    urls = {fmt: url_for("pages.export", what="gaps", fmt=fmt, **query) for fmt in ("csv", "xlsx")}
+    urls["hxl"] = url_for("pages.export", what="gaps", fmt="csv", hxl="1", **query)
+    urls["projects_hxl"] = url_for("pages.export", what="projects", fmt="xlsx", hxl="1", **query)
+    return urls
+
+
 @bp.route("/")
 def home():
     filters = data.filters_from_request()
@@ -69,7 +78,7 @@ def home():
         data_url=url_for("api.gaps_geojson", view=view, **query, **_detail_query(), lang=_lang()),
         projects_url=url_for("api.projects_geojson", **query),
         needs_url=url_for("api.needs_geojson", **query),
-        export_urls={fmt: url_for("pages.export", what="gaps", fmt=fmt, **query) for fmt in ("csv", "xlsx")},
+        export_urls=_export_urls(query),
         map_image_urls={fmt: url_for("pages.map_image", fmt=fmt, view=view, **query)
                         for fmt in ("png", "pdf", "svg")},
         commune_url=url_for("pages.commune", code="CODE", **_version_query()),
@@ -152,8 +161,7 @@ def planner():
     query = _query(filters)
     return render_template("planner.html", rows=ranking.head(int(limit) or len(ranking)).to_dict("records"),
                            total=len(ranking),
-                           export_urls={fmt: url_for("pages.export", what="gaps", fmt=fmt, **query)
-                                        for fmt in ("csv", "xlsx")},
+                           export_urls=_export_urls(query),
                            **_form_context(filters), **scenarios.panel(filters))
 
 
@@ -190,7 +198,8 @@ def commune(code: str):
 def export(what: str, fmt: str):
     filters = data.filters_from_request()
     try:
-        body, content_type, filename = export_table(data.analysis(), what, filters, fmt)
+        body, content_type, filename = export_table(data.analysis(), what, filters, fmt,
+                                                    hxl=request.args.get("hxl") == "1")
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
     # A full Content-Type ("text/csv; charset=utf-8"): given as mimetype, Werkzeug would add a second charset.

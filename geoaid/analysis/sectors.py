@@ -51,6 +51,21 @@ _ALIASES = {
     "culture": ["van hoa", "culture", "the thao", "du lich", "tourism", "sport"],
 }
 
+# Humanitarian cluster names (3W files, HXL #sector), read as a whole name only: the plan has no
+# WASH, shelter or protection sector, so each goes to the plan sector whose DAC codes cover it:
+# water and hygiene in health (the plan lists clean water for schools and clinics under health),
+# food security and livelihoods in agriculture (311-313), shelter and emergency response in
+# environment (disaster response, 720-740), protection in social (160).
+CLUSTERS = {
+    "health": ["nutrition", "health and nutrition", "wash", "water sanitation hygiene",
+               "water sanitation and hygiene", "water and sanitation"],
+    "agriculture": ["food security", "livelihoods", "livelihood", "food security and livelihoods",
+                    "fsl", "early recovery"],
+    "environment": ["shelter", "emergency shelter", "shelter and nfi", "emergency shelter and nfi", "nfi",
+                    "logistics", "emergency telecommunications", "disaster risk reduction", "drr"],
+    "social": ["protection", "child protection", "gender based violence", "gbv", "social protection"],
+}
+
 
 def resolve_sector(text) -> str | None:
     """Sector key for a user's text: key, English/Vietnamese label, alias or DAC code."""
@@ -68,7 +83,7 @@ def resolve_sector(text) -> str | None:
         best = max(((len(code), s.key) for s in SECTORS for code in s.dac if digits.startswith(code)),
                    default=None)
         return best[1] if best else None
-    for key, words in _ALIASES.items():
+    for key, words in (*_ALIASES.items(), *CLUSTERS.items()):
         if folded in words:
             return key
     matches = {key for key, words in _ALIASES.items() for w in words if w in folded}

@@ -42,6 +42,9 @@ def register(subparsers) -> None:
     parser.add_argument("--format", choices=["csv", "xlsx", "geojson", "gpkg"],
                         help="default: from the --out file's suffix")
     parser.add_argument("--out", required=True, metavar="FILE", help="output file")
+    parser.add_argument("--hxl", action="store_true",
+                        help="CSV/XLSX: a row of HXL hashtags under the header, for HDX tools "
+                             "(geoaid import projects reads it back)")
     parser.set_defaults(func=run)
 
 
@@ -49,7 +52,7 @@ def run(args) -> int:
     workspace, analysis, filters = load(args)
     if args.what == "needs":
         return _needs(args, workspace, analysis.frames, filters)
-    out = write_export(analysis, args.what, args.out, filters, fmt=args.format)
+    out = write_export(analysis, args.what, args.out, filters, fmt=args.format, hxl=args.hxl)
     print(f"Export written: {out}")
     if analysis.frames.is_sample:
         print("Note: the export contains SAMPLE data (flagged in the 'sample' column and the notes).",
@@ -58,6 +61,8 @@ def run(args) -> int:
 
 
 def _needs(args, workspace, frames, filters) -> int:
+    if args.hxl:
+        raise ValueError("needs exports have no HXL hashtags yet; --hxl is for the other tables")
     fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
     status = need_status(frames)
     if filters.provinces:

@@ -41,6 +41,10 @@ def _add_flag(parser: argparse.ArgumentParser, option: Option) -> None:
                                 help=option.off_help)
         parser.set_defaults(**{option.name: option.default})
         return
+    if option.repeat:
+        parser.add_argument(option.flag, dest=option.name, action="append", default=[],
+                            metavar=option.metavar, help=option.help)
+        return
     parser.add_argument(option.flag, dest=option.name, required=option.required,
                         choices=option.choices or None, default=option.default,
                         metavar=option.metavar, help=option.help)

@@ -64,6 +64,7 @@ class Option:
     metavar: str | None = None
     off_flag: str | None = None           # for a bool: the CLI flag that sets it False ("--replace")
     off_help: str = ""
+    repeat: bool = False                  # given several times (the CLI flag repeated, the form one per line)
 
     @property
     def flag(self) -> str:
@@ -73,6 +74,12 @@ class Option:
         """``given`` (form text, or what argparse parsed) as this option's value; OptionError if refused."""
         if self.type is bool:
             return given is True or str(given).strip().lower() in ("on", "true", "1", "yes")
+        if self.repeat:
+            items = given if isinstance(given, (list, tuple)) else str(given or "").splitlines()
+            try:
+                return tuple(self.type(str(item).strip()) for item in items if str(item).strip())
+            except ValueError as exc:
+                raise OptionError(f"{self.flag}: {exc}", self.refusal) from None
         text = "" if given is None else str(given).strip()
         if not text:
             if self.required:
@@ -132,6 +139,7 @@ class Importer(ABC):
     # The command line sets a progress bar factory: progress(total bytes) → a bar with update(n), close().
     # Importers of long files use it while reading; the web, which has no terminal, leaves it None.
     progress: Callable[[int], object] | None = None
+    mappable_fields: tuple[str, ...] = ()  # fields a column may be mapped to (with a "map" option)
 
     @property
     def uploads(self) -> tuple[str, ...]:
@@ -150,6 +158,10 @@ class Importer(ABC):
     def commit(self, prepared: Prepared, workspace, user: str = "cli",
                keep_valid: bool = False) -> ImportReport:
         """Write ``prepared`` in one transaction with an audit row by ``user``."""
+
+    def sample(self, prepared: Prepared, workspace, limit: int = 5) -> list[dict]:
+        """A few rows as they would be written, for the preview (none unless the importer says)."""
+        return []
 
 
 def option_values(importer: Importer, given: Mapping[str, object], web: bool = False) -> dict:

@@ -44,6 +44,8 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     written: bool = False
+    # (sheet, 0-based column, name as written, field read or None) of the table(s) read: the mapping step
+    columns: list[tuple[str | None, int, str, str | None]] = field(default_factory=list)
 
     def add(self, row, column, value, reason, severity="error", sheet=None) -> None:
         self.problems.append(Problem(self.file, row, column,

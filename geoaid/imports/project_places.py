@@ -9,6 +9,10 @@
   section heading ("1. Huyện U Minh"), else (province only) from the
   letterhead ("UBND TỈNH CÀ MAU"). A name that fits several communes is an
   error asking for the district, never a guess (:mod:`geoaid.imports.locate`).
+* Code columns (HXL ``#adm3+code``, ``#adm2+code``, ``#adm1+code``) hold GSO
+  codes, or P-codes made of "VN" and the GSO code ("VN32233"); a commune code
+  matches before the names. A code that matches no unit is reported: an error
+  when no name column can stand in for it, else a warning (the name is used).
 """
 
 from __future__ import annotations
@@ -25,6 +29,24 @@ _WHOLE_DISTRICT = re.compile(r"^(?:toan (?:huyen|quan|thi xa|thanh pho)|cac xa(?
 _WHOLE_PROVINCE = re.compile(r"^(?:toan tinh|cac huyen (?:trong|thuoc|cua) tinh)(?: (.+))?$")
 _COMMUNE_WORD = re.compile(r"^(?:xa|phuong|thi tran|tt)\b")
 _LETTERHEAD = re.compile(r"^(?:ubnd|uy ban nhan dan|so .+?) tinh (.+)$")
+_PCODE = re.compile(r"^(?:VN[-_ ]?)?(\d{1,5})$")
+_CODE_DIGITS = {"commune_code": 5, "district_code": 3, "province_code": 2}
+_CODE_LEVELS = {"commune_code": "commune", "district_code": "district", "province_code": "province"}
+
+
+def gso_code(text: object, fieldname: str) -> str | None:
+    """The GSO code in a code cell: "32233", "VN32233", "VN-973", an Excel number 96.0; None if not one.
+
+    >>> gso_code("VN32233", "commune_code"), gso_code(973.0, "district_code"), gso_code("VN9601", "commune_code")
+    ('32233', '973', None)
+    """
+    raw = str(text).strip().upper()
+    raw = raw[:-2] if raw.endswith(".0") else raw
+    match = _PCODE.match(raw)
+    digits = _CODE_DIGITS[fieldname]
+    if not match or (raw.startswith("VN") and len(match[1]) != digits):
+        return None
+    return match[1].zfill(digits)
 
 
 def split_places(text: str) -> list[tuple[str, float | None]]:
@@ -69,12 +91,18 @@ class Places:
 
     def of_row(self, cells: dict, district: str | None, province: str | None
                ) -> tuple[list[Location], list[tuple[str, object, str]]]:
-        """Locations of one row and its problems as (field, value, reason)."""
-        district = _text(cells.get("district")) or district
-        province = _text(cells.get("province")) or province
+        """Locations of one row and its problems as (field, value, reason[, severity])."""
         found, problems = [], []
         written = _text(cells.get("locations"))
         commune = _text(cells.get("commune"))
+        named = {fieldname: self._coded(cells, fieldname, problems) for fieldname in _CODE_DIGITS}
+        if named["commune_code"]:
+            return [Location("commune", named["commune_code"], None, str(cells["commune_code"]))], problems
+        if any(p[3:] == () for p in problems):
+            return [], problems
+        district_column = _text(cells.get("district")) or named["district_code"]
+        district = district_column or district
+        province = _text(cells.get("province")) or named["province_code"] or province
         if written or commune:
             field = "locations" if written else "commune"
             for place, share in split_places(written or commune):
@@ -83,7 +111,7 @@ class Places:
                     problems.append((field, written or commune, f"{place!r}: {why}"))
                 else:
                     found.append(location)
-        elif _text(cells.get("district")):
+        elif district_column:
             for place, _share in split_places(district):
                 location, why = self._area(place, district=None, province=province)
                 if why:
@@ -98,6 +126,28 @@ class Places:
             problems.append(("locations", None, "no commune found: the row names no commune, "
                                                 "district or province"))
         return found, problems
+
+    def _coded(self, cells: dict, fieldname: str, problems: list) -> str | None:
+        """The commune code, or the district/province name, that a code column gives; an unknown
+        code is a problem (a warning when the row's name column names the unit instead)."""
+        raw = _text(cells.get(fieldname))
+        if raw is None:
+            return None
+        code = gso_code(raw, fieldname)
+        level = _CODE_LEVELS[fieldname]
+        known = {"commune": self.locator.codes, "district": self.locator.district_names,
+                 "province": self.locator.province_names}[level]
+        if code in known:
+            return code if level == "commune" else known[code]
+        why = (f"no {level} has this code: geoaid reads GSO codes ({_CODE_DIGITS[fieldname]} digits) and "
+               f"P-codes made of VN and the GSO code (VN{'32233' if level == 'commune' else '973'})")
+        name_column = {"commune": ("commune", "locations"), "district": ("district",),
+                       "province": ("province",)}[level]
+        if any(_text(cells.get(f)) for f in name_column):
+            problems.append((fieldname, raw, why + "; the name column was used instead", "warning"))
+        else:
+            problems.append((fieldname, raw, why + "; give the name column (e.g. #adm3+name) or GSO codes"))
+        return None
 
     def _place(self, text, share, district, province):
         folded = fold(text)

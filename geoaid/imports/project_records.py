@@ -89,11 +89,10 @@ def read_record(record: Record, sheet: SheetContext):
     for row_line, cells in zip(record.lines, record.cells):
         found, problems = sheet.places.of_row(cells, district, province)
         by_row.append(found)
-        for fieldname, value, why in problems:
-            sheet.bad(row_line, fieldname, value, why)
+        for fieldname, value, why, *severity in problems:
+            sheet.bad(row_line, fieldname, value, why, *severity)
     locations = _amount_shares(record, by_row) or [loc for found in by_row for loc in found]
-    locations = [loc for i, loc in enumerate(locations)
-                 if (loc.level, loc.unit_code) not in {(seen.level, seen.unit_code) for seen in locations[:i]}]
+    locations = _once(locations)
     _check_shares(locations, record, sheet)
     if len(sheet.report.errors) > errors_before:
         return None, [], written
@@ -121,6 +120,18 @@ def _amount_shares(record: Record, by_row: list[list[Location]]) -> list[Locatio
         return None
     return [replace(loc, share_pct=round(100 * amount / total / len(found), 6))
             for amount, found in zip(amounts, by_row) if found for loc in found]
+
+
+def _once(locations: list[Location]) -> list[Location]:
+    """Each place once; a place named on several rows with their parts of the budget gets their sum."""
+    places: dict[tuple[str, str], Location] = {}
+    for loc in locations:
+        seen = places.get((loc.level, loc.unit_code))
+        if seen is None:
+            places[(loc.level, loc.unit_code)] = loc
+        elif seen.share_pct is not None and loc.share_pct is not None:
+            places[(loc.level, loc.unit_code)] = replace(seen, share_pct=seen.share_pct + loc.share_pct)
+    return list(places.values())
 
 
 def heading_meaning(heading: str, sheet: SheetContext) -> tuple[str, str] | None:

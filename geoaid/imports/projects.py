@@ -27,6 +27,10 @@ section rows giving the sector, "Tổng cộng" rows left out and checked, the
 money unit in the header or above the table ("Đơn vị tính: triệu đồng"),
 and project tables on several sheets. If any location of a project states
 a percentage, all must, and they must add up to 100.
+
+3W files with an HXL hashtag row are read by their hashtags
+(:mod:`geoaid.imports.project_hxl`). Columns geoaid cannot recognise are
+mapped with ``--map "Kinh phí NGO=budget"`` (:mod:`geoaid.imports.column_mapping`).
 """
 
 from __future__ import annotations
@@ -36,11 +40,23 @@ from pathlib import Path
 import pandas as pd
 
 from geoaid.imports.base import Importer, Option, Prepared
+from geoaid.imports.column_mapping import (
+    NAME_PATTERN,
+    SETTING_PREFIX,
+    check_mapping,
+    check_name,
+    columns_found,
+    mapped_matcher,
+    parse_map,
+    saved_mapping,
+)
 from geoaid.imports.common import decide
 from geoaid.imports.layout import SheetTable, field_matcher, read_tables, unit_in
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
+from geoaid.imports.project_hxl import CODES, PROJECT_HASHTAGS, hashtag_unit, join_activities
 from geoaid.imports.project_places import Places, letterhead_province
+from geoaid.imports.project_preview import sample_rows
 from geoaid.imports.project_records import SheetContext, derived_project_id, heading_meaning, read_record
 from geoaid.store import schema
 from geoaid.text.values import parse_number
@@ -83,35 +99,51 @@ ALIASES = {
 }
 PLACES = ("locations", "commune", "district", "province")
 REQUIRED = ("title", "donor", "budget")
+FIELDS = tuple(f for f in ALIASES if f not in ("row_number", "sample"))   # what a column may be mapped to
 
 
 def _is_project_table(fields: set[str]) -> bool:
-    return {"title", "budget"} <= fields and bool(fields & set(PLACES))
+    return {"title", "budget"} <= fields and bool(fields & {*PLACES, *CODES})
 
 
-def prepare(path, communes, rates: dict, sample: bool = False, source_name: str | None = None):
-    """Read and validate; return (projects, locations) frames with ``source_row``/``source_sheet``, and the report."""
+def prepare(path, communes, rates: dict, sample: bool = False, source_name: str | None = None,
+            mapping: dict[str, str] | None = None):
+    """Read and validate; return (projects, locations) frames with ``source_row``/``source_sheet``, and the report.
+
+    ``mapping`` ({header text: field or "ignore"}) says what columns geoaid does not recognise hold.
+    """
     # source_name: the name shown in the report (an upload is stored under another name)
     report = ImportReport(source_name or Path(path).name)
     projects = pd.DataFrame(columns=schema.PROJECT_COLUMNS + ["source_row", "source_sheet"])
     locations = pd.DataFrame(columns=schema.PROJECT_LOCATION_COLUMNS + ["source_row", "source_sheet"])
-    tables, found = read_tables(path, field_matcher(ALIASES), report, accept=_is_project_table,
-                                keys=("project_id", "row_number", "title"), labels=("row_number", "title"))
+    tables, rejected = read_tables(path, mapped_matcher(field_matcher(ALIASES), mapping or {}), report,
+                                   accept=_is_project_table, keys=("project_id", "row_number", "title"),
+                                   labels=("row_number", "title"), hashtags=PROJECT_HASHTAGS)
+    report.columns = [(table.sheet, *column) for table in tables if not table.header.hashtags
+                      for column in table.header.columns]
+    if not tables and rejected and not rejected[0][1].hashtags:
+        report.columns = [(rejected[0][0], *column) for column in rejected[0][1].columns]
     for table in tables:
         if "donor" not in table.header.fields:
             report.add(None, None, None, "missing required column(s): donor", sheet=table.sheet)
+            _say_columns(report, table.sheet, table.header.columns, ["donor"])
     if not tables or report.errors:
         if not report.errors:
-            missing = [f for f in REQUIRED if f not in found] + ([] if found & set(PLACES) else ["locations"])
+            found = set(rejected[0][1].fields) if rejected else set()
+            missing = [f for f in REQUIRED if f not in found] + ([] if found & {*PLACES, *CODES} else ["locations"])
             report.add(None, None, None, f"missing required column(s): {', '.join(missing) or 'locations'}"
                        if found else "no project table found: no header with a title, a budget and a "
                                      "location column (Tên dự án, Kinh phí, Địa bàn or Xã/Huyện/Tỉnh)")
+            if rejected:
+                _say_columns(report, rejected[0][0], rejected[0][1].columns, missing)
         return (projects, locations), report
     locator = Locator(communes)
     places = Places(locator)
     seen: dict[str, tuple[str | None, int]] = {}
     project_rows, location_rows, records = [], [], 0
     for table in tables:
+        if table.header.hashtags:
+            join_activities(table)
         sheet = _sheet(table, report, rates, places)
         label = report.file if len(tables) == 1 else f"{report.file} [{table.sheet}]"
         written = []
@@ -150,8 +182,14 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
 def _sheet(table: SheetTable, report: ImportReport, rates: dict, places: Places) -> SheetContext:
     header = table.header
     budget_name = header.names.get("budget", "")
-    return SheetContext(report, table.sheet, dict(header.names), unit_in(budget_name) or table.unit_above(), rates,
+    unit = hashtag_unit(header) or unit_in(budget_name) or table.unit_above()
+    return SheetContext(report, table.sheet, dict(header.names), unit, rates,
                  places, letterhead_province(header.above, places.locator), "sector" in header.fields)
+
+
+def _say_columns(report: ImportReport, sheet, columns, missing) -> None:
+    """A table lacking fields: a warning listing its columns, what each was read as, and how to map them."""
+    report.add(None, None, None, columns_found(sheet, columns, missing), severity="warning", sheet=sheet)
 
 
 def _check_totals(table: SheetTable, sheet: SheetContext, written: list[float | None]) -> None:
@@ -195,16 +233,38 @@ class ProjectsImporter(Importer):
                    "('Đơn vị tính: triệu đồng') in the header or above the table, and every sheet "
                    "holding a project table. Re-importing a project updates it.")
     suffixes = (".csv", ".xlsx")
+    mappable_fields = FIELDS
     options = (
         Option("sample", "mark the projects as SAMPLE (not real) data", type=bool, default=False,
                web=True, label="mark_sample"),
+        Option("map", "read a column as a field: \"HEADER TEXT=FIELD\" (repeatable); fields: "
+               + ", ".join(FIELDS) + ", or ignore", type=parse_map, repeat=True, default=(),
+               metavar="'HEADER=FIELD'"),
+        Option("mapping", "use a column mapping saved with --save-mapping", metavar="NAME",
+               type=check_name, web=True, label="use_mapping", example="ngo-list", web_pattern=NAME_PATTERN),
+        Option("save_mapping", "keep this import's --map columns in the workspace under NAME (saved "
+               "with the import)", metavar="NAME", type=check_name, web=True, label="save_mapping",
+               example="ngo-list", web_pattern=NAME_PATTERN),
     )
 
     def read(self, path, options, workspace, source_name=None) -> Prepared:
-        data, report = prepare(path, workspace.read(schema.COMMUNES),
-                               workspace.settings()["exchange_rates_vnd"], sample=options["sample"],
-                               source_name=source_name)
-        return Prepared(self.key, data, report, options, valid=len(data[0]), total=report.counts.get("rows", 0))
+        settings = workspace.settings()
+        try:
+            mapping = saved_mapping(settings, options["mapping"]) if options.get("mapping") else {}
+            mapping.update(check_mapping(options.get("map") or (), FIELDS))
+        except (KeyError, ValueError) as exc:
+            report = ImportReport(source_name or Path(path).name)
+            report.add(None, None, None, str(exc.args[0]))
+            empty = tuple(pd.DataFrame(columns=columns + ["source_row", "source_sheet"])
+                          for columns in (schema.PROJECT_COLUMNS, schema.PROJECT_LOCATION_COLUMNS))
+            return Prepared(self.key, empty, report, options, valid=0, total=0)
+        data, report = prepare(path, workspace.read(schema.COMMUNES), settings["exchange_rates_vnd"],
+                               sample=options["sample"], source_name=source_name, mapping=mapping)
+        return Prepared(self.key, data, report, {**options, "columns": mapping}, valid=len(data[0]),
+                        total=report.counts.get("rows", 0))
+
+    def sample(self, prepared, workspace, limit=5) -> list[dict]:
+        return sample_rows(*prepared.data, workspace.read(schema.COMMUNES), limit)
 
     def commit(self, prepared, workspace, user="cli", keep_valid=False) -> ImportReport:
         """Write projects; ids already in the workspace are updated, not duplicated."""
@@ -225,6 +285,10 @@ class ProjectsImporter(Importer):
                 ignore_index=True)[schema.PROJECT_LOCATION_COLUMNS])
             tx.audit(user, "import projects", report.file,
                      {"projects": len(projects), "updated": updated, "skipped": len(report.bad_rows())})
+            if prepared.options.get("save_mapping"):
+                name, mapping = prepared.options["save_mapping"], prepared.options["columns"]
+                tx.set_settings(**{SETTING_PREFIX + name: mapping})
+                tx.audit(user, "save column mapping", report.file, {"name": name, "columns": mapping})
         report.counts.update(imported=len(projects), updated=updated)
         report.written = True
         return report

@@ -36,6 +36,7 @@ from typing import BinaryIO
 
 from geoaid.imports import registry
 from geoaid.imports.base import Prepared, option_values
+from geoaid.imports.column_mapping import check_mapping, chosen_fields
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.safezip import DEFAULT_LIMITS, Limits, UnsafeFileError, check_zip
 from geoaid.text.redact import hide_server_paths
@@ -192,6 +193,18 @@ class Staging:
         return Staged(token, self.folder / f"{token}{meta['suffix']}", meta["kind"], meta["filename"],
                       meta["user"], meta["options"])
 
+    def remap(self, staged: Staged, choices: list[tuple[str, str]]) -> Staged:
+        """The upload with its columns read as ``choices`` ([(header text, field or "ignore")]: the
+        preview's column selects); ValueError for a field the importer does not know. Nothing is imported."""
+        importer = registry.get(staged.kind)
+        mapping = check_mapping(choices, importer.mappable_fields)
+        options = {**staged.options, "map": [[header, fieldname] for header, fieldname in mapping.items()]}
+        meta_path = self.folder / f"{staged.token}.json"
+        meta = json.loads(meta_path.read_text())
+        meta["options"] = options
+        meta_path.write_text(json.dumps(meta, ensure_ascii=False))
+        return replace(staged, options=options)
+
     def discard(self, staged: Staged) -> None:
         staged.path.unlink(missing_ok=True)
         (self.folder / f"{staged.token}.json").unlink(missing_ok=True)
@@ -209,16 +222,34 @@ def preview(workspace, staging: Staging, staged: Staged) -> Prepared:
     """:func:`prepare` for the planner to confirm; a failed preview removes the staged file.
 
     Failed: the importer raised, or the file has errors and no row that could
-    be imported. Nothing of such an upload stays in the staging folder.
+    be imported. Nothing of such an upload stays in the staging folder, unless
+    some of its columns were not recognised (then the planner may map them).
     """
     try:
         prepared = prepare(workspace, staged)
     except BaseException:
         staging.discard(staged)
         raise
-    if not prepared.importable:
+    if not prepared.importable and not mappable(prepared):
         staging.discard(staged)
     return prepared
+
+
+def mapping_columns(prepared: Prepared) -> list[tuple[str | None, int, str, str | None]]:
+    """The preview's columns, each with the field it is read as ("ignore" where the planner said so);
+    none when the preview does not offer the mapping."""
+    if not mappable(prepared):
+        return []
+    return chosen_fields(prepared.report.columns, prepared.options.get("columns") or {})
+
+
+def mappable(prepared: Prepared) -> bool:
+    """Whether the preview offers to map the file's columns: always when it can be imported, and when
+    it cannot, only if some columns were not recognised (mapping them may be what it needs)."""
+    columns = prepared.report.columns
+    if not columns or not registry.get(prepared.importer).mappable_fields:
+        return False
+    return prepared.importable or any(fieldname is None for *_, fieldname in columns)
 
 
 def _user_text(text: str, staged: Staged) -> str:

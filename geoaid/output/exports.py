@@ -41,6 +41,7 @@ from geoaid.analysis.frames import Frames
 from geoaid.analysis.memoised import Analysis, analysed
 from geoaid.output.export_tables import table_for
 from geoaid.output.formula_injection import csv_text, neutralise_frame
+from geoaid.output.hxl_tags import hashtag_row
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -134,12 +135,17 @@ def export_filename(what: str, fmt: str, sample: bool) -> str:
     return f"geoaid-{what}{'-SAMPLE' if sample else ''}-{date.today().isoformat()}.{fmt}"
 
 
-def export_table(frames: Frames | Analysis, what: str, filters: Filters = Filters(), fmt: str = "csv"
-                 ) -> tuple[bytes, str, str]:
-    """One export as (bytes, MIME type, file name). Raises ValueError for a bad ``what``/``fmt``."""
+def export_table(frames: Frames | Analysis, what: str, filters: Filters = Filters(), fmt: str = "csv",
+                 hxl: bool = False) -> tuple[bytes, str, str]:
+    """One export as (bytes, MIME type, file name). Raises ValueError for a bad ``what``/``fmt``.
+
+    ``hxl``: a row of HXL hashtags under the header (:mod:`geoaid.output.hxl_tags`; CSV and XLSX).
+    """
     fmt = str(fmt).lower()
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
+    if hxl and fmt not in ("csv", "xlsx"):
+        raise ValueError("an HXL hashtag row goes in CSV or XLSX exports only")
     analysis = analysed(frames)
     frames = analysis.frames
     table = table_for(analysis, what, filters)
@@ -151,12 +157,15 @@ def export_table(frames: Frames | Analysis, what: str, filters: Filters = Filter
     plain = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
     if sample and "sample" not in plain.columns:
         plain["sample"] = True
+    if hxl:
+        plain = pd.concat([pd.DataFrame([hashtag_row(plain.columns)], columns=plain.columns),
+                           plain.astype(object)], ignore_index=True)
     if fmt == "csv":
         return csv_text(plain).encode("utf-8-sig"), FORMATS[fmt], filename
-    return _xlsx(plain, what, note_rows), FORMATS[fmt], filename
+    return _xlsx(plain, what, note_rows, header_rows=2 if hxl else 1), FORMATS[fmt], filename
 
 
-def _xlsx(plain: pd.DataFrame, what: str, note_rows: list[tuple[str, str]]) -> bytes:
+def _xlsx(plain: pd.DataFrame, what: str, note_rows: list[tuple[str, str]], header_rows: int = 1) -> bytes:
     buffer = io.BytesIO()
     sheet_name = SHEET_TITLES[what]
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -166,7 +175,7 @@ def _xlsx(plain: pd.DataFrame, what: str, note_rows: list[tuple[str, str]]) -> b
         for cells in sheet.columns:  # width from the header and the first rows, within reason
             width = max(len(str(c.value if c.value is not None else "")) for c in cells[:200])
             sheet.column_dimensions[cells[0].column_letter].width = min(max(10, width + 2), 60)
-        sheet.freeze_panes = "A2"
+        sheet.freeze_panes = f"A{header_rows + 1}"
         sheet.auto_filter.ref = sheet.dimensions
         notes_frame = neutralise_frame(pd.DataFrame(note_rows, columns=["Note / Ghi chú", "Value / Nội dung"]))
         notes_frame.to_excel(writer, sheet_name="notes", index=False)
@@ -195,13 +204,13 @@ def _spatial(table: gpd.GeoDataFrame, fmt: str, what: str, note_rows: list[tuple
 
 
 def write_export(frames: Frames | Analysis, what: str, out: str | Path, filters: Filters = Filters(),
-                 fmt: str | None = None) -> Path:
+                 fmt: str | None = None, hxl: bool = False) -> Path:
     """Write an export to ``out`` (format from ``fmt`` or the suffix), atomically."""
     out = Path(out)
     fmt = (fmt or out.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise ValueError(f"cannot tell the format of {out.name!r}; use --format {'|'.join(FORMATS)}")
-    body, _mime, _name = export_table(frames, what, filters, fmt)
+    body, _mime, _name = export_table(frames, what, filters, fmt, hxl=hxl)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.write_bytes(body)

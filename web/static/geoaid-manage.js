@@ -11,3 +11,12 @@
     });
   });
 })();
+
+/* The preview's column selects: choosing another field for a column asks the server for the
+ * preview again (read with that mapping, nothing written). */
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-remap]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.requestSubmit(); });
+  });
+})();

@@ -6,6 +6,7 @@ A report sheet is read in three steps, each its own module:
 * :mod:`.header` — the header rows below letterhead, title and unit lines, one or two
   rows, merged upper cells naming the lower ones;
 * :mod:`.body` — records over one or several rows, section headings, total rows;
+* :mod:`.hxl` — an HXL hashtag row under (or instead of) the header;
 
 and :mod:`.units` / :mod:`.periods` read the money units and periods reports state.
 
@@ -28,11 +29,13 @@ from pathlib import Path
 from geoaid.imports.layout.body import Body, Record, Total, read_body, section_heading
 from geoaid.imports.layout.grid import SheetGrid, read_grids
 from geoaid.imports.layout.header import Header, field_matcher, find_header
+from geoaid.imports.layout.hxl import HashtagSpec, parse_hashtag
 from geoaid.imports.layout.periods import read_period
 from geoaid.imports.layout.units import Unit, read_unit, unit_in
 from geoaid.imports.problems import ImportReport
 
-__all__ = ["Body", "Header", "Record", "SheetTable", "Total", "Unit", "field_matcher", "read_period",
+__all__ = ["Body", "HashtagSpec", "Header", "Record", "SheetTable", "Total", "Unit", "field_matcher",
+           "parse_hashtag", "read_period",
            "read_tables", "read_unit", "section_heading", "unit_in"]
 
 
@@ -51,22 +54,24 @@ class SheetTable:
 
 
 def read_tables(path: str | Path, match: Callable[[str], str | None], report: ImportReport,
-                accept: Callable[[set[str]], bool], keys: tuple[str, ...], labels: tuple[str, ...]
-                ) -> tuple[list[SheetTable], set[str]]:
+                accept: Callable[[set[str]], bool], keys: tuple[str, ...], labels: tuple[str, ...],
+                hashtags: HashtagSpec | None = None) -> tuple[list[SheetTable], list[tuple[str | None, Header]]]:
     """The tables of every sheet whose header ``accept``s the fields found.
 
-    Returns the tables and, when none is accepted, the fields found in the
-    best header (so the caller can say which columns are missing). Sheets
-    without such a table (notes, a guide) are passed over.
+    Returns the tables and the headers found but not accepted, with their
+    sheet, best first (so the caller can say which columns were found and
+    which are missing). Sheets without a header (notes, a guide) are passed
+    over. ``hashtags`` reads HXL hashtag rows (:mod:`.hxl`).
     """
     grids = read_grids(path, report)
-    tables, best = [], set()
+    tables, rejected = [], []
     for grid in grids or []:
-        header = find_header(grid, match)
+        header = find_header(grid, match, hashtags)
         if header is None:
             continue
         if not accept(set(header.fields)):
-            best = max(best, set(header.fields), key=len)
+            rejected.append((grid.name, header))
             continue
         tables.append(SheetTable(grid.name, grid, header, read_body(grid, header, keys, labels)))
-    return tables, best
+    rejected.sort(key=lambda found: -len(found[1].fields))
+    return tables, rejected

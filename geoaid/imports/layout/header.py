@@ -6,7 +6,9 @@ a header of two rows whose upper cells are merged over several lower ones
 ("Địa bàn thực hiện" over "Xã" | "Huyện" | "Tỉnh"), sometimes followed by a
 row numbering the columns ("(1)", "(2)"…). The header is the row (with the
 row above it) in which the most columns are recognised; each column is named
-by its upper and lower cell together.
+by its upper and lower cell together. A row of HXL hashtags (:mod:`.hxl`)
+is the header whatever the text above it says: its columns are read by their
+hashtags, and named by the text above them with the hashtag.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 
 from geoaid.imports.common import header_matcher
 from geoaid.imports.layout.grid import SheetGrid
+from geoaid.imports.layout.hxl import HashtagSpec, is_hashtag_row
 
 SEARCH_ROWS = 30
 _COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2}|[a-zA-Z])\)?$")
@@ -30,6 +33,8 @@ class Header:
     names: dict[str, str]                  # field → the column's name as written (upper and lower cell)
     first_data: int                        # index in the grid's rows of the first row under the header
     above: list[str] = field(default_factory=list)   # texts of the cells above the header, by row
+    hashtags: dict[str, str] = field(default_factory=dict)   # field → its HXL hashtag, for an HXL table
+    columns: list[tuple[int, str, str | None]] = field(default_factory=list)  # (column, name, field or None)
 
 
 def field_matcher(aliases: dict[str, list[str]]) -> Callable[[str], str | None]:
@@ -45,12 +50,18 @@ def field_matcher(aliases: dict[str, list[str]]) -> Callable[[str], str | None]:
     return read
 
 
-def find_header(grid: SheetGrid, match: Callable[[str], str | None]) -> Header | None:
-    """The header recognising the most fields (at least two) in the first rows, or None."""
+def find_header(grid: SheetGrid, match: Callable[[str], str | None],
+                hashtags: HashtagSpec | None = None) -> Header | None:
+    """The header recognising the most fields (at least two) in the first rows, or None.
+
+    With ``hashtags``, the first HXL hashtag row is the header (see :func:`_hashtag_header`).
+    """
     best = None
     rows = grid.rows
     for index, (line, cells) in enumerate(rows[:SEARCH_ROWS]):
         above = rows[index - 1][1] if index > 0 else {}
+        if hashtags is not None and is_hashtag_row(cells):
+            return _hashtag_header(rows, index, hashtags)
         fields, names = {}, {}
         for col in sorted(cells):
             cell, up = cells[col], above.get(col)
@@ -74,7 +85,29 @@ def find_header(grid: SheetGrid, match: Callable[[str], str | None]) -> Header |
     if first_data < len(rows) and _numbers_columns(rows[first_data][1]):
         first_data += 1
     above = [str(value) for _, cells in rows[:index] for value in dict.fromkeys(cells.values())]
-    return Header(fields, names, first_data, above)
+    by_column = {col: f for f, col in fields.items()}
+    columns = [(col, names[by_column[col]] if col in by_column else str(value), by_column.get(col))
+               for col, value in sorted(rows[index][1].items())]
+    return Header(fields, names, first_data, above, columns=columns)
+
+
+def _hashtag_header(rows, index: int, hashtags: HashtagSpec) -> Header:
+    """The header of an HXL table: fields by hashtag; the text row above it (if any) only names them."""
+    cells = rows[index][1]
+    text_row = rows[index - 1][1] if index > 0 and not is_hashtag_row(rows[index - 1][1]) else {}
+    fields, tags = hashtags.fields(cells)
+    by_column = {col: f for f, col in fields.items()}
+    names = {f: _name(text_row.get(col), tags[f]) for f, col in fields.items()}
+    columns = [(col, _name(text_row.get(col), value), by_column.get(col))
+               for col, value in sorted(cells.items())]
+    above_rows = rows[:index - 1] if text_row else rows[:index]
+    above = [str(value) for _, row in above_rows for value in dict.fromkeys(row.values())]
+    return Header(fields, names, index + 1, above, hashtags=tags, columns=columns)
+
+
+def _name(text, hashtag) -> str:
+    """An HXL column's name: "Donor (#org+funder)", or the hashtag alone under no header text."""
+    return str(hashtag) if text is None or str(text) == str(hashtag) else f"{text} ({hashtag})"
 
 
 def _numbers_columns(cells: dict[int, object]) -> bool:
