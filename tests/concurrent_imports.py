@@ -10,7 +10,8 @@ from geoaid.imports.base import option_values
 from geoaid.store.workspace import Workspace
 from tests.test_import_projects import write_csv
 
-X, Y = "32002", "32005"         # two Cà Mau communes (real codes from the demo build)
+PROVINCE = "96"                 # Cà Mau, one of the demo provinces
+X, Y = "32002", "32005"         # two of its communes (real codes from the demo build)
 
 
 def project_row(project_id: str, title: str, donor: str, budget_vnd: int, commune: str) -> str:

@@ -18,7 +18,7 @@ from geoaid.cli import main
 from geoaid.imports.crs import from_wgs84
 from geoaid.store import schema
 from geoaid.store.workspace import Workspace
-from tests.test_import_annexes import workbook
+from tests.annex_workbooks import workbook
 from web import create_app
 
 

@@ -28,10 +28,9 @@ from geoaid.analysis.donors import list_donors
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
 from geoaid.store.workspace import Workspace
-from tests.concurrent_imports import X, Y, cli_import, import_in_process, write_a_and_b
+from tests.concurrent_imports import PROVINCE, X, Y, cli_import, import_in_process, write_a_and_b
 from tests.test_web_serve import free_port, wait_for
 
-PROVINCE = "96"                 # Cà Mau, one of the demo provinces
 IMPORT_SECONDS = 30             # how long imports keep swapping the workspace under the readers
 READERS = 4                     # client threads hammering the API meanwhile
 

@@ -12,7 +12,7 @@ from geoaid.cli import main
 from geoaid.imports.iati import importer as iati
 from geoaid.store import schema
 from tests.iati_files import BILLION_LAUGHS, EXTERNAL_ENTITY, activity, document, location, write_generated
-from tests.test_web_manage import confirm, upload
+from tests.web_uploads import confirm, upload
 
 GOOD = activity("XM-DAC-5-7-OK", locations=location("a", "Dat Mui commune, Ca Mau Province"))
 TRUNCATED = document(GOOD, GOOD.replace("XM-DAC-5-7-OK", "XM-DAC-5-7-OK-2"))[:-200]

@@ -114,7 +114,8 @@ def counterpart_list(path):
 
 
 def test_the_web_preview_maps_a_column_and_confirms_with_it(tmp_path, planner, writable_workspace):
-    from tests.test_web_manage import TOKEN, confirm, upload
+    from tests.accounts import TOKEN
+    from tests.web_uploads import confirm, upload
 
     path = tmp_path / "ds.xlsx"
     counterpart_list(path)
@@ -148,7 +149,8 @@ def test_the_web_preview_maps_a_column_and_confirms_with_it(tmp_path, planner, w
 
 
 def test_the_web_preview_of_unrecognised_columns_offers_the_mapping(tmp_path, planner):
-    from tests.test_web_manage import TOKEN, upload
+    from tests.accounts import TOKEN
+    from tests.web_uploads import upload
 
     path = tmp_path / "ngo.xlsx"
     ngo_list(path, LIST_2024)

@@ -24,7 +24,7 @@ from geoaid.analysis.memoised import Analysis
 from geoaid.reform.versions import frames_for_version
 from geoaid.snapshot import Snapshot, SnapshotRegistry
 from geoaid.snapshot import snapshot as snapshot_module
-from tests.test_concurrency import PROVINCE, X, import_in_process, write_a_and_b
+from tests.concurrent_imports import PROVINCE, X, import_in_process, write_a_and_b
 
 CA_MAU = Filters(provinces=(PROVINCE,))
 

@@ -9,7 +9,7 @@ import pytest
 from geoaid.cli import main
 from geoaid.store import schema
 from tests.needs_workbooks import needs_workbook
-from tests.test_web_manage import confirm, sha256, upload
+from tests.web_uploads import confirm, sha256, upload
 
 DONOR = "Sample Donor A (fictitious)"
 
