@@ -46,7 +46,7 @@ def _template_computed_keys() -> set[str]:
     return ({f"view_{v}" for v in WEB_MAP_VIEWS} | {f"legend_{v}" for v in WEB_MAP_VIEWS} | {f"zone_{z}" for z in ZONES}
             | {"version_2019", "version_2025"} | {f"role_{r}" for r in ROLES}
             | {f"severity_{s}" for s in ("error", "warning")} | {f"scope_{s}" for s in ("commune", "area")}
-            | {f"kind_{k}" for k in ("projects", "classifications", "boundaries")}
+            | {f"kind_{k}" for k in ("projects", "classifications", "boundaries", "iati")}
             | {f"rule_{r}" for r in ("even", "area", *RULES)}
             | {f"field_{f}" for f in ("code", "name", "district", "province")})
 

@@ -83,14 +83,14 @@ def field_names(html: str) -> set[str]:
 
 
 def test_the_registry_lists_every_importer_with_its_declared_options():
-    assert list(registry.IMPORTERS) == ["boundaries", "classifications", "projects"]
+    assert list(registry.IMPORTERS) == ["boundaries", "classifications", "projects", "iati"]
     for importer in registry.importers():
         assert importer.key in registry.IMPORTERS and importer.label and importer.suffixes
         assert set(importer.uploads) <= set(importer.suffixes)
         names = [option.name for option in importer.options]
         assert len(names) == len(set(names)) and all(option.help for option in importer.options)
     with pytest.raises(KeyError):
-        registry.get("iati")
+        registry.get("needs")
 
 
 def test_cli_flags_are_the_declared_options(capsys):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from functools import partial
+
+from tqdm import tqdm
 
 from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.imports import registry
@@ -43,8 +46,14 @@ def _add_flag(parser: argparse.ArgumentParser, option: Option) -> None:
                         metavar=option.metavar, help=option.help)
 
 
+def _progress_bar(total: int):
+    """The bar an importer of long files updates with the bytes it has read."""
+    return tqdm(total=total, desc="Reading", unit="B", unit_scale=True, file=sys.stderr)
+
+
 def _run(importer: Importer, args: argparse.Namespace) -> int:
     workspace = workspace_from(args)
+    importer.progress = _progress_bar
     prepared = importer.read(args.file, option_values(importer, vars(args)), workspace)
     report = importer.commit(prepared, workspace, user="cli", keep_valid=args.keep_valid)
     for problem in report.problems:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from geoaid.imports.problems import ImportReport
@@ -129,6 +129,9 @@ class Importer(ABC):
     upload_suffixes: tuple[str, ...] = () # single files the web takes (default: ``suffixes``)
     rows: str = "rows"                    # what a report counts: rows, features…
     options: tuple[Option, ...] = ()
+    # The command line sets a progress bar factory: progress(total bytes) → a bar with update(n), close().
+    # Importers of long files use it while reading; the web, which has no terminal, leaves it None.
+    progress: Callable[[int], object] | None = None
 
     @property
     def uploads(self) -> tuple[str, ...]:

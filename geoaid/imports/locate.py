@@ -50,6 +50,8 @@ class Locator:
         self.communes = communes.reset_index(drop=True)
         c = self.communes
         self.codes = set(c["code"])
+        # Built once: a file of many points (an IATI export) asks for one commune per point.
+        self._sindex, self._code_at = c.sindex, c["code"].to_numpy()
         self.by_commune: dict[str, list[int]] = {}
         for i, name in enumerate(c["name"]):
             self.by_commune.setdefault(name_key(name), []).append(i)
@@ -137,10 +139,10 @@ class Locator:
     def _point(self, a: float, b: float):
         lat, lon = (a, b) if a < 30 else (b, a)
         point = shapely.Point(lon, lat)
-        hits = self.communes.sindex.query(point, predicate="intersects")
+        hits = self._sindex.query(point, predicate="intersects")
         if len(hits) == 0:
             return None, f"no commune contains the point lat {lat}, lon {lon}"
-        code = self.communes["code"].iloc[int(hits[0])]
+        code = self._code_at[int(hits[0])]
         return ("commune", code, lon, lat), None
 
     def _context_district(self, context, province):

@@ -9,7 +9,7 @@ Example::
     >>> get("projects").label
     'aid projects (CSV/XLSX) from the template'
     >>> [importer.key for importer in importers()]
-    ['boundaries', 'classifications', 'projects']
+    ['boundaries', 'classifications', 'projects', 'iati']
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ IMPORTERS = {
     "boundaries": "geoaid.imports.boundaries.importer:BoundariesImporter",
     "classifications": "geoaid.imports.classifications:ClassificationsImporter",
     "projects": "geoaid.imports.projects:ProjectsImporter",
+    "iati": "geoaid.imports.iati.importer:IatiImporter",
 }
 
 

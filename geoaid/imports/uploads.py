@@ -83,6 +83,9 @@ def _check_content(path: Path, suffix: str, encoding: str, limits: Limits) -> No
             raise UnsafeFileError("the file is not GeoJSON (a JSON object)")
     elif suffix == ".csv":
         _check_csv_text(path, head, encoding)
+    elif suffix == ".xml":
+        if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            raise UnsafeFileError("the file is not XML")
 
 
 def _check_csv_text(path: Path, head: bytes, encoding: str) -> None:

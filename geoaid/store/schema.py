@@ -80,6 +80,40 @@ PROJECT_LOCATION_COLUMNS = [
     "location_text",  # the location as the user wrote it
 ]
 
+# Money as it flows, per project (and per sector where a source splits it): planned budgets per
+# period, commitments, disbursements and expenditure on their dates. The project's "budget" stays
+# its total planned budget, so analyses that count budgets are unchanged.
+PROJECT_FLOWS = "project_flows"
+PROJECT_FLOW_COLUMNS = [
+    "project_id",
+    "kind",           # "planned" | "committed" | "disbursed" | "expenditure"
+    "date",           # ISO date of a transaction; None for a budget period
+    "period_start", "period_end",   # ISO dates: a budget's period, a transaction's date twice
+    "sector",         # plan sector key of this part of the money (None: not split)
+    "amount", "currency",           # as the source gives it, scaled to Viet Nam's share
+    "amount_vnd",     # integer VND at import-time rate; a project's sector rows add up exactly
+    "amount_usd",     # amount_vnd at the workspace's USD rate
+    "source_file",
+]
+# IATI fields kept beside a project imported from an IATI activity file.
+PROJECT_IATI = "project_iati"
+PROJECT_IATI_COLUMNS = [
+    "project_id", "iati_identifier", "iati_version", "reporting_org", "reporting_org_ref",
+    "title_vi", "title_default", "default_lang", "description_vi", "description_default",
+    "activity_status",   # IATI activity-status code (1 pipeline … 6 suspended)
+    "vn_percentage",     # Viet Nam's recipient-country percentage applied to the money
+    "source_file",
+]
+PROJECT_IATI_LOCATIONS = "project_iati_locations"
+PROJECT_IATI_LOCATION_COLUMNS = [
+    "project_id", "location_ref", "level", "unit_code", "lon", "lat", "location_text",
+    "reach",               # location-reach: 1 activity happens here, 2 beneficiaries live here
+    "exactness",           # 1 exact, 2 approximate
+    "location_class",      # 1 administrative region, 2 populated place, 3 structure, 4 other
+    "feature_designation",  # e.g. ADM1, ADM2, PPL
+    "precision",           # "exact point" | "approximate area"
+]
+
 # Legacy → 2025 crosswalk (geoaid/reform/crosswalk.py): old_code, new_code, new_province_code,
 # divided (bool), is_default (bool), weight (share of the old commune; 1 unless divided)
 CROSSWALK = "crosswalk_2025"
@@ -120,6 +154,11 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
                "budget": "real", "budget_vnd": "integer", "sample": "integer"},
     PROJECT_LOCATIONS: {"project_id": "text", "level": "text", "unit_code": "text",
                         "share_pct": "real", "lon": "real", "lat": "real", "location_text": "text"},
+    PROJECT_FLOWS: {**{column: "text" for column in PROJECT_FLOW_COLUMNS},
+                    "amount": "real", "amount_vnd": "integer", "amount_usd": "real"},
+    PROJECT_IATI: {**{column: "text" for column in PROJECT_IATI_COLUMNS}, "vn_percentage": "real"},
+    PROJECT_IATI_LOCATIONS: {**{column: "text" for column in PROJECT_IATI_LOCATION_COLUMNS},
+                             "lon": "real", "lat": "real"},
     CROSSWALK: {"old_code": "text", "new_code": "text", "new_province_code": "text",
                 "divided": "boolean", "is_default": "boolean", "weight": "real"},
     REFORM_REPORT: {column: "text" for column in
