@@ -34,6 +34,7 @@ class Frames:
     locations: pd.DataFrame
     settings: dict = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
+    flows: pd.DataFrame | None = None   # project_flows: planned/committed/disbursed money on dates
 
     def setting(self, key: str):
         """A setting's workspace value, else its documented default."""
@@ -80,6 +81,9 @@ def load_frames(workspace: Workspace) -> Frames:
     locations = workspace.read(schema.PROJECT_LOCATIONS)
     locations["project_id"] = locations["project_id"].astype(str)
     locations["unit_code"] = locations["unit_code"].astype(str)
+    flows = workspace.read(schema.PROJECT_FLOWS)
+    if "project_id" in flows.columns:
+        flows["project_id"] = flows["project_id"].astype(str)
     classifications = workspace.read(schema.CLASSIFICATIONS)
     classifications["unit_code"] = classifications["unit_code"].astype(str)
     return Frames(
@@ -90,4 +94,5 @@ def load_frames(workspace: Workspace) -> Frames:
         locations=locations,
         settings=workspace.settings(),
         metadata=workspace.metadata(),
+        flows=flows,
     )
