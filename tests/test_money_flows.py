@@ -157,3 +157,33 @@ def test_api_flows_and_money_filter(flows_workspace):
     assert client.get("/api/v1/flows?money=spent").status_code == 400
     donor = client.get(f"/api/v1/donors/{BMZ}", query_string={"money": "disbursed", "year": "2024"}).get_json()
     assert donor["totals"]["funding_vnd"] == 1_250_000_000
+
+
+def test_projects_export_carries_money_and_iati_columns(flows_workspace, tmp_path):
+    out = tmp_path / "projects.csv"
+    assert main(["export", "projects", "--workspace", str(flows_workspace.path), "--donor", BMZ, "--money",
+                 "disbursed", "--year", "2025", "--out", str(out)]) == 0
+    rows = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
+    mangrove = rows.set_index("project_id").loc["XM-DAC-5-7-2024-VN-001"]
+    assert mangrove["budget_vnd"] == "5400000000"        # the planned budget, unchanged
+    assert (mangrove["planned_vnd"], mangrove["committed_vnd"],
+            mangrove["disbursed_vnd"], mangrove["expenditure_vnd"],
+            mangrove["disbursed_usd"]) == (
+        "5400000000", "0", "810000000", "270000000", "32400")           # 2025 flows only
+    assert mangrove["allocated_vnd"] == "810000000"
+    assert mangrove["currency"] == "EUR"
+    assert mangrove["iati_identifier"] == "XM-DAC-5-7-2024-VN-001"
+    assert mangrove["reporting_org"] == "Germany - Deutsche Gesellschaft"
+    assert mangrove["precision"] == "approximate area; exact point"
+    # The 2025 water project committed but disbursed nothing in 2025: not in a disbursed-2025 export.
+    assert "XM-DAC-5-7-2025-VN-003" not in set(rows["project_id"])
+
+
+def test_print_map_source_line_names_the_iati_files(flow_frames):
+    from geoaid.output.print_data import prepare
+    from geoaid.output.print_sheet import footer_lines
+
+    lines = footer_lines(prepare(flow_frames, "gap", Filters(provinces=("96",))))
+    assert any("IATI activity files: bmz-vn.xml" in line for line in lines)
+    vi = footer_lines(prepare(flow_frames, "gap", Filters(provinces=("96",)), lang="vi"))
+    assert any("Tệp hoạt động IATI: bmz-vn.xml" in line for line in vi)

@@ -35,6 +35,8 @@ class Frames:
     settings: dict = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
     flows: pd.DataFrame | None = None   # project_flows: planned/committed/disbursed money on dates
+    iati: pd.DataFrame | None = None    # project_iati: the IATI fields kept (identifier, reporting org…)
+    iati_locations: pd.DataFrame | None = None   # project_iati_locations: precision of each location
 
     def setting(self, key: str):
         """A setting's workspace value, else its documented default."""
@@ -95,4 +97,6 @@ def load_frames(workspace: Workspace) -> Frames:
         settings=workspace.settings(),
         metadata=workspace.metadata(),
         flows=flows,
+        iati=workspace.read(schema.PROJECT_IATI),
+        iati_locations=workspace.read(schema.PROJECT_IATI_LOCATIONS),
     )

@@ -40,12 +40,12 @@ def flow_dates(flows: pd.DataFrame) -> pd.Series:
 
 def money_amounts(projects: pd.DataFrame, flows: pd.DataFrame | None, kind: str,
                   start: date | None = None, end: date | None = None) -> pd.Series:
-    """Integer VND per project id of ``kind`` money; projects left out when a period has none.
+    """Integer VND per project id of ``kind`` money (FLOW_KINDS); projects left out when a period has none.
 
     >>> money_amounts(projects, flows, "committed").loc["P1"]      # doctest: +SKIP
     3000000000
     """
-    if kind not in MONEY_KINDS:
+    if kind not in FLOW_KINDS:
         raise ValueError(f"unknown money {kind!r}; use {' or '.join(MONEY_KINDS)}")
     ids = projects["project_id"].astype(str)
     if kind == "planned":
