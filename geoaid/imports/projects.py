@@ -27,6 +27,11 @@ section rows giving the sector, "Tổng cộng" rows left out and checked, the
 money unit in the header or above the table ("Đơn vị tính: triệu đồng"),
 and project tables on several sheets. If any location of a project states
 a percentage, all must, and they must add up to 100.
+
+Commitments, disbursements and planned capital by year ("Vốn cam kết",
+"Đã giải ngân", "Giải ngân năm 2024", "Kế hoạch vốn năm 2025") go to
+``project_flows`` (:mod:`geoaid.imports.project_money`); the budget stays
+the project's planned amount.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from geoaid.imports.common import decide
 from geoaid.imports.layout import SheetTable, field_matcher, read_tables, unit_in
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
+from geoaid.imports.project_money import record_flows, with_money_fields
 from geoaid.imports.project_places import Places, letterhead_province
 from geoaid.imports.project_records import SheetContext, derived_project_id, heading_meaning, read_record
 from geoaid.store import schema
@@ -91,11 +97,18 @@ def _is_project_table(fields: set[str]) -> bool:
 
 def prepare(path, communes, rates: dict, sample: bool = False, source_name: str | None = None):
     """Read and validate; return (projects, locations) frames with ``source_row``/``source_sheet``, and the report."""
+    (projects, locations, _flows), report = prepare_with_flows(path, communes, rates, sample, source_name)
+    return (projects, locations), report
+
+
+def prepare_with_flows(path, communes, rates: dict, sample: bool = False, source_name: str | None = None):
+    """:func:`prepare`, with the projects' money flows (``project_flows`` rows) as a third frame."""
     # source_name: the name shown in the report (an upload is stored under another name)
     report = ImportReport(source_name or Path(path).name)
     projects = pd.DataFrame(columns=schema.PROJECT_COLUMNS + ["source_row", "source_sheet"])
     locations = pd.DataFrame(columns=schema.PROJECT_LOCATION_COLUMNS + ["source_row", "source_sheet"])
-    tables, found = read_tables(path, field_matcher(ALIASES), report, accept=_is_project_table,
+    flows = pd.DataFrame(columns=schema.PROJECT_FLOW_COLUMNS)
+    tables, found = read_tables(path, with_money_fields(field_matcher(ALIASES)), report, accept=_is_project_table,
                                 keys=("project_id", "row_number", "title"), labels=("row_number", "title"))
     for table in tables:
         if "donor" not in table.header.fields:
@@ -106,11 +119,11 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
             report.add(None, None, None, f"missing required column(s): {', '.join(missing) or 'locations'}"
                        if found else "no project table found: no header with a title, a budget and a "
                                      "location column (Tên dự án, Kinh phí, Địa bàn or Xã/Huyện/Tỉnh)")
-        return (projects, locations), report
+        return (projects, locations, flows), report
     locator = Locator(communes)
     places = Places(locator)
     seen: dict[str, tuple[str | None, int]] = {}
-    project_rows, location_rows, records = [], [], 0
+    project_rows, location_rows, flow_rows, records = [], [], [], 0
     for table in tables:
         sheet = _sheet(table, report, rates, places)
         label = report.file if len(tables) == 1 else f"{report.file} [{table.sheet}]"
@@ -131,6 +144,11 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
                           f"the same project (donor and title) is listed twice (also on {where}row {seen[pid][1]})")
                 continue
             seen[pid] = (table.sheet, line)
+            errors_before = len(report.errors)
+            money = record_flows(record, sheet, pid, fields["currency"])
+            if len(report.errors) > errors_before:
+                continue
+            flow_rows += money
             fields["sample"] = int(sample or fields["sample"])
             project_rows.append({**fields, "source_file": label, "source_row": line, "source_sheet": table.sheet})
             location_rows += [{"project_id": pid, "level": loc.level, "unit_code": loc.unit_code,
@@ -144,7 +162,8 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
     report.counts.update(rows=records, valid=len(project_rows))
     projects = pd.DataFrame(project_rows, columns=projects.columns)
     locations = pd.DataFrame(location_rows, columns=locations.columns)
-    return (projects, locations), report
+    flows = pd.DataFrame(flow_rows, columns=flows.columns)
+    return (projects, locations, flows), report
 
 
 def _sheet(table: SheetTable, report: ImportReport, rates: dict, places: Places) -> SheetContext:
@@ -201,7 +220,7 @@ class ProjectsImporter(Importer):
     )
 
     def read(self, path, options, workspace, source_name=None) -> Prepared:
-        data, report = prepare(path, workspace.read(schema.COMMUNES),
+        data, report = prepare_with_flows(path, workspace.read(schema.COMMUNES),
                                workspace.settings()["exchange_rates_vnd"], sample=options["sample"],
                                source_name=source_name)
         return Prepared(self.key, data, report, options, valid=len(data[0]), total=report.counts.get("rows", 0))
@@ -209,7 +228,8 @@ class ProjectsImporter(Importer):
     def commit(self, prepared, workspace, user="cli", keep_valid=False) -> ImportReport:
         """Write projects; ids already in the workspace are updated, not duplicated."""
         report = prepared.report
-        projects, locations = (frame.drop(columns=["source_row", "source_sheet"]) for frame in prepared.data)
+        projects, locations = (frame.drop(columns=["source_row", "source_sheet"]) for frame in prepared.data[:2])
+        flows = prepared.data[2]
         if not decide(report, keep_valid, valid=len(projects)):
             return report
         ids = set(projects["project_id"])
@@ -223,8 +243,15 @@ class ProjectsImporter(Importer):
             tx.write(schema.PROJECT_LOCATIONS, pd.concat(
                 [current_locations[~current_locations["project_id"].astype(str).isin(ids)], locations],
                 ignore_index=True)[schema.PROJECT_LOCATION_COLUMNS])
+            current_flows = tx.read(schema.PROJECT_FLOWS).reindex(columns=schema.PROJECT_FLOW_COLUMNS)
+            if len(flows) or len(current_flows):
+                kept = (current_flows[~current_flows["project_id"].astype(str).isin(ids)]
+                        if len(current_flows) else current_flows)
+                tx.write(schema.PROJECT_FLOWS, pd.concat([kept, flows[flows["project_id"].isin(ids)]],
+                                                         ignore_index=True)[schema.PROJECT_FLOW_COLUMNS])
             tx.audit(user, "import projects", report.file,
-                     {"projects": len(projects), "updated": updated, "skipped": len(report.bad_rows())})
+                     {"projects": len(projects), "updated": updated, "flows": len(flows),
+                      "skipped": len(report.bad_rows())})
         report.counts.update(imported=len(projects), updated=updated)
         report.written = True
         return report
