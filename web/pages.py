@@ -70,7 +70,16 @@ def home():
                         for fmt in ("png", "pdf", "svg")},
         commune_url=url_for("pages.commune", code="CODE", **_version_query()),
         commune_api_url=url_for("api.commune_json", code="CODE", **_version_query()),
-        **_form_context(filters))
+        **_flow_charts(filters, query), **_form_context(filters))
+
+
+def _flow_charts(filters, query: dict, **series) -> dict:
+    """The money-by-year charts' data URL and money kind: on a province view (one province) and a donor
+    page (``series`` adds its donor); none elsewhere."""
+    if len(filters.provinces) != 1 and not series:
+        return {"flows_url": None}
+    return {"flows_url": url_for("api.flows_json", **{**query, **series}, by="sector", lang=_lang()),
+            "flows_kind": filters.money}
 
 
 def _detail_query() -> dict:
@@ -107,7 +116,8 @@ def donor(donor: str):
                            projects=reach.projects.to_dict("records"),
                            shares=reach.priority_share.to_dict("records"),
                            by_sector=reach.by_sector.to_dict("records"),
-                           by_province=reach.by_province.to_dict("records"))
+                           by_province=reach.by_province.to_dict("records"),
+                           **_flow_charts(filters, _query(filters), donor=reach.donor))
 
 
 @bp.route("/planner")
