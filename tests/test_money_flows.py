@@ -187,3 +187,14 @@ def test_print_map_source_line_names_the_iati_files(flow_frames):
     assert any("IATI activity files: bmz-vn.xml" in line for line in lines)
     vi = footer_lines(prepare(flow_frames, "gap", Filters(provinces=("96",)), lang="vi"))
     assert any("Tệp hoạt động IATI: bmz-vn.xml" in line for line in vi)
+
+
+def test_the_map_page_offers_the_money_filter_and_the_map_counts_it(flows_workspace):
+    client = create_app(flows_workspace.path).test_client()
+    page = client.get("/?province=96&money=disbursed&year=2024&lang=en").get_data(as_text=True)
+    assert '<option value="disbursed" selected>' in page and "disbursed money" in page
+    layer = client.get("/api/v1/gaps.geojson", query_string={"province": "96", "money": "disbursed",
+                                                             "year": "2024", "view": "coverage"}).get_json()
+    funded = {f["id"]: f["properties"]["funding_usd"] for f in layer["features"]
+              if f["properties"]["funding_usd"]}
+    assert funded == {"32245": 25_000, "32248": 25_000}        # 625,000,000 VND each at 25,000
