@@ -13,6 +13,8 @@ from geoaid.analysis.flows import yearly_flows
 from geoaid.analysis.frames import load_frames
 from geoaid.analysis.money import counted_allocations, money_amounts
 from geoaid.cli import main
+from geoaid.output.print_data import prepare
+from geoaid.output.print_sheet import footer_lines
 from geoaid.store.workspace import Workspace
 from tests.iati_files import activity, budget, document, location, transaction
 from tests.test_import_iati import AREAS, HA_GIANG, MANGROVE
@@ -180,9 +182,6 @@ def test_projects_export_carries_money_and_iati_columns(flows_workspace, tmp_pat
 
 
 def test_print_map_source_line_names_the_iati_files(flow_frames):
-    from geoaid.output.print_data import prepare
-    from geoaid.output.print_sheet import footer_lines
-
     lines = footer_lines(prepare(flow_frames, "gap", Filters(provinces=("96",))))
     assert any("IATI activity files: bmz-vn.xml" in line for line in lines)
     vi = footer_lines(prepare(flow_frames, "gap", Filters(provinces=("96",)), lang="vi"))
