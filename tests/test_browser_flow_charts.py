@@ -72,6 +72,16 @@ def test_charts_draw_on_the_donor_page_and_the_province_view(flows_app, tmp_path
         assert lines["Cam kết"][-2:] == [10800, 810] and lines["Đã giải ngân"][-2:] == [2500, 1620]
         assert errors == []
 
+        errors = _open(page, f"{base}/donors?lang=en")
+        assert page.evaluate(PAINTED, "chart-donors") > 1000
+        per_donor = dict(page.evaluate(DATA, "chart-donors"))
+        assert per_donor == {"Committed": [6210, 5400], "Disbursed": [2060, 2060]}    # most committed first
+        names = page.evaluate("() => Chart.getChart(document.getElementById('chart-donors')).data.labels")
+        assert names == [f"{BMZ} (Disbursement rate (%): 33.2 %)",
+                         "<img src=x onerror=alert(1)> (Disbursement rate (%): 38.1 %)"]
+        assert page.locator("img[src=x]").count() == 0
+        assert errors == []
+
         errors = _open(page, f"{base}/donors/<img src=x onerror=alert(1)>?lang=en")
         assert page.locator("img[src=x]").count() == 0
         assert page.locator("#donor-name").inner_text() == "<img src=x onerror=alert(1)>"

@@ -98,7 +98,8 @@ def _version_query() -> dict:
 @bp.route("/donors")
 def donors():
     return render_template("donors.html", donors=data.donors().to_dict("records"),
-                           is_sample=data.frames().is_sample)
+                           is_sample=data.frames().is_sample, flows_mode="donors",
+                           flows_url=url_for("api.flows_json", by="donor", **_version_query(), lang=_lang()))
 
 
 @bp.route("/donors/<path:donor>")

@@ -6,7 +6,9 @@
  *                         and sector, in million VND;
  *   #chart-disbursement   commitments and disbursements per year, with the disbursement
  *                         rate (disbursed / committed, %) as a line on its own axis.
- * Sector names are drawn as canvas text and status messages set as textContent: names
+ * With mode "donors" it reads /api/v1/flows?by=donor and draws #chart-donors instead: each
+ * donor's commitments and disbursements over all years, its disbursement rate beside its name.
+ * Sector and donor names are drawn as canvas text and status messages set as textContent: names
  * from the data never become markup.
  */
 var geoaidCharts = (function () {
@@ -90,6 +92,37 @@ var geoaidCharts = (function () {
     });
   }
 
+  function drawDonors(canvas, answer, words) {
+    var donors = distinct(answer.series.map(function (r) { return r.donor; }));
+    var totals = donors.map(function (donor) {
+      var rows = answer.series.filter(function (r) { return r.donor === donor; });
+      var sum = function (column) { return rows.reduce(function (t, r) { return t + r[column]; }, 0); };
+      return {donor: donor, committed: sum("committed_vnd"), disbursed: sum("disbursed_vnd")};
+    }).filter(function (d) { return d.committed > 0 || d.disbursed > 0; });
+    totals.sort(function (a, b) { return b.committed - a.committed || b.disbursed - a.disbursed; });
+    totals = totals.slice(0, 15);
+    if (!totals.length) { return null; }
+    var labels = totals.map(function (d) {
+      var rate = d.committed > 0 ? Math.round(1000 * d.disbursed / d.committed) / 10 + " %" : "–";
+      return String(d.donor) + " (" + words.rate + ": " + rate + ")";
+    });
+    return new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: labels,
+        datasets: [
+          {label: words.committed, data: millions(totals.map(function (d) { return d.committed; })),
+           backgroundColor: "#7570b3"},
+          {label: words.disbursed, data: millions(totals.map(function (d) { return d.disbursed; })),
+           backgroundColor: "#1b9e77"}
+        ]
+      },
+      options: {indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
+                plugins: {title: {display: true, text: words.commitDisburse}},
+                scales: {x: {beginAtZero: true, title: {display: true, text: words.million}}}}
+    });
+  }
+
   function start(options) {
     var status = document.getElementById("flow-charts-status");
     var box = document.getElementById("flow-charts");
@@ -100,7 +133,10 @@ var geoaidCharts = (function () {
       })
       .then(function (answer) {
         var years = distinct(answer.series.map(function (r) { return r.year; })).sort();
-        if (!years.length) {
+        if (options.mode === "donors") {
+          var drawn = drawDonors(document.getElementById("chart-donors"), answer, options.words);
+          status.textContent = drawn ? "" : options.words.none;
+        } else if (!years.length) {
           status.textContent = options.words.none;
         } else {
           drawSectors(document.getElementById("chart-by-sector"), answer, years, options.kind, options.words);
