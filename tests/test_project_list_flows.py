@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from unicodedata import normalize
 
 import openpyxl
 
 from geoaid.cli import main
 from geoaid.imports import projects
+from geoaid.imports.project_money import money_field
 from geoaid.imports.projects import derived_project_id
 from geoaid.store import schema
 from tests.provincial_workbooks import letterhead, two_row_header
@@ -102,3 +104,16 @@ def test_imported_flows_count_in_gaps_donors_and_series(tmp_path, writable_works
     capsys.readouterr()
     assert cli("donor", WORLD_VISION, "--money", "disbursed", "--year", "2024")["totals"]["funding_vnd"] == 500_000_000
     assert len(writable_workspace.read(schema.PROJECT_FLOWS)) == 7
+
+
+def test_money_headers_as_reports_write_them():
+    assert money_field("Giải ngân năm 2024 (triệu đồng)") == "disbursed_2024"
+    assert money_field(normalize("NFD", "Giải ngân năm 2024")) == "disbursed_2024"
+    assert money_field("GIAI NGAN NAM 2024") == "disbursed_2024"
+    assert money_field("Đã giải ngân 2023") == "disbursed_2023"
+    assert money_field("Lũy kế giải ngân đến 31/12/2024") == "disbursed"
+    assert money_field("Lũy kế giải ngân đến nay") == "disbursed"
+    assert money_field("Vốn cam kết (USD)") == "committed"
+    assert money_field("Kế hoạch vốn năm 2025") == "planned_2025"
+    assert money_field("Disbursed") == "disbursed"
+    assert money_field("Kinh phí") is None and money_field("Giải ngân năm 20244") is None

@@ -5,7 +5,7 @@ Provincial lists add columns beside the budget ("Kinh phí"):
 | header (case, diacritics, a "(triệu đồng)" unit do not matter) | flow |
 |---|---|
 | Vốn cam kết, Giá trị cam kết, Committed | committed, undated |
-| Đã giải ngân, Lũy kế giải ngân, Giải ngân, Disbursed | disbursed, undated (cumulative) |
+| Đã giải ngân, Lũy kế giải ngân (đến nay, đến 31/12/2024), Giải ngân, Disbursed | disbursed, undated (cumulative) |
 | Giải ngân năm 2024, Đã giải ngân 2024 (also a merged "Giải ngân" over "Năm 2024") | disbursed in 2024 |
 | Vốn cam kết năm 2025 | committed in 2025 |
 | Kế hoạch vốn năm 2025, Kế hoạch vốn 2025 | planned for 2025 |
@@ -40,7 +40,9 @@ _KINDS = {"giai ngan": "disbursed", "da giai ngan": "disbursed", "luy ke giai ng
           "cam ket": "committed", "gia tri cam ket": "committed", "tong von cam ket": "committed",
           "committed": "committed", "commitment": "committed", "commitments": "committed",
           "ke hoach von": "planned", "ke hoach von giao": "planned", "ke hoach giai ngan": "planned"}
-_HEADER = re.compile(r"^(?P<what>[a-z ]+?)(?: (?:nam|trong nam|year|in))?(?: (?P<year>(?:19|20)\d\d))?$")
+# "<what>", "<what> năm 2024", "<what> 2024"; "<what> đến nay" / "đến 31/12/2024" / "to date" is cumulative.
+_HEADER = re.compile(r"^(?P<what>[a-z ]+?)(?:(?: (?:nam|trong nam|year|in))? (?P<year>(?:19|20)\d\d)"
+                     r"| (?:den|to|until) [a-z0-9 ]+)?$")
 
 
 def money_field(text: str) -> str | None:
