@@ -272,9 +272,9 @@ def counted(frames, filters: Filters, allocations: pd.DataFrame) -> pd.DataFrame
     """``allocations`` of the budgets, or of the committed/disbursed money ``filters`` ask for."""
     if filters.money == "planned":
         return allocations
-    projects = active_projects(frames, filters)
-    return counted_allocations(allocations, projects.drop_duplicates("project_id").set_index(
-        projects.drop_duplicates("project_id")["project_id"].astype(str))["budget_vnd"])
+    projects = active_projects(frames, filters).drop_duplicates("project_id")
+    return counted_allocations(allocations, pd.Series(projects["budget_vnd"].to_numpy(),
+                                                      index=projects["project_id"].astype(str).to_numpy()))
 
 
 # --- parsing helpers -----------------------------------------------------------

@@ -84,8 +84,8 @@ def yearly_flows(frames: Frames, filters: Filters = Filters(), by: str = "provin
         flows = flows[flows["year"] >= start.year]
     if end:
         flows = flows[flows["year"] <= end.year]
-    donors = projects.drop_duplicates("project_id").set_index(
-        projects.drop_duplicates("project_id")["project_id"].astype(str))["donor"]
+    unique = projects.drop_duplicates("project_id")
+    donors = pd.Series(unique["donor"].to_numpy(), index=unique["project_id"].astype(str).to_numpy())
     flows = flows.groupby(["project_id", "kind", "year", "sector"], as_index=False)["amount_vnd"].sum()
     if by in ("donor", "sector") and not (filters.provinces or filters.zones):
         placed = flows.assign(donor=flows["project_id"].map(donors))
