@@ -14,13 +14,15 @@ import hashlib
 import pandas as pd
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from geoaid.analysis.flows import BY as FLOW_SERIES
 from geoaid.analysis.needs import open_need_points
+from geoaid.analysis.sectors import BY_KEY
 from geoaid.analysis.views import DEFAULT_VIEW, VIEWS, WEB_MAP_VIEWS, View, resolve_view
 from geoaid.output.json_records import dumps, records
 from geoaid.text.catalog import LANGUAGES
 from web import data
 from web.errors import BadParameter
-from web.openapi import DETAIL, FILTERS, LANG, VERSION, VIEW, Operation, documented, spec
+from web.openapi import BY, DETAIL, FILTERS, LANG, VERSION, VIEW, Operation, documented, spec
 
 bp = Blueprint("api", __name__)
 
@@ -243,6 +245,25 @@ def overlaps_json():
     filters = data.filters_from_request()
     return cached_json({"filters": filters.to_query(),
                         "overlaps": records(data.analysis().overlaps(filters))})
+
+
+@bp.route("/flows")
+@documented("Money by year: planned, committed, disbursed, spent, and the disbursement rate",
+            *FILTERS, BY, VERSION)
+def flows_json():
+    filters = data.filters_from_request()
+    by = request.args.get("by", "province")
+    if by not in FLOW_SERIES:
+        raise BadParameter(f"unknown series {by!r}; use one of {', '.join(FLOW_SERIES)}")
+    lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else "en"
+
+    def body():
+        series = data.analysis().flows(filters, by)
+        labels = ({key: BY_KEY[key].label(lang) if key in BY_KEY else key for key in series["sector"]}
+                  if by == "sector" else {})
+        return {"by": by, "filters": filters.to_query(), "sample": bool(data.frames().is_sample),
+                "usd_rate_vnd": data.frames().usd_rate, "labels": labels, "series": records(series)}
+    return cached_json(body)
 
 
 # -- donors ---------------------------------------------------------------------

@@ -39,7 +39,11 @@ FILTERS = (
     _query("to", "projects active until this date", format="date"),
     _query("zone", "communes in this priority zone", enum=list(ZONES)),
     _query("scheme", "restrict the priority index to this classification scheme"),
+    _query("money", "which money is counted (default planned: the budget); committed and disbursed count "
+                    "the flows dated in year/from/to", enum=["planned", "committed", "disbursed"]),
 )
+BY = _query("by", "one series per (default province)",
+           enum=["province", "district", "commune", "donor", "sector"])
 VERSION = _query("version", "boundary version: 2019 (default, with districts) or 2025")
 DETAIL = _query("detail", "geometry detail (default: province for a province, else by workspace size)",
                 enum=["province", "national"])

@@ -83,7 +83,16 @@ def home():
                         for fmt in ("png", "pdf", "svg")},
         commune_url=url_for("pages.commune", code="CODE", **_version_query()),
         commune_api_url=url_for("api.commune_json", code="CODE", **_version_query()),
-        **_form_context(filters))
+        **_flow_charts(filters, query), **_form_context(filters))
+
+
+def _flow_charts(filters, query: dict, **series) -> dict:
+    """The money-by-year charts' data URL and money kind: on a province view (one province) and a donor
+    page (``series`` adds its donor); none elsewhere."""
+    if len(filters.provinces) != 1 and not series:
+        return {"flows_url": None}
+    return {"flows_url": url_for("api.flows_json", **{**query, **series}, by="sector", lang=_lang()),
+            "flows_kind": filters.money}
 
 
 def _detail_query() -> dict:
@@ -102,7 +111,8 @@ def _version_query() -> dict:
 @bp.route("/donors")
 def donors():
     return render_template("donors.html", donors=data.donors().to_dict("records"),
-                           is_sample=data.frames().is_sample)
+                           is_sample=data.frames().is_sample, flows_mode="donors",
+                           flows_url=url_for("api.flows_json", by="donor", **_version_query(), lang=_lang()))
 
 
 @bp.route("/donors/<path:donor>")
@@ -122,7 +132,8 @@ def donor(donor: str):
                            projects=reach.projects.to_dict("records"),
                            shares=reach.priority_share.to_dict("records"),
                            by_sector=reach.by_sector.to_dict("records"),
-                           by_province=reach.by_province.to_dict("records"))
+                           by_province=reach.by_province.to_dict("records"),
+                           **_flow_charts(filters, _query(filters), donor=reach.donor))
 
 
 def _fitting(donor: str) -> list[dict]:

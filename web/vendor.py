@@ -22,6 +22,7 @@ VENDOR_FILES = {
     "jquery.js": "jquery/dist/jquery.min.js",
     "bootstrap.js": "bootstrap/dist/js/bootstrap.bundle.min.js",
     "bootstrap.css": "bootstrap/dist/css/bootstrap.min.css",
+    "chart.js": "chart.js/dist/chart.umd.min.js",
     "markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
     "markercluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
     "markercluster-default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",

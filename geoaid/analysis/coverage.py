@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from geoaid.analysis.allocation import allocate
-from geoaid.analysis.filters import Filters, active_projects, donor_keys
+from geoaid.analysis.filters import Filters, active_projects, counted, donor_keys
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.priority import priority_index
 from geoaid.analysis.sectors import SECTORS
@@ -115,6 +115,7 @@ def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataF
     projects = active_projects(frames, filters)
     if allocations is None:
         allocations = allocate(frames)
+    allocations = counted(frames, filters, allocations)
     rule = (str(allocations["allocation_rule"].iloc[0]) if "allocation_rule" in allocations.columns
             and len(allocations) else frames.allocation_rule)
     alloc = allocations[allocations["project_id"].isin(projects["project_id"])
@@ -186,7 +187,7 @@ def commune_projects(frames: Frames, filters: Filters = Filters(),
                      allocations: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each filtered project's allocation to each commune, with the project's details."""
     projects = active_projects(frames, filters)
-    allocations = allocate(frames) if allocations is None else allocations
+    allocations = counted(frames, filters, allocate(frames) if allocations is None else allocations)
     rows = allocations.merge(projects[["project_id", "title", "donor", "sector", "start_date", "end_date",
                                        "budget_vnd", "sample"]], on="project_id")
     if filters.provinces or filters.zones:

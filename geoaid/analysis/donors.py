@@ -23,7 +23,15 @@ import pandas as pd
 
 from geoaid.analysis.allocation import allocate
 from geoaid.analysis.coverage import filtered_communes
-from geoaid.analysis.filters import Filters, UnknownDonor, active_projects, donor_key, donor_keys, resolve_donor
+from geoaid.analysis.filters import (
+    Filters,
+    UnknownDonor,
+    active_projects,
+    counted,
+    donor_key,
+    donor_keys,
+    resolve_donor,
+)
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.priority import flagged_communes, priority_index
 from geoaid.analysis.sectors import BY_KEY
@@ -91,8 +99,10 @@ def donor_reach(frames: Frames, donor: str, filters: Filters = Filters(),
     rule = (str(allocations["allocation_rule"].iloc[0]) if "allocation_rule" in allocations.columns
             and len(allocations) else frames.allocation_rule)
     scope_filters = Filters(provinces=filters.provinces, sectors=filters.sectors, year=filters.year,
-                            start=filters.start, end=filters.end, zones=filters.zones, schemes=filters.schemes)
+                            start=filters.start, end=filters.end, zones=filters.zones, schemes=filters.schemes,
+                            money=filters.money)
     projects = active_projects(frames, scope_filters)
+    allocations = counted(frames, scope_filters, allocations)
     priority = priority_index(frames, schemes=filters.schemes or None)
     communes = filtered_communes(frames, scope_filters, priority).set_index("code")
     alloc = allocations[allocations["commune_code"].isin(communes.index)].merge(

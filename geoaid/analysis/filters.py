@@ -1,4 +1,4 @@
-"""The filters every view shares: province, sector, donor, period, zone, scheme.
+"""The filters every view shares: province, sector, donor, period, zone, scheme, money.
 
 One parser for the CLI and the web (``Filters.from_mapping``) so both accept
 the same values and give the same clear errors; ``describe`` turns the
@@ -13,6 +13,9 @@ Semantics (documented in the README):
   31 December of that year;
 * zones: ``ethnic_minority`` and ``coastal`` keep only communes in that zone
   (see geoaid/priority.py for how zones are defined);
+* money: ``planned`` (the budget, the default), ``committed`` or
+  ``disbursed`` (geoaid/analysis/money.py); with committed or disbursed
+  money the period selects the flows by their dates, not the projects;
 * donors are matched without regard to case or Unicode form (NFC/NFD), and
   without diacritics when that is unambiguous.
 """
@@ -25,6 +28,7 @@ from datetime import date
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from geoaid.analysis.money import MONEY_KINDS, counted_allocations, money_amounts
 from geoaid.analysis.sectors import BY_KEY, resolve_sector
 from geoaid.text.catalog import text
 from geoaid.text.names import fold, name_key, nfc
@@ -55,8 +59,11 @@ class Filters:
     end: date | None = None
     zones: tuple[str, ...] = ()   # subset of ZONES; a commune in any of them is kept
     schemes: tuple[str, ...] = ()  # restrict the priority index to these schemes
+    money: str = "planned"         # one of MONEY_KINDS: which money is counted
 
     def __post_init__(self):
+        if self.money not in MONEY_KINDS:
+            raise ValueError(f"unknown money {self.money!r}; use {' or '.join(MONEY_KINDS)}")
         for zone in self.zones:
             if zone not in ZONES:
                 raise ValueError(f"unknown zone {zone!r}; use {' or '.join(ZONES)}")
@@ -120,12 +127,16 @@ class Filters:
             if scheme_keys is not None and scheme not in set(scheme_keys):
                 raise ValueError(f"unknown scheme {scheme!r}; the workspace has "
                                  f"{', '.join(sorted(scheme_keys)) or 'no schemes'}")
+        money = values("money")
+        money = money[0].lower() if money else "planned"
+        if money not in MONEY_KINDS:
+            raise ValueError(f"unknown money {money!r}; use {' or '.join(MONEY_KINDS)}")
         donors = [nfc(d) for d in values("donor")]
         if donor_names is not None:
             donors = [resolve_donor(donor_names, d) for d in donors]
         return cls(provinces=provinces, sectors=tuple(dict.fromkeys(sectors)),
                    donors=tuple(dict.fromkeys(donors)), year=year, start=start, end=end,
-                   zones=tuple(dict.fromkeys(zones)), schemes=tuple(dict.fromkeys(schemes)))
+                   zones=tuple(dict.fromkeys(zones)), schemes=tuple(dict.fromkeys(schemes)), money=money)
 
     def describe(self, lang: str = "en", province_names: dict[str, str] | None = None) -> str:
         """The filters in words, e.g. "Health; Tỉnh Cà Mau; 2024; ethnic-minority zone"."""
@@ -145,6 +156,10 @@ class Filters:
             parts.append(text("filters.or", lang).join(text(f"filters.zone.{z}", lang) for z in self.zones))
         if self.schemes:
             parts.append(text("filters.schemes", lang, schemes=", ".join(self.schemes)))
+        if self.money == "committed":
+            parts.append(text("filters.money.committed", lang))
+        elif self.money == "disbursed":
+            parts.append(text("filters.money.disbursed", lang))
         if not parts:
             return text("filters.none", lang)
         return "; ".join(parts)
@@ -168,6 +183,8 @@ class Filters:
             out["zone"] = ",".join(self.zones)
         if self.schemes:
             out["scheme"] = ",".join(self.schemes)
+        if self.money != "planned":
+            out["money"] = self.money
         return out
 
 
@@ -238,6 +255,10 @@ def active_projects(frames, filters: Filters = Filters()) -> pd.DataFrame:
         wanted = [resolve_donor(names, d) for d in filters.donors]
         mask &= donor_matches(projects["donor"], wanted)
     start, end = filters.period
+    if filters.money != "planned":
+        amounts = money_amounts(projects[mask], getattr(frames, "flows", None), filters.money, start, end)
+        kept = projects[mask & projects["project_id"].astype(str).isin(amounts.index)]
+        return kept.assign(budget_vnd=kept["project_id"].astype(str).map(amounts).astype("int64"))
     if start or end:
         p_start, p_end = project_periods(projects)
         if end:
@@ -245,6 +266,15 @@ def active_projects(frames, filters: Filters = Filters()) -> pd.DataFrame:
         if start:
             mask &= p_end.isna() | (p_end >= pd.Timestamp(start))
     return projects[mask]
+
+
+def counted(frames, filters: Filters, allocations: pd.DataFrame) -> pd.DataFrame:
+    """``allocations`` of the budgets, or of the committed/disbursed money ``filters`` ask for."""
+    if filters.money == "planned":
+        return allocations
+    projects = active_projects(frames, filters).drop_duplicates("project_id")
+    return counted_allocations(allocations, pd.Series(projects["budget_vnd"].to_numpy(),
+                                                      index=projects["project_id"].astype(str).to_numpy()))
 
 
 # --- parsing helpers -----------------------------------------------------------

@@ -37,6 +37,9 @@ class Frames:
     # Local needs (geoaid.analysis.needs), read with the rest so a snapshot pins them too.
     needs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=schema.NEED_COLUMNS))
     need_locations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=schema.NEED_LOCATION_COLUMNS))
+    flows: pd.DataFrame | None = None   # project_flows: planned/committed/disbursed money on dates
+    iati: pd.DataFrame | None = None    # project_iati: the IATI fields kept (identifier, reporting org…)
+    iati_locations: pd.DataFrame | None = None   # project_iati_locations: precision of each location
 
     def setting(self, key: str):
         """A setting's workspace value, else its documented default."""
@@ -83,6 +86,9 @@ def load_frames(workspace: Workspace) -> Frames:
     locations = workspace.read(schema.PROJECT_LOCATIONS)
     locations["project_id"] = locations["project_id"].astype(str)
     locations["unit_code"] = locations["unit_code"].astype(str)
+    flows = workspace.read(schema.PROJECT_FLOWS)
+    if "project_id" in flows.columns:
+        flows["project_id"] = flows["project_id"].astype(str)
     classifications = workspace.read(schema.CLASSIFICATIONS)
     classifications["unit_code"] = classifications["unit_code"].astype(str)
     return Frames(
@@ -95,4 +101,7 @@ def load_frames(workspace: Workspace) -> Frames:
         metadata=workspace.metadata(),
         needs=workspace.read(schema.NEEDS),
         need_locations=workspace.read(schema.NEED_LOCATIONS),
+        flows=flows,
+        iati=workspace.read(schema.PROJECT_IATI),
+        iati_locations=workspace.read(schema.PROJECT_IATI_LOCATIONS),
     )

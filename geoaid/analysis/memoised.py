@@ -33,6 +33,7 @@ from geoaid.analysis.allocation import allocate
 from geoaid.analysis.coverage import commune_projects, coverage, ranking_of
 from geoaid.analysis.donors import DonorReach, donor_reach, list_donors
 from geoaid.analysis.filters import Filters
+from geoaid.analysis.flows import yearly_flows
 from geoaid.analysis.frames import Frames
 from geoaid.analysis.neighbours import neighbours
 from geoaid.analysis.overlaps import find_overlaps
@@ -140,6 +141,12 @@ class Analysis:
         filters = filters or Filters()
         return self.memo.value(("overlaps", filter_key(filters), include_area), lambda: find_overlaps(
             self.frames, filters, self.allocations(), include_area=include_area)).copy()
+
+    def flows(self, filters: Filters | None = None, by: str = "province") -> pd.DataFrame:
+        """geoaid.analysis.flows.yearly_flows: money by ``by`` and year (a copy)."""
+        filters = filters or Filters()
+        return self.memo.value(("flows", filter_key(filters), by),
+                               lambda: yearly_flows(self.frames, filters, by, self.allocations())).copy()
 
     def neighbour_codes(self, code: str) -> list[str]:
         """Codes of the communes bordering ``code`` (KeyError for an unknown code)."""

@@ -26,7 +26,7 @@ import pandas as pd
 
 from geoaid.analysis.allocation import allocate
 from geoaid.analysis.coverage import filtered_communes
-from geoaid.analysis.filters import Filters, active_projects, donor_keys, project_periods
+from geoaid.analysis.filters import Filters, active_projects, counted, donor_keys, project_periods
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.priority import priority_index
 from geoaid.text.names import nfc
@@ -42,7 +42,7 @@ def find_overlaps(frames: Frames, filters: Filters = Filters(), allocations: pd.
                   include_area: bool = False) -> pd.DataFrame:
     """One row per (commune, sector) where two or more donors' projects overlap in time."""
     projects = active_projects(frames, filters)
-    allocations = allocate(frames) if allocations is None else allocations
+    allocations = counted(frames, filters, allocate(frames) if allocations is None else allocations)
     priority = priority_index(frames, schemes=filters.schemes or None) if filters.zones else None
     communes = filtered_communes(frames, filters, priority) if filters.zones else (
         frames.communes[frames.communes["province_code"].isin(filters.provinces)] if filters.provinces

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "geoaid.cli.info",
     "geoaid.cli.imports",
     "geoaid.cli.analysis",
+    "geoaid.cli.flows",
     "geoaid.cli.maps",
     "geoaid.cli.exports",
     "geoaid.cli.settings",

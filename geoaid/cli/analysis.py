@@ -32,7 +32,9 @@ FILTER_HELP = """filters (repeat an option or separate values with commas; value
 different options narrow):
   --province 96 | "Cà Mau"      --sector health | "Y tế" | 121 (DAC)     --donor NAME
   --year 2024 | --from 2024-01-01 --to 2024-06-30 (projects whose period overlaps)
-  --zone ethnic_minority|coastal  --scheme region_iii (priority from these schemes only)"""
+  --zone ethnic_minority|coastal  --scheme region_iii (priority from these schemes only)
+  --money planned|committed|disbursed (default planned: the budget; committed/disbursed count the
+          flows, and --year/--from/--to then select flows by their dates)"""
 
 
 def add_filter_options(parser) -> None:
@@ -51,6 +53,9 @@ def add_filter_options(parser) -> None:
                        help="only communes in this zone, by classification (repeatable: either zone)")
     group.add_argument("--scheme", action="append", metavar="KEY",
                        help="compute priority from these classification schemes only (repeatable)")
+    group.add_argument("--money", choices=["planned", "committed", "disbursed"], default="planned",
+                       help="which money is counted: the planned budget (default), commitments or "
+                            "disbursements (then the period selects flows by their dates)")
 
 
 def add_rule_option(parser) -> None:
@@ -74,7 +79,7 @@ def filters_from(args, frames):
     return filters_for(frames, {"province": args.province or [], "sector": args.sector or [],
                                 "donor": args.donor or [], "year": args.year or [],
                                 "from": args.from_ or [], "to": args.to or [], "zone": args.zone or [],
-                                "scheme": args.scheme or []})
+                                "scheme": args.scheme or [], "money": getattr(args, "money", None) or []})
 
 
 def register(subparsers) -> None:

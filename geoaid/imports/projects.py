@@ -31,6 +31,10 @@ a percentage, all must, and they must add up to 100.
 3W files with an HXL hashtag row are read by their hashtags
 (:mod:`geoaid.imports.project_hxl`). Columns geoaid cannot recognise are
 mapped with ``--map "Kinh phí NGO=budget"`` (:mod:`geoaid.imports.column_mapping`).
+Commitments, disbursements and planned capital by year ("Vốn cam kết",
+"Đã giải ngân", "Giải ngân năm 2024", "Kế hoạch vốn năm 2025") go to
+``project_flows`` (:mod:`geoaid.imports.project_money`); the budget stays
+the project's planned amount.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ from geoaid.imports.layout import SheetTable, field_matcher, read_tables, unit_i
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.project_hxl import CODES, PROJECT_HASHTAGS, hashtag_unit, join_activities
+from geoaid.imports.project_money import record_flows, with_money_fields
 from geoaid.imports.project_places import Places, letterhead_province
 from geoaid.imports.project_preview import sample_rows
 from geoaid.imports.project_records import SheetContext, derived_project_id, heading_meaning, read_record
@@ -112,12 +117,20 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
 
     ``mapping`` ({header text: field or "ignore"}) says what columns geoaid does not recognise hold.
     """
+    (projects, locations, _flows), report = prepare_with_flows(path, communes, rates, sample, source_name, mapping)
+    return (projects, locations), report
+
+
+def prepare_with_flows(path, communes, rates: dict, sample: bool = False, source_name: str | None = None,
+                       mapping: dict[str, str] | None = None):
+    """:func:`prepare`, with the projects' money flows (``project_flows`` rows) as a third frame."""
     # source_name: the name shown in the report (an upload is stored under another name)
     report = ImportReport(source_name or Path(path).name)
     projects = pd.DataFrame(columns=schema.PROJECT_COLUMNS + ["source_row", "source_sheet"])
     locations = pd.DataFrame(columns=schema.PROJECT_LOCATION_COLUMNS + ["source_row", "source_sheet"])
-    tables, rejected = read_tables(path, mapped_matcher(field_matcher(ALIASES), mapping or {}), report,
-                                   accept=_is_project_table, keys=("project_id", "row_number", "title"),
+    flows = pd.DataFrame(columns=schema.PROJECT_FLOW_COLUMNS)
+    tables, rejected = read_tables(path, mapped_matcher(with_money_fields(field_matcher(ALIASES)), mapping or {}),
+                                   report, accept=_is_project_table, keys=("project_id", "row_number", "title"),
                                    labels=("row_number", "title"), hashtags=PROJECT_HASHTAGS)
     report.columns = [(table.sheet, *column) for table in tables if not table.header.hashtags
                       for column in table.header.columns]
@@ -136,11 +149,11 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
                                      "location column (Tên dự án, Kinh phí, Địa bàn or Xã/Huyện/Tỉnh)")
             if rejected:
                 _say_columns(report, rejected[0][0], rejected[0][1].columns, missing)
-        return (projects, locations), report
+        return (projects, locations, flows), report
     locator = Locator(communes)
     places = Places(locator)
     seen: dict[str, tuple[str | None, int]] = {}
-    project_rows, location_rows, records = [], [], 0
+    project_rows, location_rows, flow_rows, records = [], [], [], 0
     for table in tables:
         if table.header.hashtags:
             join_activities(table)
@@ -163,6 +176,11 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
                           f"the same project (donor and title) is listed twice (also on {where}row {seen[pid][1]})")
                 continue
             seen[pid] = (table.sheet, line)
+            errors_before = len(report.errors)
+            money = record_flows(record, sheet, pid, fields["currency"])
+            if len(report.errors) > errors_before:
+                continue
+            flow_rows += money
             fields["sample"] = int(sample or fields["sample"])
             project_rows.append({**fields, "source_file": label, "source_row": line, "source_sheet": table.sheet})
             location_rows += [{"project_id": pid, "level": loc.level, "unit_code": loc.unit_code,
@@ -176,7 +194,8 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
     report.counts.update(rows=records, valid=len(project_rows))
     projects = pd.DataFrame(project_rows, columns=projects.columns)
     locations = pd.DataFrame(location_rows, columns=locations.columns)
-    return (projects, locations), report
+    flows = pd.DataFrame(flow_rows, columns=flows.columns)
+    return (projects, locations, flows), report
 
 
 def _sheet(table: SheetTable, report: ImportReport, rates: dict, places: Places) -> SheetContext:
@@ -257,19 +276,21 @@ class ProjectsImporter(Importer):
             report.add(None, None, None, str(exc.args[0]))
             empty = tuple(pd.DataFrame(columns=columns + ["source_row", "source_sheet"])
                           for columns in (schema.PROJECT_COLUMNS, schema.PROJECT_LOCATION_COLUMNS))
+            empty = (*empty, pd.DataFrame(columns=schema.PROJECT_FLOW_COLUMNS))
             return Prepared(self.key, empty, report, options, valid=0, total=0)
-        data, report = prepare(path, workspace.read(schema.COMMUNES), settings["exchange_rates_vnd"],
-                               sample=options["sample"], source_name=source_name, mapping=mapping)
+        data, report = prepare_with_flows(path, workspace.read(schema.COMMUNES), settings["exchange_rates_vnd"],
+                                          sample=options["sample"], source_name=source_name, mapping=mapping)
         return Prepared(self.key, data, report, {**options, "columns": mapping}, valid=len(data[0]),
                         total=report.counts.get("rows", 0))
 
     def sample(self, prepared, workspace, limit=5) -> list[dict]:
-        return sample_rows(*prepared.data, workspace.read(schema.COMMUNES), limit)
+        return sample_rows(*prepared.data[:2], workspace.read(schema.COMMUNES), limit)
 
     def commit(self, prepared, workspace, user="cli", keep_valid=False) -> ImportReport:
         """Write projects; ids already in the workspace are updated, not duplicated."""
         report = prepared.report
-        projects, locations = (frame.drop(columns=["source_row", "source_sheet"]) for frame in prepared.data)
+        projects, locations = (frame.drop(columns=["source_row", "source_sheet"]) for frame in prepared.data[:2])
+        flows = prepared.data[2]
         if not decide(report, keep_valid, valid=len(projects)):
             return report
         ids = set(projects["project_id"])
@@ -283,8 +304,15 @@ class ProjectsImporter(Importer):
             tx.write(schema.PROJECT_LOCATIONS, pd.concat(
                 [current_locations[~current_locations["project_id"].astype(str).isin(ids)], locations],
                 ignore_index=True)[schema.PROJECT_LOCATION_COLUMNS])
+            current_flows = tx.read(schema.PROJECT_FLOWS).reindex(columns=schema.PROJECT_FLOW_COLUMNS)
+            if len(flows) or len(current_flows):
+                kept = (current_flows[~current_flows["project_id"].astype(str).isin(ids)]
+                        if len(current_flows) else current_flows)
+                tx.write(schema.PROJECT_FLOWS, pd.concat([kept, flows[flows["project_id"].isin(ids)]],
+                                                         ignore_index=True)[schema.PROJECT_FLOW_COLUMNS])
             tx.audit(user, "import projects", report.file,
-                     {"projects": len(projects), "updated": updated, "skipped": len(report.bad_rows())})
+                     {"projects": len(projects), "updated": updated, "flows": len(flows),
+                      "skipped": len(report.bad_rows())})
             if prepared.options.get("save_mapping"):
                 name, mapping = prepared.options["save_mapping"], prepared.options["columns"]
                 tx.set_settings(**{SETTING_PREFIX + name: mapping})

@@ -10,11 +10,12 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from geoaid.analysis.filters import Filters, active_projects
+from geoaid.analysis.filters import Filters, active_projects, counted
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.memoised import Analysis, analysed
 from geoaid.analysis.priority import priority_index
 from geoaid.analysis.sectors import BY_KEY
+from geoaid.output.export_money import money_columns
 
 WHAT = ("gaps", "projects", "allocations", "communes")
 SCOPE_LABELS = {"commune": "commune-targeted / tại xã", "area": "district/province-wide / toàn huyện, tỉnh"}
@@ -43,6 +44,7 @@ def table_for(frames: Frames | Analysis, what: str, filters: Filters = Filters()
         return _communes(frames, filters)
     in_scope = set(_communes(frames, filters)["code"])
     projects = active_projects(frames, filters)
+    allocations = counted(frames, filters, allocations)
     alloc = allocations[allocations["project_id"].isin(projects["project_id"])
                         & allocations["commune_code"].isin(in_scope)]
     if what == "projects":
@@ -73,6 +75,9 @@ def _projects(frames: Frames, projects: pd.DataFrame, alloc: pd.DataFrame, filte
     """Projects with sector labels, the VND they place in the selection, and their footprint."""
     per_project = alloc.groupby("project_id")
     rows = projects.copy()
+    # budget_vnd stays the planned budget whatever money is counted; allocated_vnd is that money.
+    rows["budget_vnd"] = rows["project_id"].map(frames.projects.drop_duplicates("project_id").set_index(
+        "project_id")["budget_vnd"])
     if filters.provinces or filters.zones:  # only projects that reach the selected communes
         rows = rows[rows["project_id"].isin(alloc["project_id"])]
     rows.insert(rows.columns.get_loc("sector") + 1, "sector_label", rows["sector"].map(_sector_label))
@@ -80,6 +85,9 @@ def _projects(frames: Frames, projects: pd.DataFrame, alloc: pd.DataFrame, filte
                 rows["sector"].map(lambda k: _sector_label(k, "vi")))
     rows.insert(rows.columns.get_loc("budget_vnd") + 1, "budget_usd",
                 (pd.to_numeric(rows["budget_vnd"], errors="coerce") / frames.usd_rate).round(0))
+    money = money_columns(frames, rows["project_id"], filters)
+    for offset, column in enumerate(money.columns, start=1):
+        rows.insert(rows.columns.get_loc("budget_usd") + offset, column, money[column])
     rows.insert(rows.columns.get_loc("status") + 1, "locations", rows["project_id"].map(_location_cells(frames)))
     rows["allocated_vnd"] = rows["project_id"].map(per_project["amount_vnd"].sum()).fillna(0).astype("int64")
     rows["communes"] = rows["project_id"].map(per_project["commune_code"].nunique()).fillna(0).astype(int)

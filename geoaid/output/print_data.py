@@ -126,5 +126,7 @@ def _data_sources(frames: Frames) -> dict:
     schemes = frames.schemes
     legal = listed(schemes["legal_source"]) if len(schemes) else ""
     files = listed(schemes["source_file"]) if len(schemes) else ""
+    iati = frames.iati if frames.iati is not None and len(frames.iati) else None
     return {"classifications": "; ".join(p for p in (legal, files) if p),
-            "projects": listed(frames.projects["source_file"]) if len(frames.projects) else ""}
+            "projects": listed(frames.projects["source_file"]) if len(frames.projects) else "",
+            "iati": listed(iati["source_file"]) if iati is not None else ""}

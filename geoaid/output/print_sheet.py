@@ -177,7 +177,7 @@ def footer_lines(data: MapData) -> list[str]:
     lines = [words["boundaries"].format(geometry=meta.get("source.geometry", "imported boundaries (see workspace)"),
                                         version=meta.get("boundary_version", "?"))
              + ". " + words["codes"].format(codes=meta.get("source.codes", "as imported")) + "."]
-    parts = [words[key].format(items=data.sources[key]) for key in ("classifications", "projects")
+    parts = [words[key].format(items=data.sources[key]) for key in ("classifications", "projects", "iati")
              if data.sources.get(key)]
     if parts:
         lines.append(". ".join(parts) + ".")

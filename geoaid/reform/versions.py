@@ -125,7 +125,8 @@ def frames_for_version(frames: Frames, workspace, version: str = "2019") -> Fram
                     reform_class_rule_text=describe_rule(rule))
     return VersionedFrames(communes=communes, schemes=frames.schemes, classifications=moved_classes,
                            projects=frames.projects, locations=locations, settings=frames.settings,
-                           metadata=metadata, version="2025", allocations=allocations, rule=rule,
+                           metadata=metadata, flows=frames.flows, iati=frames.iati,
+                           iati_locations=frames.iati_locations, version="2025", allocations=allocations, rule=rule,
                            rule_text=describe_rule(rule), crosswalk=crosswalk, legacy_communes=legacy,
                            notes=notes)
 
