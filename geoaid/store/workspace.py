@@ -55,6 +55,7 @@ _EMPTY_COLUMNS = {
     schema.PROJECTS: schema.PROJECT_COLUMNS,
     schema.PROJECT_LOCATIONS: schema.PROJECT_LOCATION_COLUMNS,
     schema.MATCH_REPORT: schema.MATCH_REPORT_COLUMNS,
+    schema.POPULATION_REPORT: schema.POPULATION_REPORT_COLUMNS,
     schema.METADATA: ["key", "value"],
     schema.SETTINGS: ["key", "value"],
     schema.AUDIT_LOG: ["at", "user", "action", "file", "details"],
