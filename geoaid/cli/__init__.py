@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "geoaid.cli.serve",
     "geoaid.cli.users",
     "geoaid.cli.reform",
+    "geoaid.cli.check",
 ]
 
 

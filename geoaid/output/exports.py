@@ -37,7 +37,7 @@ import pyogrio
 from geoaid import __version__
 from geoaid.analysis.coverage import describe_gap_formula
 from geoaid.analysis.filters import Filters
-from geoaid.analysis.frames import Frames
+from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.memoised import Analysis, analysed
 from geoaid.output.export_tables import table_for
 from geoaid.output.formula_injection import csv_text, neutralise_frame
@@ -79,6 +79,9 @@ HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes
     "area_km2": "Area (km²) / Diện tích (km²)", "boundary_version": "Boundary version / Phiên bản ranh giới",
     "geometry_source": "Geometry source / Nguồn ranh giới", "code_source": "Code source / Nguồn mã",
     "match_method": "Name match / Cách ghép tên",
+    "population": "Population 2019 / Dân số 2019", "population_urban": "Urban population 2019 / Dân số thành thị",
+    "population_rural": "Rural population 2019 / Dân số nông thôn",
+    "population_approximate": "Population approximate (divided commune) / Dân số ước tính (xã bị chia)",
 }
 
 
@@ -98,13 +101,15 @@ def notes(frames: Frames, what: str, filters: Filters, table: pd.DataFrame | Non
             ("USD rate / Tỷ giá (VND per USD)", f"{frames.usd_rate:,.0f}")]
     meta = frames.metadata
     for key, label in (("source.geometry", "Boundaries / Ranh giới"), ("boundary_version", "Boundary version"),
-                       ("source.codes", "Codes / Mã đơn vị"), ("source.geometry.terms", "Boundary terms")):
+                       ("source.codes", "Codes / Mã đơn vị"), ("source.geometry.terms", "Boundary terms"),
+                       ("source.population", "Population / Dân số (official / chính thức)")):
         if meta.get(key):
             rows.append((label, str(meta[key])))
     if len(frames.schemes):
-        for scheme in frames.schemes.itertuples():
+        marks = sample_mask(frames.schemes["sample"]).map({True: "SAMPLE / MẪU", False: "official / chính thức"})
+        for scheme, mark in zip(frames.schemes.itertuples(), marks):
             rows.append((f"Classification: {scheme.scheme}",
-                         f"{scheme.label} — {scheme.legal_source or ''} ({scheme.source_file or ''})"))
+                         f"[{mark}] {scheme.label} — {scheme.legal_source or ''} ({scheme.source_file or ''})"))
     if len(frames.projects):
         files = sorted({str(f) for f in frames.projects["source_file"].dropna()})
         rows.append(("Projects source / Nguồn dự án", ", ".join(files)))

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from geoaid import __version__
+from geoaid.analysis.priority import SHORT_LABELS
 from geoaid.output.print_data import MAP_CRS, MapData
 from geoaid.output.print_elements import (
     TEXT,
@@ -124,6 +125,8 @@ def draw(data: MapData, layout: Layout, subset: pd.Series | None = None, title: 
         note += " " + words["zones"]
     if data.sample:
         note += "\n" + words["sample_note"]
+    if lists := lists_line(data):
+        note += "\n" + lists
     draw_legend(legend_ax, layout, data.view.words("legend", data.lang, data.donor), entries, extra, note)
 
     draw_header(fig, layout, title or default_title(data), subtitle or default_subtitle(data),
@@ -169,6 +172,19 @@ def default_title(data: MapData) -> str:
 
 def default_subtitle(data: MapData) -> str:
     return data.filters.describe(data.lang, data.province_names)
+
+
+def lists_line(data: MapData) -> str:
+    """Which classification lists are official and which sample, in the map's language."""
+    official, sample = data.sources.get("official_schemes", ()), data.sources.get("sample_schemes", ())
+    if not official and not sample:
+        return ""
+    column = 0 if data.lang == "en" else 1
+
+    def named(keys) -> str:
+        return ", ".join(SHORT_LABELS.get(key, (key, key))[column] for key in keys) or "–"
+
+    return WORDS[data.lang]["lists"].format(official=named(official), sample=named(sample))
 
 
 def footer_lines(data: MapData) -> list[str]:
