@@ -64,7 +64,7 @@ def _communes(frames: Frames, filters: Filters) -> gpd.GeoDataFrame:
             mask |= rows[zone].fillna(False).astype(bool)
         rows = rows[mask]
     front = ["code", "name", "unit_type", "district_code", "district_name", "province_code", "province_name",
-             "priority_score", "classes"]
+             "population", "priority_score", "classes"]
     rows = rows[[c for c in front if c in rows] + [c for c in rows.columns if c not in front]]
     return gpd.GeoDataFrame(rows.reset_index(drop=True), geometry="geometry", crs=frames.communes.crs)
 

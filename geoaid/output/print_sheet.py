@@ -176,15 +176,14 @@ def default_subtitle(data: MapData) -> str:
 
 def lists_line(data: MapData) -> str:
     """Which classification lists are official and which sample, in the map's language."""
-    official, sample = data.sources.get("official_schemes", ()), data.sources.get("sample_schemes", ())
-    if not official and not sample:
-        return ""
     column = 0 if data.lang == "en" else 1
-
-    def named(keys) -> str:
-        return ", ".join(SHORT_LABELS.get(key, (key, key))[column] for key in keys) or "–"
-
-    return WORDS[data.lang]["lists"].format(official=named(official), sample=named(sample))
+    parts = []
+    for kind in ("official", "sample"):
+        keys = data.sources.get(f"{kind}_schemes", ())
+        if keys:
+            named = ", ".join(SHORT_LABELS.get(key, (key, key))[column] for key in keys)
+            parts.append(WORDS[data.lang][f"lists_{kind}"].format(items=named))
+    return " ".join(parts)
 
 
 def footer_lines(data: MapData) -> list[str]:
