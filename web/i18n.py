@@ -78,7 +78,8 @@ MAP_LABELS = {"province": "province", "district": "district", "area": "area_km2"
               "classes": "classes", "projects": "projects", "funding": "funding_usd",
               "missing": "sectors_missing", "zoneEM": "zone_ethnic_minority", "zoneCoastal": "zone_coastal",
               "projectLocations": "project_locations", "donor": "donor", "sector": "sector",
-              "zonesHeading": "zones_heading", "loadingPopup": "popup_loading", "openCommune": "open_commune"}
+              "zonesHeading": "zones_heading", "loadingPopup": "popup_loading", "openCommune": "open_commune",
+              "population": "population", "perPerson": "funding_per_person"}
 
 
 def map_labels() -> dict:

@@ -1,4 +1,5 @@
-"""The rows of each data export, before formatting: gap ranking, projects, allocations, communes.
+"""The rows of each data export, before formatting: gap ranking, projects, allocations, communes,
+and the per-district and per-province population and funding per inhabitant.
 
 :func:`table_for` returns a GeoDataFrame (EPSG:4326) with machine column
 names and label columns beside codes (``sector_label`` beside ``sector``);
@@ -13,10 +14,11 @@ import pandas as pd
 from geoaid.analysis.filters import Filters, active_projects
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.memoised import Analysis, analysed
+from geoaid.analysis.per_capita import per_capita_summary
 from geoaid.analysis.priority import priority_index
 from geoaid.analysis.sectors import BY_KEY
 
-WHAT = ("gaps", "projects", "allocations", "communes")
+WHAT = ("gaps", "projects", "allocations", "communes", "districts", "provinces")
 SCOPE_LABELS = {"commune": "commune-targeted / tại xã", "area": "district/province-wide / toàn huyện, tỉnh"}
 
 
@@ -41,6 +43,8 @@ def table_for(frames: Frames | Analysis, what: str, filters: Filters = Filters()
         return rows[[c for c in front if c in rows] + [c for c in rows.columns if c not in front]]
     if what == "communes":
         return _communes(frames, filters)
+    if what in ("districts", "provinces"):
+        return per_capita_summary(analysis.coverage(filters), what[:-1], frames.usd_rate)
     in_scope = set(_communes(frames, filters)["code"])
     projects = active_projects(frames, filters)
     alloc = allocations[allocations["project_id"].isin(projects["project_id"])

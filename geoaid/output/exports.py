@@ -47,7 +47,7 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
            "geojson": "application/geo+json",
            "gpkg": "application/geopackage+sqlite3"}
 SHEET_TITLES = {"gaps": "Gap ranking", "projects": "Projects", "allocations": "Allocations",
-                "communes": "Communes"}
+                "communes": "Communes", "districts": "Districts", "provinces": "Provinces"}
 HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes' column list)
     "gap_rank": "Gap rank / Thứ hạng thiếu hụt", "commune_code": "Commune code / Mã xã",
     "commune_name": "Commune / Xã", "district": "District / Huyện", "province": "Province / Tỉnh",
@@ -82,6 +82,12 @@ HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes
     "population": "Population 2019 / Dân số 2019", "population_urban": "Urban population 2019 / Dân số thành thị",
     "population_rural": "Rural population 2019 / Dân số nông thôn",
     "population_approximate": "Population approximate (divided commune) / Dân số ước tính (xã bị chia)",
+    "funding_vnd_per_person": "Funding per inhabitant (VND) / Kinh phí bình quân đầu người (VND)",
+    "funding_usd_per_person": "Funding per inhabitant (USD) / Kinh phí bình quân đầu người (USD)",
+    "communes_without_population": "Communes without population / Số xã chưa có dân số",
+    "uncovered_priority_communes": "Uncovered priority communes / Số xã ưu tiên chưa có dự án",
+    "people_in_uncovered_priority_communes": "People in uncovered priority communes / Dân số các xã ưu tiên "
+                                             "chưa có dự án",
 }
 
 
@@ -96,7 +102,8 @@ def notes(frames: Frames, what: str, filters: Filters, table: pd.DataFrame | Non
             ("Generated / Ngày tạo", f"{date.today().isoformat()} (geoaid {__version__})"),
             ("Filters", filters.describe("en", names)), ("Bộ lọc", filters.describe("vi", names)),
             ("Allocation rule / Cách phân bổ", frames.allocation_rule + " (district/province-wide budgets "
-             "spread over their communes: even = equal shares, area = by commune area)"),
+             "spread over their communes: even = equal shares, area = by commune area, "
+             "population = by census 2019 population)"),
             ("Gap formula / Công thức thiếu hụt", describe_gap_formula(frames)),
             ("USD rate / Tỷ giá (VND per USD)", f"{frames.usd_rate:,.0f}")]
     meta = frames.metadata
