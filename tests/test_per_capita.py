@@ -97,3 +97,13 @@ def test_the_rule_is_a_setting_and_a_cli_option(writable_workspace, capsys):
     text = (writable_workspace.path.parent / "p.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("province_code,province,communes,communes_without_population,population,")
     assert ",Tỉnh Bạc Liêu,64,0,907236," in text
+
+
+def test_population_in_the_commune_page_popup_data_and_sources(demo_client):
+    page = demo_client.get("/communes/31867?lang=en").get_data(as_text=True)
+    assert '<dd id="population">21,273</dd>' in page
+    assert "GSO, 2019 Population and Housing Census" in demo_client.get("/?lang=en").get_data(as_text=True)
+    feature = next(f for f in demo_client.get("/api/v1/gaps.geojson?view=population&province=95").get_json()["features"]
+                   if f["properties"]["commune_code"] == "31867")
+    assert feature["properties"]["population"] == 21_273
+    assert feature["properties"]["funding_usd_per_person"] is not None
