@@ -8,7 +8,8 @@ The polygons follow the 2019 commune list, as the census does, so a census
 row without a code (a unit merged or renamed before 2025, or a town and a
 commune sharing a name) finds its polygon by names, compared with
 ``geoaid.text.names`` (a "Thị trấn"/"Xã" pair of one name is told apart by the
-type word); the polygon's code gives the commune. A commune formed by merged
+type word; then, for rows still without a commune, up to spelling variants such
+as x/s and tr/ch, reported as ``by_variant``); the polygon's code gives the commune. A commune formed by merged
 units gets the sum of their rows. A commune no row reaches keeps no figure
 (never 0), and every such commune, every row placed by name, every summed
 commune and every row left unplaced is listed in the ``population_report``.
@@ -22,7 +23,7 @@ import pandas as pd
 
 from boundaries.official import CENSUS_2019
 from geoaid.store import schema
-from geoaid.text.names import name_key, nfc, split_unit_type
+from geoaid.text.names import name_key, nfc, split_unit_type, variant_key
 
 FIGURES = ["population", "population_urban", "population_rural"]
 
@@ -56,15 +57,18 @@ def join_population(communes: pd.DataFrame, sources: pd.DataFrame, census: pd.Da
     census = census[census["province_code"].isin(set(communes["province_code"]))].copy()
     census["code"] = census["commune_code"].where(census["commune_code"].isin(codes))
     census["method"] = census["code"].notna().map({True: "code", False: None})
-    by_names = _name_index(sources[sources["code"].isin(codes)])
-    for idx, row in census[census["code"].isna()].iterrows():
-        key, type_key = unit_key(row["commune_name_2019"])
-        found = by_names.get((row["province_code"], name_key(row["district_name_2019"]), key), [])
-        if len({code for code, _ in found}) > 1:
-            found = [(code, t) for code, t in found if t == type_key]
-        if len({code for code, _ in found}) == 1:
-            census.at[idx, "code"] = found[0][0]
-            census.at[idx, "method"] = "name"
+    coded = sources[sources["code"].isin(codes)]
+    # Exact name keys first; then spelling variants (Xốp Cộp / Sốp Cộp), for the rows still without a commune.
+    for method, fold in (("name", lambda key: key), ("variant", variant_key)):
+        by_names = _name_index(coded, fold)
+        for idx, row in census[census["code"].isna()].iterrows():
+            key, type_key = unit_key(row["commune_name_2019"])
+            found = by_names.get((row["province_code"], name_key(row["district_name_2019"]), fold(key)), [])
+            if len({code for code, _ in found}) > 1:
+                found = [(code, t) for code, t in found if t == type_key]
+            if len({code for code, _ in found}) == 1:
+                census.at[idx, "code"] = found[0][0]
+                census.at[idx, "method"] = method
     placed = census[census["code"].notna()]
     sums = placed.groupby("code")[FIGURES].sum()
     out = communes.copy()
@@ -81,11 +85,11 @@ def join_population(communes: pd.DataFrame, sources: pd.DataFrame, census: pd.Da
     return PopulationJoin(out, report, figures, metadata)
 
 
-def _name_index(sources: pd.DataFrame) -> dict[tuple, list[tuple[str, str | None]]]:
+def _name_index(sources: pd.DataFrame, fold) -> dict[tuple, list[tuple[str, str | None]]]:
     index: dict[tuple, list[tuple[str, str | None]]] = {}
     for row in sources.itertuples():
         key, type_key = unit_key(row.src_name)
-        index.setdefault((row.province_code, name_key(row.src_district), key), []).append((row.code, type_key))
+        index.setdefault((row.province_code, name_key(row.src_district), fold(key)), []).append((row.code, type_key))
     return index
 
 
@@ -105,6 +109,9 @@ def _report(communes: pd.DataFrame, census: pd.DataFrame, placed: pd.DataFrame) 
 
     for _, row in census[census["method"] == "name"].iterrows():
         note("by_name", row, row["code"], row["population"], "census row without a code; joined by 2019 names")
+    for _, row in census[census["method"] == "variant"].iterrows():
+        note("by_variant", row, row["code"], row["population"],
+             "census row without a code; joined by 2019 names spelled differently (x/s, tr/ch, y/i, d/gi)")
     for code, parts in placed.groupby("code"):
         if len(parts) > 1:
             note("summed", None, code, int(parts["population"].sum()),
@@ -124,7 +131,7 @@ def _figures(communes: pd.DataFrame, census: pd.DataFrame) -> pd.DataFrame:
         rows.append({"province_code": province, "communes": len(here),
                      "with_population": int(here["population"].notna().sum()),
                      "census_rows": len(rows_here), "by_code": int((rows_here["method"] == "code").sum()),
-                     "by_name": int((rows_here["method"] == "name").sum()),
+                     "by_name": int(rows_here["method"].isin(["name", "variant"]).sum()),
                      "unplaced": int(rows_here["code"].isna().sum()),
                      "census_total": int(rows_here["population"].sum()),
                      "joined_total": int(here["population"].sum())})

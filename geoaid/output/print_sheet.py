@@ -194,6 +194,8 @@ def footer_lines(data: MapData) -> list[str]:
              + ". " + words["codes"].format(codes=meta.get("source.codes", "as imported")) + "."]
     parts = [words[key].format(items=data.sources[key]) for key in ("classifications", "projects")
              if data.sources.get(key)]
+    if meta.get("source.population"):
+        parts.append(words["population"])
     if parts:
         lines.append(". ".join(parts) + ".")
     if data.sample:
