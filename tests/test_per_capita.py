@@ -107,3 +107,13 @@ def test_population_in_the_commune_page_popup_data_and_sources(demo_client):
                    if f["properties"]["commune_code"] == "31867")
     assert feature["properties"]["population"] == 21_273
     assert feature["properties"]["funding_usd_per_person"] is not None
+
+
+def test_the_donor_page_counts_the_people_in_the_communes_it_funds(demo_client, frames):
+    from geoaid.analysis.donors import donor_reach
+
+    reach = donor_reach(frames, "Sample Donor A (fictitious)")
+    funded = frames.communes[frames.communes["code"].isin(reach.by_commune["commune_code"])]
+    assert reach.totals["people_in_communes"] == int(funded["population"].sum()) > 0
+    page = demo_client.get("/donors/Sample Donor A (fictitious)?lang=en").get_data(as_text=True)
+    assert f'{reach.totals["people_in_communes"]:,}</li>' in page and 'id="people-reached"' in page
