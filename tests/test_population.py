@@ -120,8 +120,10 @@ def test_exports_and_print_legend_say_which_lists_are_official(frames):
 
     book = openpyxl.load_workbook(io.BytesIO(body))
     notes = {row[0].value: row[1].value for row in book["notes"].iter_rows(min_row=2)}
-    assert notes["Classification: poor_district"].startswith("[official / chính thức] Poor districts 2021–2025")
-    assert notes["Classification: region_iii"].startswith("[SAMPLE / MẪU] SAMPLE – Region III")
+    assert notes["Classification: poor_district"].startswith(
+        "Poor districts 2021–2025 (Decision 353/QĐ-TTg) [official / chính thức] — Decision 353/QĐ-TTg")
+    assert notes["Classification: region_iii"].startswith(
+        "SAMPLE – Region III communes, ethnic-minority and mountainous areas [SAMPLE / MẪU] — none (sample data)")
     assert "GSO, 2019 Population and Housing Census" in notes["Population / Dân số (official / chính thức)"]
     data = prepare(frames, "priority", Filters(provinces=("02",)), lang="en")
     assert lists_line(data) == ("Official lists: Poor district, ATK commune. SAMPLE lists (not official): "

@@ -116,7 +116,7 @@ def notes(frames: Frames, what: str, filters: Filters, table: pd.DataFrame | Non
         marks = sample_mask(frames.schemes["sample"]).map({True: "SAMPLE / MẪU", False: "official / chính thức"})
         for scheme, mark in zip(frames.schemes.itertuples(), marks):
             rows.append((f"Classification: {scheme.scheme}",
-                         f"[{mark}] {scheme.label} — {scheme.legal_source or ''} ({scheme.source_file or ''})"))
+                         f"{scheme.label} [{mark}] — {scheme.legal_source or ''} ({scheme.source_file or ''})"))
     if len(frames.projects):
         files = sorted({str(f) for f in frames.projects["source_file"].dropna()})
         rows.append(("Projects source / Nguồn dự án", ", ".join(files)))
