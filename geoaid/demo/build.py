@@ -24,7 +24,7 @@ def build_workspace(workspace: Workspace, provinces: list[str] | None, samples: 
     log("Joining census 2019 population (GSO) by code, else by 2019 names…")
     people = join_population(build.communes, build.sources, read_population())
     build.communes = people.communes
-    build.population = people
+    build.population_figures = people.figures
     with workspace.transaction(create=True) as tx:
         log(f"Writing {len(build.communes)} communes…")
         tx.write(schema.COMMUNES, build.communes)

@@ -35,6 +35,8 @@ class BoundaryBuild:
     # The coded source polygons (province_code, src_district, src_name, code): the 2019 names
     # by which official figures without a code find their commune.
     sources: pd.DataFrame | None = None
+    # Per province: communes with a population, census rows by code / by name (set by geoaid.demo.build).
+    population_figures: pd.DataFrame | None = None
 
     def coverage(self) -> pd.DataFrame:
         """Per province: official count, communes built, codes without polygon."""
