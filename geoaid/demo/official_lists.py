@@ -26,26 +26,31 @@ def official_lists(communes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     poor = poor[poor["district_code"].isin(set(communes["district_code"].dropna().astype(str)))]
     atk = read_atk_communes()
     atk = atk[atk["commune_code"].isin(set(communes["code"].astype(str)))]
+    provinces = set(communes["province_code"].astype(str))
+    # A list is written only where it speaks: an empty list would claim "none here".
     schemes = [
         _scheme("poor_district", "Poor districts 2021–2025 (Decision 353/QĐ-TTg)",
-                "Decision 353/QĐ-TTg of 15 March 2022, annex I", 2021, 2025, "district", POOR_DISTRICTS_353),
+                "Decision 353/QĐ-TTg of 15 March 2022, annex I", 2021, 2025, "district", POOR_DISTRICTS_353)
+    ] if provinces & ({"02"} | POOR_DISTRICT_PROVINCES_WITHOUT) else []
+    schemes += [
         _scheme("atk_commune", "ATK (resistance-base) communes (Decision 891/QĐ-TTg)",
-                "Decision 891/QĐ-TTg of 26 July 2022", 2022, None, "commune", ATK_891),
-    ]
+                "Decision 891/QĐ-TTg of 26 July 2022", 2022, None, "commune", ATK_891)
+    ] if "96" in provinces else []
     rows = ([_row("poor_district", code, "district") for code in sorted(poor["district_code"])]
             + [_row("atk_commune", code, "commune") for code in sorted(atk["commune_code"])])
-    provinces = set(communes["province_code"].astype(str))
     unknown = sorted(provinces - {"02"} - POOR_DISTRICT_PROVINCES_WITHOUT)
-    metadata = {
-        "official.poor_district": POOR_DISTRICTS_353.citation(),
-        "official.poor_district.coverage": (
+    metadata = {}
+    if any(s["scheme"] == "poor_district" for s in schemes):
+        metadata["official.poor_district"] = POOR_DISTRICTS_353.citation()
+        metadata["official.poor_district.coverage"] = (
             f"{len(poor)} poor district(s) loaded (Hà Giang's annex rows); Kiên Giang, Bạc Liêu and Cà Mau have "
             "none under the decision" + (f"; provinces {', '.join(unknown)}: not loaded (list not vendored)"
-                                         if unknown else "")),
-        "official.atk_commune": ATK_891.citation(),
-        "official.atk_commune.coverage": f"{len(atk)} ATK commune(s) of Cà Mau loaded; other provinces not listed",
-    }
-    return (pd.DataFrame(schemes)[schema.SCHEME_COLUMNS],
+                                         if unknown else ""))
+    if any(s["scheme"] == "atk_commune" for s in schemes):
+        metadata["official.atk_commune"] = ATK_891.citation()
+        metadata["official.atk_commune.coverage"] = \
+            f"{len(atk)} ATK commune(s) of Cà Mau loaded; other provinces not listed"
+    return (pd.DataFrame(schemes, columns=schema.SCHEME_COLUMNS),
             pd.DataFrame(rows, columns=schema.CLASSIFICATION_COLUMNS), metadata)
 
 
