@@ -117,3 +117,14 @@ def test_the_donor_page_counts_the_people_in_the_communes_it_funds(demo_client, 
     assert reach.totals["people_in_communes"] == int(funded["population"].sum()) > 0
     page = demo_client.get("/donors/Sample Donor A (fictitious)?lang=en").get_data(as_text=True)
     assert f'{reach.totals["people_in_communes"]:,}</li>' in page and 'id="people-reached"' in page
+
+
+def test_boundaries_without_population_give_no_figures_and_even_shares(district_project):
+    """Imported boundaries have no population column: nothing per person, and the rule falls back to even."""
+    bare = replace(district_project, communes=district_project.communes.drop(
+        columns=["population", "population_urban", "population_rural"]))
+    first = allocate(bare)
+    assert set(first.loc[first["project_id"] == "PL-1", "amount_vnd"]) == {1_242_680_000 // 8}
+    rows = coverage(bare, Filters(provinces=("95",)))
+    assert rows["population"].isna().all() and rows["funding_usd_per_person"].isna().all()
+    assert per_capita_summary(rows, "province", 25_000)["population"].isna().all()

@@ -172,7 +172,9 @@ def _split(frames: Frames, rule: str | None) -> tuple[pd.DataFrame, pd.DataFrame
     columns += ["population"] if "population" in frames.communes.columns else []
     communes = frames.communes[columns].astype({"code": str}).sort_values("code").drop_duplicates("code") \
         .reset_index(drop=True)
-    communes["population"] = pd.to_numeric(communes.get("population", np.nan), errors="coerce").astype(float)
+    # Imported boundaries carry no population: every figure unknown.
+    communes["population"] = (pd.to_numeric(communes["population"], errors="coerce").astype(float)
+                              if "population" in communes.columns else np.nan)
     communes["com"] = np.arange(len(communes))
     code_index = pd.Index(communes["code"])
 
