@@ -149,3 +149,15 @@ def test_check_classifications_compares_with_published_counts(demo_workspace_pat
     assert main(["check", "classifications", "--workspace", str(writable_workspace.path)]) == 1
     assert "poor_districts official 7 8 differs" in {" ".join(line.split()[-5:])
                                                      for line in capsys.readouterr().out.splitlines()}
+
+
+def test_funding_per_inhabitant_on_the_2025_communes(frames, demo_workspace):
+    from geoaid.analysis.coverage import coverage
+    from geoaid.reform.versions import frames_for_version
+
+    rows = coverage(frames_for_version(frames, demo_workspace, "2025"))
+    assert int(rows["population"].sum()) == sum(CENSUS_TOTALS.values())
+    legacy = coverage(frames)
+    assert rows["funding_vnd"].sum() == legacy["funding_vnd"].sum()        # money moved exactly
+    funded = rows[rows["funding_vnd"] > 0].iloc[0]
+    assert funded["funding_vnd_per_person"] == round(funded["funding_vnd"] / funded["population"])
