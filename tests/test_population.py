@@ -15,7 +15,7 @@ from geoaid.demo.population import join_population
 from geoaid.output.exports import export_table
 from geoaid.output.print_data import prepare
 from geoaid.output.print_sheet import lists_line
-from geoaid.reform.carry import population_to_2025
+from geoaid.reform.population import population_to_2025
 from geoaid.store import schema
 
 CENSUS_TOTALS = {"96": 1_194_476, "95": 907_236, "91": 1_723_067, "02": 854_679}   # GSO, census 2019

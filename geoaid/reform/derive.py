@@ -25,8 +25,8 @@ import shapely
 
 from boundaries.load import repair
 from boundaries.registry import CONVERTER_2025, VIETNAMADMINUNITS
-from geoaid.reform.carry import population_to_2025
 from geoaid.reform.crosswalk import load_crosswalk, province_counts, read_crosswalk, read_units_2025
+from geoaid.reform.population import population_to_2025
 from geoaid.store import schema
 
 REFORM_VERSION = "2025"
@@ -62,7 +62,7 @@ def derive_2025_communes(legacy_communes: gpd.GeoDataFrame, crosswalk: pd.DataFr
       a new commune not in the layer.
 
     When the legacy layer has population columns, the layer gets them too,
-    carried by ``geoaid.reform.carry.population_to_2025``.
+    carried by ``geoaid.reform.population.population_to_2025``.
     """
     crosswalk = read_crosswalk() if crosswalk is None else crosswalk
     units = read_units_2025() if units is None else units
