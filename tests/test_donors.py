@@ -24,7 +24,9 @@ def test_totals_and_breakdowns_by_hand(donor_b):
     assert donor_b.sample
     assert donor_b.totals == {"projects": 2, "funding_vnd": 2_700_000_000, "funding_usd": 108_000,
                               "commune_funding_vnd": 2_000_000_000, "area_funding_vnd": 700_000_000,
-                              "communes": 8, "provinces": 1}
+                              "communes": 8, "provinces": 1,
+                              # census 2019: Hàm Rồng 5,543 + Ngọc Hiển's seven communes 66,874
+                              "people_in_communes": 72_417}
     assert donor_b.by_province.to_dict("records") == [
         {"province_code": "96", "province": "Tỉnh Cà Mau", "funding_vnd": 2_700_000_000, "funding_usd": 108_000,
          "communes": 8, "share_pct": 100.0}]

@@ -8,8 +8,13 @@ from geoaid.store import schema
 
 def test_sample_data_is_labelled_everywhere(demo_workspace):
     schemes = demo_workspace.read(schema.SCHEMES)
-    assert (schemes["sample"] == 1).all() and schemes["label"].str.startswith("SAMPLE –").all()
-    assert (demo_workspace.read(schema.CLASSIFICATIONS)["sample"] == 1).all()
+    official = schemes["scheme"].isin(["poor_district", "atk_commune"])
+    assert set(schemes.loc[~official, "scheme"]) == {"region_i", "region_ii", "region_iii", "dbkk", "dbkk_coastal",
+                                                     "p135_hamlets", "ethnic_minority_share"}
+    assert (schemes.loc[~official, "sample"] == 1).all()
+    assert schemes.loc[~official, "label"].str.startswith("SAMPLE –").all()
+    classes = demo_workspace.read(schema.CLASSIFICATIONS)
+    assert (classes.loc[~classes["scheme"].isin(["poor_district", "atk_commune"]), "sample"] == 1).all()
     projects = demo_workspace.read(schema.PROJECTS)
     assert (projects["sample"] == 1).all() and projects["donor"].str.contains("fictitious").all()
     assert "SAMPLE" in demo_workspace.metadata()["sample_data"]

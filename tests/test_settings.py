@@ -27,7 +27,7 @@ def test_exchange_rate_change_is_used_by_the_next_import(tmp_path, writable_work
     ("exchange_rates_vnd", '{"USD": 25000}', "VND: 1"),
     ("exchange_rates_vnd", '{"VND": 1, "usd": 25000}', "three capital letters"),
     ("exchange_rates_vnd", '{"VND": 1, "USD": -1}', "positive"),
-    ("area_allocation_rule", '"random"', "'even' or 'area'"),
+    ("area_allocation_rule", '"random"', "'even', 'area' or 'population'"),
     ("priority_weights", '{"dbkk": -1}', "non-negative"),
     ("priority_weights", "not json", "must be JSON"),
 ])

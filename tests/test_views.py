@@ -25,7 +25,8 @@ def test_every_view_names_a_palette_a_unit_and_its_words_in_both_languages():
 def test_old_spellings_resolve_to_one_canonical_key():
     assert canonical_key("gaps") == canonical_key("GAP") == "gap"
     assert {canonical_key(alias) for alias in ALIASES} <= set(VIEWS)
-    assert set(view_choices(WEB_MAP_VIEWS)) == {"gap", "priority", "coverage", "gaps", "funding"}
+    assert set(view_choices(WEB_MAP_VIEWS)) == {"gap", "priority", "coverage", "per_capita", "population", "gaps",
+                                               "funding"}
     with pytest.raises(ValueError, match="view must be one of"):
         resolve_view("rainbow")
     with pytest.raises(ValueError, match="view must be one of gap, priority, coverage"):

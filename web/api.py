@@ -189,7 +189,8 @@ def _gaps_collection(filters, view: View, detail: str) -> dict:
                    for t, d, s in zip(g["title"], g["donor"], g["sector"])][:8], include_groups=False)
     rows["projects"] = rows["commune_code"].map(titles).map(lambda v: v if isinstance(v, list) else [])
     properties = ["commune_code", "commune_name", "district", "province", "priority_score", "classes",
-                  "project_count", "donor_count", "funding_usd", "gap_score", "gap_rank",
+                  "project_count", "donor_count", "funding_usd", "population", "funding_usd_per_person",
+                  "gap_score", "gap_rank",
                   "ethnic_minority", "coastal", "sectors_missing", "fill", "projects"]
     return feature_collection(rows, properties, detail, **extra)
 

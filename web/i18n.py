@@ -81,7 +81,8 @@ MAP_LABELS = {"province": "province", "district": "district", "area": "area_km2"
               "projectLocations": "project_locations", "donor": "donor", "sector": "sector",
               "zonesHeading": "zones_heading", "loadingPopup": "popup_loading", "openCommune": "open_commune",
               "openNeeds": "needs.layer", "needCost": "needs.cost", "needPriority": "needs.priority",
-              "needOpen": "needs.status.open", "needPartly": "needs.status.partly"}
+              "needOpen": "needs.status.open", "needPartly": "needs.status.partly",
+              "population": "population", "perPerson": "funding_per_person"}
 
 
 def map_labels() -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pandas as pd
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from geoaid.analysis.donor_fit import reason_words
@@ -202,7 +203,14 @@ def commune(code: str):
                                             **({"version": version} if version != "2019" else {}),
                                             lang=_lang()),
                            code=code, is_sample=frames.is_sample, version=version,
-                           lineage=data.lineage(code))
+                           lineage=data.lineage(code), people=_people(row))
+
+
+def _people(row) -> dict:
+    """The commune's population and funding per inhabitant, None where unknown."""
+    population, per_person = row.get("population"), row.get("funding_usd_per_person")
+    return {"population": None if pd.isna(population) else int(population),
+            "per_person": None if pd.isna(per_person) else float(per_person)}
 
 
 @bp.route("/export/<what>.<fmt>")

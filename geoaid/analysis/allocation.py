@@ -16,8 +16,12 @@ printed with every output that uses it, and ``allocate`` returns it in the
 3. **District and province locations** (``scope = "area"``) spread their
    share over all communes of that district/province in the workspace:
    ``even`` — the same fraction for every commune; ``area`` — in
-   proportion to commune area (km², equal-area CRS). If none of the area's
-   communes has an area, ``area`` falls back to ``even``.
+   proportion to commune area (km², equal-area CRS); ``population`` — in
+   proportion to the commune's population (census 2019, the ``population``
+   column). If none of the area's communes has an area, ``area`` falls back
+   to ``even``; if any of them has no population figure, ``population``
+   does too for that location (a commune of unknown population is never
+   given nothing for it).
 4. A project with locations on several levels is handled by the same
    steps: a commune can receive a ``commune`` row and an ``area`` row from
    the same project; both are kept (coverage reports them separately).
@@ -48,7 +52,7 @@ from geoaid.analysis.frames import Frames
 
 COLUMNS = ["project_id", "commune_code", "scope", "share", "amount_vnd", "allocation_rule"]
 UNALLOCATED_COLUMNS = ["project_id", "level", "unit_code", "share", "amount_vnd", "reason"]
-RULES = ("even", "area")
+RULES = ("even", "area", "population")
 
 
 def allocate(frames: Frames, rule: str | None = None) -> pd.DataFrame:
@@ -135,6 +139,17 @@ def apportion(group, share, total, tiebreak=None) -> np.ndarray:
     return base + need // count + (rank < need % count).astype("int64")
 
 
+def _weights(expanded: pd.DataFrame, rule: str) -> np.ndarray:
+    """Each commune's weight inside its area location (rule 3 of the module doc)."""
+    if rule == "area":
+        return expanded["area_km2"].astype(float).fillna(0).clip(lower=0).to_numpy()
+    if rule == "population":
+        people = expanded["population"].astype(float)
+        unknown = people.isna().groupby(expanded["location"]).transform("any").to_numpy()
+        return np.where(unknown, 1.0, people.fillna(0).clip(lower=0).to_numpy())
+    return np.ones(len(expanded))
+
+
 def _split(frames: Frames, rule: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(allocations, unallocated), apportioned together per project (see the module doc).
 
@@ -153,8 +168,13 @@ def _split(frames: Frames, rule: str | None) -> tuple[pd.DataFrame, pd.DataFrame
     shares = location_shares(locations[locations["project_id"].isin(budgets.index)])
     shares["pid"] = budgets.index.get_indexer(shares["project_id"])
     # Communes by code order: a commune's position doubles as the tie-break of rule 5.
-    communes = frames.communes[["code", "district_code", "province_code", "area_km2"]].astype(
-        {"code": str}).sort_values("code").drop_duplicates("code").reset_index(drop=True)
+    columns = ["code", "district_code", "province_code", "area_km2"]
+    columns += ["population"] if "population" in frames.communes.columns else []
+    communes = frames.communes[columns].astype({"code": str}).sort_values("code").drop_duplicates("code") \
+        .reset_index(drop=True)
+    # Imported boundaries carry no population: every figure unknown.
+    communes["population"] = (pd.to_numeric(communes["population"], errors="coerce").astype(float)
+                              if "population" in communes.columns else np.nan)
     communes["com"] = np.arange(len(communes))
     code_index = pd.Index(communes["code"])
 
@@ -171,9 +191,8 @@ def _split(frames: Frames, rule: str | None) -> tuple[pd.DataFrame, pd.DataFrame
         wide = wide.assign(location=np.arange(len(wide)))
         expanded = wide[["pid", "location", "unit_code", "location_share"]].merge(
             communes, left_on="unit_code", right_on=column)
-        weight = (expanded["area_km2"].astype(float).fillna(0).clip(lower=0).to_numpy() if rule == "area"
-                  else np.ones(len(expanded)))
         loc = expanded["location"].to_numpy()
+        weight = _weights(expanded, rule)
         total = np.bincount(loc, weights=weight, minlength=len(wide))[loc]
         size = np.bincount(loc, minlength=len(wide))[loc]
         fraction = np.where(total > 0, weight / np.where(total > 0, total, 1), 1.0 / np.maximum(size, 1))

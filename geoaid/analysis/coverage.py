@@ -12,7 +12,11 @@ the sector, donor and period filters (geoaid/filters.py):
   reported separately because it is thinner, less certain coverage;
   ``funding_usd`` at the workspace's USD rate (whole USD);
 * ``sectors_present`` / ``sectors_missing`` — sector keys, of the plan's
-  seven sectors (or of the filtered sectors).
+  seven sectors (or of the filtered sectors);
+* ``population`` — census 2019 (official; on 2025 communes carried along the
+  crosswalk), and ``funding_vnd_per_person`` = funding_vnd / population,
+  ``funding_usd_per_person`` the same in USD (2 decimals): missing where the
+  population is unknown or 0, never a division by a guess.
 
 **Gap formula.** With R = ``gap_reference_vnd`` (setting, default
 1,000,000,000 VND — about one small commune project) and a =
@@ -51,6 +55,7 @@ COLUMNS = ["commune_code", "commune_name", "district", "province", "province_cod
            "priority_score", "classes", "classes_vi", "ethnic_minority", "coastal",
            "project_count", "commune_project_count", "area_project_count", "donor_count",
            "funding_vnd", "commune_funding_vnd", "area_funding_vnd", "funding_usd",
+           "population", "funding_vnd_per_person", "funding_usd_per_person",
            "sectors_present", "sectors_missing", "gap_score", "gap_rank", "sample", "allocation_rule"]
 
 
@@ -145,6 +150,10 @@ def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataF
     out["area_funding_vnd"] = _sum(pos[area], amount[area], n)
     out["funding_vnd"] = out["commune_funding_vnd"] + out["area_funding_vnd"]
     out["funding_usd"] = (out["funding_vnd"] / frames.usd_rate).round(0).astype("int64")
+    people = communes["population"] if "population" in communes.columns else pd.Series(pd.NA, index=communes.index)
+    out["population"] = pd.array(people.to_numpy(), dtype="Int64")
+    out["funding_vnd_per_person"], out["funding_usd_per_person"] = per_person(out["funding_vnd"], out["population"],
+                                                                              frames.usd_rate)
     wanted = list(filters.sectors) or [s.key for s in SECTORS]
     out["sectors_present"], out["sectors_missing"] = _sector_lists(pos, alloc["sector"], n, wanted)
     project_sample = np.zeros(n, dtype=bool)
@@ -168,6 +177,18 @@ def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataF
     result.attrs.update(allocation_rule=rule, gap_formula=describe_gap_formula(frames),
                         sample=bool(result["sample"].any()))
     return result
+
+
+def per_person(funding_vnd: pd.Series, population: pd.Series, usd_rate: float) -> tuple[pd.Series, pd.Series]:
+    """(VND, USD) per inhabitant: whole VND and USD with 2 decimals; NaN without a population.
+
+    >>> [list(s) for s in per_person(pd.Series([50_000_000, 0]), pd.Series([2_000, 0]), 25_000)]
+    [[25000.0, nan], [1.0, nan]]
+    """
+    people = pd.to_numeric(population, errors="coerce").astype(float)
+    people = people.where(people > 0)
+    vnd = funding_vnd.astype(float) / people
+    return vnd.round(0), (vnd / usd_rate).round(2)
 
 
 def gap_ranking(frames: Frames, filters: Filters = Filters(),

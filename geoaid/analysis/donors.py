@@ -155,9 +155,18 @@ def donor_reach(frames: Frames, donor: str, filters: Filters = Filters(),
         totals={"projects": int(mine["project_id"].nunique()), "funding_vnd": total,
                 "funding_usd": round(total / rate), "commune_funding_vnd": commune_vnd,
                 "area_funding_vnd": total - commune_vnd, "communes": int(own["commune_code"].nunique()),
-                "provinces": int(own["province_code"].nunique())},
+                "provinces": int(own["province_code"].nunique()),
+                "people_in_communes": _people(communes, set(own["commune_code"]))},
         by_province=by_province, by_commune=by_commune, by_sector=by_sector, priority_share=shares,
         projects=mine.reset_index(drop=True), sample=sample, allocation_rule=rule)
+
+
+def _people(communes: pd.DataFrame, codes: set) -> int | None:
+    """People living in ``codes`` (census 2019); None when any of them has no figure."""
+    if "population" not in communes.columns:
+        return None
+    people = pd.to_numeric(communes.loc[communes.index.isin(codes), "population"], errors="coerce")
+    return None if people.isna().any() else int(people.sum())
 
 
 def _priority_shares(frames: Frames, own: pd.DataFrame, everyone: pd.DataFrame, schemes) -> pd.DataFrame:

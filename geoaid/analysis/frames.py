@@ -53,7 +53,7 @@ class Frames:
 
     @property
     def allocation_rule(self) -> str:
-        """How district/province-wide budgets are spread: "even" or "area"."""
+        """How district/province-wide budgets are spread: "even", "area" or "population"."""
         return str(self.setting("area_allocation_rule") or "even")
 
     @property

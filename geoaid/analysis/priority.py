@@ -13,7 +13,8 @@ indicator I_s in [0, 1]:
 **Weights** w_s come from the ``priority_weights`` setting. Defaults
 (geoaid/settings.py): region III 3, ĐBKK coastal/island 3, ĐBKK 2.5, poor
 district 2, ethnic-minority share 2, region II 1, Program 135 hamlets 1;
-region I 0.5 and any other scheme 1 unless set.
+region I 0.5, ATK communes (a recognition, not a need) 0 and any other scheme
+1 unless set.
 
 **Exclusive groups.** Some lists state the same fact at different levels,
 so a commune must not score twice for it: the ethnic-minority area regions
@@ -53,7 +54,8 @@ ETHNIC_MINORITY_SCHEMES = ("region_i", "region_ii", "region_iii")
 COASTAL_SCHEMES = ("dbkk_coastal",)
 EXCLUSIVE_GROUPS = {"region_i": "region", "region_ii": "region", "region_iii": "region",
                     "dbkk": "dbkk", "dbkk_coastal": "dbkk"}
-FALLBACK_WEIGHTS = {"region_i": 0.5}
+# ATK communes (Decision 891) are a recognition, not a poverty criterion: no weight unless set.
+FALLBACK_WEIGHTS = {"region_i": 0.5, "atk_commune": 0.0}
 DEFAULT_WEIGHT = 1.0
 COLUMNS = ["commune_code", "priority_raw", "priority_score", "classes", "ethnic_minority", "coastal",
            "priority_sample", "classes_vi"]
@@ -68,6 +70,7 @@ SHORT_LABELS = {
     "poor_district": ("Poor district", "Huyện nghèo"),
     "p135_hamlets": ("P135 hamlets", "Thôn ĐBKK (CT 135)"),
     "ethnic_minority_share": ("Ethnic minority", "DTTS"),
+    "atk_commune": ("ATK commune", "Xã ATK"),
 }
 
 

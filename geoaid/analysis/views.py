@@ -68,6 +68,8 @@ VIEWS = {view.key: view for view in (
     View("coverage", "funding_usd", "YlGnBu", "USD", 0, on_web_map=True),
     View("projects", "project_count", "YlGnBu", "", 0, on_web_map=False),
     View("donor", "funding_usd", "YlGnBu", "USD", 0, on_web_map=False, needs_donor=True),
+    View("per_capita", "funding_usd_per_person", "YlGnBu", "USD_per_person", 2, on_web_map=True),
+    View("population", "population", "Oranges", "people", 0, on_web_map=True),
 )}
 # Spellings accepted besides the keys: the print map and CLI said "gaps" before the views were one.
 ALIASES = {"gaps": "gap", "funding": "coverage", "project_count": "projects"}

@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "geoaid.cli.reform",
     "geoaid.cli.planning",
     "geoaid.cli.brief",
+    "geoaid.cli.check",
 ]
 
 

@@ -60,7 +60,7 @@ def add_filter_options(parser) -> None:
 
 def add_rule_option(parser) -> None:
     """--allocation-rule: a one-run override of the area_allocation_rule setting."""
-    parser.add_argument("--allocation-rule", choices=["even", "area"],
+    parser.add_argument("--allocation-rule", choices=["even", "area", "population"],
                         help="spread district/province-wide budgets evenly or by commune area for this "
                              "run (default: the workspace setting area_allocation_rule)")
 

@@ -48,5 +48,9 @@ def run(args) -> int:
                             log=lambda msg: print(msg, file=sys.stderr))
     print(build.coverage().to_string(index=False))
     print(f"Match report: {len(build.report)} row(s) in layer 'match_report'.")
+    figures = build.population_figures
+    print(f"Population 2019 (GSO census): {int(figures['with_population'].sum())} of {int(figures['communes'].sum())} "
+          f"communes have a figure; {int(figures['joined_total'].sum()):,} of {int(figures['census_total'].sum()):,} "
+          "people placed (details in layer 'population_report').")
     print(f"Workspace written: {workspace.path}")
     return 0

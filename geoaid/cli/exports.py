@@ -1,4 +1,4 @@
-"""``geoaid export gaps|projects|allocations|communes|needs``: data for plans and donor reports."""
+"""``geoaid export gaps|projects|allocations|communes|districts|provinces|needs``: data for plans and donor reports."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from geoaid.analysis.needs import need_status
 from geoaid.cli.analysis import FILTER_HELP, add_analysis_options, load
+from geoaid.output.export_tables import WHAT
 from geoaid.output.exports import write_export
 from geoaid.output.needs_export import needs_file, needs_rows
 
@@ -15,7 +16,10 @@ WHAT_HELP = """what:
   gaps         the gap ranking: one row per commune, most urgent first
   projects     projects passing the filters, with sector labels and the VND they place in the area
   allocations  each project's share in each commune (integer VND), with commune names
-  communes     communes with their priority score, classes and zones
+  communes     communes with their population, priority score, classes and zones
+  districts    per district: population, funding, funding per inhabitant (VND, USD), people in uncovered
+               priority communes
+  provinces    the same per province
   needs        local needs with status (met / partly met / open), funded VND and the projects
                that meet them (csv or xlsx; --province and --sector filter them)
 
@@ -37,7 +41,7 @@ def register(subparsers) -> None:
                "  geoaid export gaps --province 96 --out gaps-ca-mau.xlsx\n"
                "  geoaid export allocations --sector health --year 2024 --format csv --out health.csv\n"
                "  geoaid export communes --province 02 --out ha-giang.gpkg")
-    parser.add_argument("what", choices=["gaps", "projects", "allocations", "communes", "needs"], help="see below")
+    parser.add_argument("what", choices=[*WHAT, "needs"], help="see below")
     add_analysis_options(parser)
     parser.add_argument("--format", choices=["csv", "xlsx", "geojson", "gpkg"],
                         help="default: from the --out file's suffix")

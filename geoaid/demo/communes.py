@@ -32,6 +32,11 @@ class BoundaryBuild:
     report: pd.DataFrame
     official_counts: dict[str, int]   # province code → communes in the GSO table
     metadata: dict[str, str]
+    # The coded source polygons (province_code, src_district, src_name, code): the 2019 names
+    # by which official figures without a code find their commune.
+    sources: pd.DataFrame | None = None
+    # Per province: communes with a population, census rows by code / by name (set by geoaid.demo.build).
+    population_figures: pd.DataFrame | None = None
 
     def coverage(self) -> pd.DataFrame:
         """Per province: official count, communes built, codes without polygon."""
@@ -91,8 +96,9 @@ def build_communes(province_codes: list[str] | None = None, progress=None) -> Bo
         "built_on": date.today().isoformat(),
         "provinces": ",".join(sorted(communes["province_code"].unique())),
     }
+    sources = pd.DataFrame(coded[["province_code", "src_district", "src_name", "code"]]).reset_index(drop=True)
     return BoundaryBuild(communes, gpd.GeoDataFrame(unmatched, crs=schema.CRS),
-                         report.reset_index(drop=True), official, metadata)
+                         report.reset_index(drop=True), official, metadata, sources)
 
 
 def _combined_method(methods: pd.Series) -> str:

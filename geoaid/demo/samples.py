@@ -41,11 +41,21 @@ SCHEMES = [
 ]
 
 
-def write_samples(tx, communes: gpd.GeoDataFrame) -> dict[str, int]:
-    """Generate and write sample schemes, classifications and projects in ``tx``."""
+def write_samples(tx, communes: gpd.GeoDataFrame, official: tuple[pd.DataFrame, pd.DataFrame] | None = None
+                  ) -> dict[str, int]:
+    """Generate and write sample schemes, classifications and projects in ``tx``.
+
+    ``official`` (schemes, classifications) are written beside the samples; a
+    sample scheme with an official list of the same key is left out.
+    """
     rng = np.random.default_rng(SEED)
     schemes, classes = sample_classifications(communes, rng)
+    # Projects are drawn after every sample list, so dropping a list keeps them the same.
     projects, locations = sample_projects(communes, rng)
+    if official is not None:
+        replaced = set(official[0]["scheme"])
+        schemes = pd.concat([official[0], schemes[~schemes["scheme"].isin(replaced)]], ignore_index=True)
+        classes = pd.concat([official[1], classes[~classes["scheme"].isin(replaced)]], ignore_index=True)
     tx.write(schema.SCHEMES, schemes)
     tx.write(schema.CLASSIFICATIONS, classes)
     tx.write(schema.PROJECTS, projects)

@@ -1,4 +1,5 @@
-"""The rows of each data export, before formatting: gap ranking, projects, allocations, communes.
+"""The rows of each data export, before formatting: gap ranking, projects, allocations, communes,
+and the per-district and per-province population and funding per inhabitant.
 
 :func:`table_for` returns a GeoDataFrame (EPSG:4326) with machine column
 names and label columns beside codes (``sector_label`` beside ``sector``);
@@ -13,11 +14,12 @@ import pandas as pd
 from geoaid.analysis.filters import Filters, active_projects, counted
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.memoised import Analysis, analysed
+from geoaid.analysis.per_capita import per_capita_summary
 from geoaid.analysis.priority import priority_index
 from geoaid.analysis.sectors import BY_KEY
 from geoaid.output.export_money import money_columns
 
-WHAT = ("gaps", "projects", "allocations", "communes")
+WHAT = ("gaps", "projects", "allocations", "communes", "districts", "provinces")
 SCOPE_LABELS = {"commune": "commune-targeted / tại xã", "area": "district/province-wide / toàn huyện, tỉnh"}
 
 
@@ -42,6 +44,8 @@ def table_for(frames: Frames | Analysis, what: str, filters: Filters = Filters()
         return rows[[c for c in front if c in rows] + [c for c in rows.columns if c not in front]]
     if what == "communes":
         return _communes(frames, filters)
+    if what in ("districts", "provinces"):
+        return per_capita_summary(analysis.coverage(filters), what[:-1], frames.usd_rate)
     in_scope = set(_communes(frames, filters)["code"])
     projects = active_projects(frames, filters)
     allocations = counted(frames, filters, allocations)
@@ -66,7 +70,7 @@ def _communes(frames: Frames, filters: Filters) -> gpd.GeoDataFrame:
             mask |= rows[zone].fillna(False).astype(bool)
         rows = rows[mask]
     front = ["code", "name", "unit_type", "district_code", "district_name", "province_code", "province_name",
-             "priority_score", "classes"]
+             "population", "priority_score", "classes"]
     rows = rows[[c for c in front if c in rows] + [c for c in rows.columns if c not in front]]
     return gpd.GeoDataFrame(rows.reset_index(drop=True), geometry="geometry", crs=frames.communes.crs)
 

@@ -37,7 +37,7 @@ import pyogrio
 from geoaid import __version__
 from geoaid.analysis.coverage import describe_gap_formula
 from geoaid.analysis.filters import Filters
-from geoaid.analysis.frames import Frames
+from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.memoised import Analysis, analysed
 from geoaid.output.export_tables import table_for
 from geoaid.output.formula_injection import csv_text, neutralise_frame
@@ -48,7 +48,7 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
            "geojson": "application/geo+json",
            "gpkg": "application/geopackage+sqlite3"}
 SHEET_TITLES = {"gaps": "Gap ranking", "projects": "Projects", "allocations": "Allocations",
-                "communes": "Communes"}
+                "communes": "Communes", "districts": "Districts", "provinces": "Provinces"}
 HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes' column list)
     "gap_rank": "Gap rank / Thứ hạng thiếu hụt", "commune_code": "Commune code / Mã xã",
     "commune_name": "Commune / Xã", "district": "District / Huyện", "province": "Province / Tỉnh",
@@ -88,6 +88,15 @@ HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes
     "area_km2": "Area (km²) / Diện tích (km²)", "boundary_version": "Boundary version / Phiên bản ranh giới",
     "geometry_source": "Geometry source / Nguồn ranh giới", "code_source": "Code source / Nguồn mã",
     "match_method": "Name match / Cách ghép tên",
+    "population": "Population 2019 / Dân số 2019", "population_urban": "Urban population 2019 / Dân số thành thị",
+    "population_rural": "Rural population 2019 / Dân số nông thôn",
+    "population_approximate": "Population approximate (divided commune) / Dân số ước tính (xã bị chia)",
+    "funding_vnd_per_person": "Funding per inhabitant (VND) / Kinh phí bình quân đầu người (VND)",
+    "funding_usd_per_person": "Funding per inhabitant (USD) / Kinh phí bình quân đầu người (USD)",
+    "communes_without_population": "Communes without population / Số xã chưa có dân số",
+    "uncovered_priority_communes": "Uncovered priority communes / Số xã ưu tiên chưa có dự án",
+    "people_in_uncovered_priority_communes": "People in uncovered priority communes / Dân số các xã ưu tiên "
+                                             "chưa có dự án",
 }
 
 
@@ -102,18 +111,21 @@ def notes(frames: Frames, what: str, filters: Filters, table: pd.DataFrame | Non
             ("Generated / Ngày tạo", f"{date.today().isoformat()} (geoaid {__version__})"),
             ("Filters", filters.describe("en", names)), ("Bộ lọc", filters.describe("vi", names)),
             ("Allocation rule / Cách phân bổ", frames.allocation_rule + " (district/province-wide budgets "
-             "spread over their communes: even = equal shares, area = by commune area)"),
+             "spread over their communes: even = equal shares, area = by commune area, "
+             "population = by census 2019 population)"),
             ("Gap formula / Công thức thiếu hụt", describe_gap_formula(frames)),
             ("USD rate / Tỷ giá (VND per USD)", f"{frames.usd_rate:,.0f}")]
     meta = frames.metadata
     for key, label in (("source.geometry", "Boundaries / Ranh giới"), ("boundary_version", "Boundary version"),
-                       ("source.codes", "Codes / Mã đơn vị"), ("source.geometry.terms", "Boundary terms")):
+                       ("source.codes", "Codes / Mã đơn vị"), ("source.geometry.terms", "Boundary terms"),
+                       ("source.population", "Population / Dân số (official / chính thức)")):
         if meta.get(key):
             rows.append((label, str(meta[key])))
     if len(frames.schemes):
-        for scheme in frames.schemes.itertuples():
+        marks = sample_mask(frames.schemes["sample"]).map({True: "SAMPLE / MẪU", False: "official / chính thức"})
+        for scheme, mark in zip(frames.schemes.itertuples(), marks):
             rows.append((f"Classification: {scheme.scheme}",
-                         f"{scheme.label} — {scheme.legal_source or ''} ({scheme.source_file or ''})"))
+                         f"{scheme.label} [{mark}] — {scheme.legal_source or ''} ({scheme.source_file or ''})"))
     if len(frames.projects):
         files = sorted({str(f) for f in frames.projects["source_file"].dropna()})
         rows.append(("Projects source / Nguồn dự án", ", ".join(files)))

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import pandas as pd
 
 from geoaid.analysis.classify import Classes
 from geoaid.analysis.filters import Filters
-from geoaid.analysis.frames import Frames
+from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.memoised import Analysis, analysed
 from geoaid.analysis.views import LANGS, View, resolve_view
 from geoaid.store.schema import EQUAL_AREA_CRS
@@ -126,7 +127,11 @@ def _data_sources(frames: Frames) -> dict:
     schemes = frames.schemes
     legal = listed(schemes["legal_source"]) if len(schemes) else ""
     files = listed(schemes["source_file"]) if len(schemes) else ""
+    sample = sample_mask(schemes["sample"]) if len(schemes) else pd.Series(dtype=bool)
+    keys = schemes["scheme"].astype(str) if len(schemes) else pd.Series(dtype=str)
     iati = frames.iati if frames.iati is not None and len(frames.iati) else None
     return {"classifications": "; ".join(p for p in (legal, files) if p),
             "projects": listed(frames.projects["source_file"]) if len(frames.projects) else "",
-            "iati": listed(iati["source_file"]) if iati is not None else ""}
+            "iati": listed(iati["source_file"]) if iati is not None else "",
+            # Which lists are official and which sample, named in the legend.
+            "official_schemes": tuple(keys[~sample.to_numpy()]), "sample_schemes": tuple(keys[sample.to_numpy()])}

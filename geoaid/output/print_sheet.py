@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from geoaid import __version__
+from geoaid.analysis.priority import SHORT_LABELS
 from geoaid.output.print_data import MAP_CRS, MapData
 from geoaid.output.print_elements import (
     TEXT,
@@ -124,6 +125,8 @@ def draw(data: MapData, layout: Layout, subset: pd.Series | None = None, title: 
         note += " " + words["zones"]
     if data.sample:
         note += "\n" + words["sample_note"]
+    if lists := lists_line(data):
+        note += "\n" + lists
     draw_legend(legend_ax, layout, data.view.words("legend", data.lang, data.donor), entries, extra, note)
 
     draw_header(fig, layout, title or default_title(data), subtitle or default_subtitle(data),
@@ -171,6 +174,18 @@ def default_subtitle(data: MapData) -> str:
     return data.filters.describe(data.lang, data.province_names)
 
 
+def lists_line(data: MapData) -> str:
+    """Which classification lists are official and which sample, in the map's language."""
+    column = 0 if data.lang == "en" else 1
+    parts = []
+    for kind in ("official", "sample"):
+        keys = data.sources.get(f"{kind}_schemes", ())
+        if keys:
+            named = ", ".join(SHORT_LABELS.get(key, (key, key))[column] for key in keys)
+            parts.append(WORDS[data.lang][f"lists_{kind}"].format(items=named))
+    return " ".join(parts)
+
+
 def footer_lines(data: MapData) -> list[str]:
     words = WORDS[data.lang]
     meta = data.metadata
@@ -179,6 +194,8 @@ def footer_lines(data: MapData) -> list[str]:
              + ". " + words["codes"].format(codes=meta.get("source.codes", "as imported")) + "."]
     parts = [words[key].format(items=data.sources[key]) for key in ("classifications", "projects", "iati")
              if data.sources.get(key)]
+    if meta.get("source.population"):
+        parts.append(words["population"])
     if parts:
         lines.append(". ".join(parts) + ".")
     if data.sample:

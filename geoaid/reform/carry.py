@@ -28,8 +28,9 @@ Rules (printed by :func:`describe_rule` on every map and export that uses them):
 * Counts (Program 135 hamlets) are summed; hamlets cannot be split, so a
   divided commune's count goes to its default new commune.
 * Percentages (ethnic-minority share of population) become the area-weighted
-  mean of the legacy communes' values — an approximation (population is not
-  in the workspace), stated as such.
+  mean of the legacy communes' values — an approximation, stated as such.
+* Population (census 2019) is summed, a divided commune's people split by
+  weight in whole persons: ``geoaid.reform.population``.
 """
 
 from __future__ import annotations

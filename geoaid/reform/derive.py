@@ -26,6 +26,7 @@ import shapely
 from boundaries.load import repair
 from boundaries.registry import CONVERTER_2025, VIETNAMADMINUNITS
 from geoaid.reform.crosswalk import load_crosswalk, province_counts, read_crosswalk, read_units_2025
+from geoaid.reform.population import population_to_2025
 from geoaid.store import schema
 
 REFORM_VERSION = "2025"
@@ -56,7 +57,12 @@ def derive_2025_communes(legacy_communes: gpd.GeoDataFrame, crosswalk: pd.DataFr
       communes whose polygons went elsewhere: it is not in the layer;
     * ``overlap_resolved`` — two derived polygons shared area because the
       legacy polygons overlapped; the shared part stays with the lower code;
-    * ``not_in_crosswalk`` — a legacy code the converter does not know.
+    * ``not_in_crosswalk`` — a legacy code the converter does not know;
+    * ``population_not_carried`` — people of divided communes whose share goes to
+      a new commune not in the layer.
+
+    When the legacy layer has population columns, the layer gets them too,
+    carried by ``geoaid.reform.population.population_to_2025``.
     """
     crosswalk = read_crosswalk() if crosswalk is None else crosswalk
     units = read_units_2025() if units is None else units
@@ -151,6 +157,15 @@ def derive_2025_communes(legacy_communes: gpd.GeoDataFrame, crosswalk: pd.DataFr
         "old_codes": codes.map(old_codes).fillna("").to_numpy(),
         "area_km2_published": codes.map(unit["area_km2"]).to_numpy(),
     }, geometry=dissolved.geometry.values, crs=schema.CRS)
+    if {"population_urban", "population_rural"} <= set(legacy.columns):
+        people = population_to_2025(legacy.reset_index(), crosswalk).set_index("new_code")
+        for column in [*schema.POPULATION_COLUMNS, "population_approximate"]:
+            layer[column] = layer["code"].map(people[column]).to_numpy()
+        lost = people[~people.index.isin(layer["code"])]
+        if lost["population"].sum() > 0:
+            note("population_not_carried", detail=f"{int(lost['population'].sum()):,} people of divided legacy "
+                                                   "communes belong to 2025 communes not in the derived layer: "
+                                                   + ", ".join(lost.index[:20]))
     report_frame = pd.DataFrame(report, columns=REPORT_COLUMNS)
     return layer, report_frame
 

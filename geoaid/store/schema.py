@@ -30,9 +30,16 @@ COMMUNE_COLUMNS = [
     "code_source",       # e.g. "vietnamadminunits 1.0.4 admin_units_legacy"
     "match_method",      # exact | alias | variant | fuzzy | merged | imported
 ]
+# Official population (census 2019) on both versions, when the build or carry gave one;
+# missing = unknown, never 0. geoaid/demo/population.py joins it, geoaid/reform/carry.py
+# carries it to 2025 (population_approximate: part of a divided commune, split by area).
+POPULATION_COLUMNS = ["population", "population_urban", "population_rural"]
 COMMUNES_2025 = "communes_2025"  # same columns, boundary_version "2025", no districts
 # (derived layers add shape_uncertain, old_codes, area_km2_published: see geoaid/reform/derive.py)
 UNMATCHED_POLYGONS = "unmatched_polygons"  # source polygons no code could be given
+POPULATION_REPORT = "population_report"  # census rows joined by name, summed, unplaced; communes without
+POPULATION_REPORT_COLUMNS = ["province_code", "province_name", "district_name", "census_name", "status",
+                             "code", "code_name", "population", "detail"]
 
 # --- attribute tables -----------------------------------------------------
 METADATA = "metadata"        # key, value (text): sources, versions, licences, build info
@@ -155,7 +162,9 @@ NEED_LOCATION_COLUMNS = ["need_id", "level", "unit_code", "location_text"]   # l
 # Transaction.write casts to these (geoaid/column_types.py); columns a frame
 # does not have are not added. "text" | "real" | "integer" (64-bit) | "boolean".
 _COMMUNE_TYPES = {**{column: "text" for column in COMMUNE_COLUMNS}, "area_km2": "real",
-                  "shape_uncertain": "boolean", "old_codes": "text", "area_km2_published": "real"}
+                  "shape_uncertain": "boolean", "old_codes": "text", "area_km2_published": "real",
+                  **{column: "integer" for column in POPULATION_COLUMNS},
+                  "population_approximate": "boolean"}
 COLUMN_TYPES: dict[str, dict[str, str]] = {
     COMMUNES: _COMMUNE_TYPES,
     COMMUNES_2025: _COMMUNE_TYPES,
@@ -163,6 +172,7 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
     METADATA: {"key": "text", "value": "text"},
     SETTINGS: {"key": "text", "value": "text"},
     MATCH_REPORT: {column: "text" for column in MATCH_REPORT_COLUMNS},
+    POPULATION_REPORT: {**{column: "text" for column in POPULATION_REPORT_COLUMNS}, "population": "integer"},
     SCHEMES: {**{column: "text" for column in SCHEME_COLUMNS},
               "period_start": "integer", "period_end": "integer", "sample": "integer"},
     CLASSIFICATIONS: {"scheme": "text", "unit_code": "text", "level": "text", "value": "text",

@@ -13,7 +13,7 @@ DEFAULTS = {
     # set the rate your plan uses (e.g. the State Bank central rate of the day).
     "exchange_rates_vnd": {"VND": 1, "USD": 25000, "EUR": 27000},
     # How a district- or province-wide project's budget is spread over the
-    # communes of that area: "even" (same share each) or "area" (by km²).
+    # communes of that area: "even" (same share each), "area" (by km²) or "population" (by census 2019).
     "area_allocation_rule": "even",
     # Weights of the priority index (see geoaid/priority.py for the formula).
     "priority_weights": {
@@ -52,8 +52,8 @@ def validate(key: str, value):
         if not isinstance(value, dict) or not all(
                 isinstance(w, (int, float)) and w >= 0 for w in value.values()):
             raise ValueError("priority_weights maps scheme keys to non-negative numbers")
-    elif key == "area_allocation_rule" and value not in ("even", "area"):
-        raise ValueError("area_allocation_rule is 'even' or 'area'")
+    elif key == "area_allocation_rule" and value not in ("even", "area", "population"):
+        raise ValueError("area_allocation_rule is 'even', 'area' or 'population'")
     elif key == "gap_reference_vnd" and (isinstance(value, bool) or not isinstance(value, (int, float))
                                          or value <= 0):
         raise ValueError("gap_reference_vnd is a positive amount of VND")

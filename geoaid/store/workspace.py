@@ -60,6 +60,7 @@ _EMPTY_COLUMNS = {
     schema.NEEDS: schema.NEED_COLUMNS,
     schema.NEED_LOCATIONS: schema.NEED_LOCATION_COLUMNS,
     schema.MATCH_REPORT: schema.MATCH_REPORT_COLUMNS,
+    schema.POPULATION_REPORT: schema.POPULATION_REPORT_COLUMNS,
     schema.METADATA: ["key", "value"],
     schema.SETTINGS: ["key", "value"],
     schema.AUDIT_LOG: ["at", "user", "action", "file", "details"],

@@ -70,6 +70,7 @@
      [labels.area, props.area_km2], [labels.priority, props.priority_score],
      [labels.gap, props.gap_score], [labels.rank, props.gap_rank],
      [labels.classes, props.classes], [labels.funding, props.funding_usd],
+     [labels.population, props.population], [labels.perPerson, props.funding_usd_per_person],
      [labels.missing, sectorList(props.sectors_missing, labels)]].forEach(function (pair) {
       if (pair[1] === null || pair[1] === undefined || pair[1] === "") return;
       dl.appendChild(el("dt", pair[0]));
