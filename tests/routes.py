@@ -19,6 +19,7 @@ SAMPLE_PATHS = {
     "api.commune_json": ({"code": COMMUNE}, {}),
     "api.donor_json": ({"donor": DONOR}, {}),
     "pages.donor": ({"donor": DONOR}, {}),
+    "pages.brief": ({"donor": DONOR, "fmt": "xlsx"}, {}),
     "pages.commune": ({"code": COMMUNE}, {}),
     "pages.export": ({"what": "gaps", "fmt": "csv"}, {"province": "95"}),
     "pages.map_image": ({"fmt": "svg"}, {"province": "95", "dpi": "72"}),
