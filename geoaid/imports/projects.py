@@ -58,13 +58,13 @@ from geoaid.imports.common import decide
 from geoaid.imports.layout import SheetTable, field_matcher, read_tables, unit_in
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
+from geoaid.imports.project_checks import check_headings, check_totals
 from geoaid.imports.project_hxl import CODES, PROJECT_HASHTAGS, hashtag_unit, join_activities
 from geoaid.imports.project_money import record_flows, with_money_fields
 from geoaid.imports.project_places import Places, letterhead_province
 from geoaid.imports.project_preview import sample_rows
-from geoaid.imports.project_records import SheetContext, derived_project_id, heading_meaning, read_record
+from geoaid.imports.project_records import SheetContext, derived_project_id, read_record
 from geoaid.store import schema
-from geoaid.text.values import parse_number
 
 __all__ = ["ALIASES", "ProjectsImporter", "derived_project_id", "prepare"]
 
@@ -187,8 +187,8 @@ def prepare_with_flows(path, communes, rates: dict, sample: bool = False, source
                                "share_pct": loc.share_pct, "lon": loc.lon, "lat": loc.lat,
                                "location_text": loc.text, "source_row": line, "source_sheet": table.sheet}
                               for loc in found_locations]
-        _check_totals(table, sheet, written)
-        _check_headings(table, sheet)
+        check_totals(table, sheet, written)
+        check_headings(table, sheet)
         if table.sheet is not None:
             report.counts[f"sheet {table.sheet}"] = sum(1 for r in project_rows if r["source_sheet"] == table.sheet)
     report.counts.update(rows=records, valid=len(project_rows))
@@ -209,38 +209,6 @@ def _sheet(table: SheetTable, report: ImportReport, rates: dict, places: Places)
 def _say_columns(report: ImportReport, sheet, columns, missing) -> None:
     """A table lacking fields: a warning listing its columns, what each was read as, and how to map them."""
     report.add(None, None, None, columns_found(sheet, columns, missing), severity="warning", sheet=sheet)
-
-
-def _check_totals(table: SheetTable, sheet: SheetContext, written: list[float | None]) -> None:
-    """Each total row against the sum of the projects it covers: a mismatch is a warning with both figures."""
-    for total in table.body.totals:
-        raw = total.cells.get("budget")
-        covered = [written[i] for i in total.records]
-        if raw is None or not covered or any(amount is None for amount in covered):
-            continue
-        try:
-            stated = parse_number(raw)
-        except ValueError:
-            sheet.bad(total.line, "budget", raw, "the total cannot be read; it was not checked", "warning")
-            continue
-        added = sum(covered)
-        if abs(stated - added) > max(0.005, 1e-9 * abs(stated)):   # rounding of the written figures
-            unit = f" {sheet.unit}" if sheet.unit else ""
-            sheet.bad(total.line, "budget", raw, f"the row {total.label!r} says {_figure(stated)}{unit} but the "
-                      f"{len(covered)} project(s) it covers add up to {_figure(added)}{unit}", "warning")
-
-
-def _check_headings(table: SheetTable, sheet: SheetContext) -> None:
-    """A heading that names no sector, district or province may be a project left half filled in:
-    say it was read as a heading (unless it is already an error)."""
-    for line, heading in table.body.headings:
-        if line not in sheet.bad_headings and heading_meaning(heading, sheet) is None:
-            sheet.bad(line, "title", heading, "read as a section heading (the row holds nothing else); "
-                      "if it is a project, fill in its donor, budget and place", "warning")
-
-
-def _figure(number: float) -> str:
-    return f"{number:,.3f}".rstrip("0").rstrip(".")
 
 
 class ProjectsImporter(Importer):
