@@ -212,3 +212,20 @@ def test_default_language_and_older_versions(tmp_path, demo_workspace):
     assert pd.isna(kept.loc["FR-3-VN-1", "title_vi"]) and kept.loc["VN-NGO-7", "title_vi"] == titles["VN-NGO-7"]
     assert set(kept["iati_version"]) == {"2.02"}
     assert list(frames[schema.PROJECT_LOCATIONS]["unit_code"]) == ["32248", "32248"]
+
+
+def test_the_map_draws_an_exact_point_where_it_is_and_an_area_at_its_commune(tmp_path, writable_workspace):
+    from web import create_app
+
+    assert main(["import", "iati", str(write(tmp_path, MANGROVE)), "--workspace", str(writable_workspace.path)]) == 0
+    layer = create_app(writable_workspace.path).test_client().get("/api/v1/projects.geojson?province=96").json
+    drawn = {f["properties"]["commune_code"]: f for f in layer["features"]
+             if f["properties"]["project_id"] == "XM-DAC-5-7-2024-VN-001"}
+    assert drawn["32248"]["geometry"]["coordinates"] == [104.7854, 8.6093]       # the point the file gives
+    assert drawn["32248"]["properties"]["precision"] == "exact point"
+    communes = writable_workspace.read(schema.COMMUNES).set_index("code")
+    middle = communes.geometry.representative_point()["32245"]
+    assert drawn["32245"]["geometry"]["coordinates"] == [round(middle.x, 5), round(middle.y, 5)]
+    assert drawn["32245"]["properties"]["precision"] == "approximate area"
+    spreadsheet = [f for f in layer["features"] if not f["properties"]["project_id"].startswith("XM-")]
+    assert spreadsheet and all(f["properties"]["precision"] is None for f in spreadsheet)

@@ -16,9 +16,10 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from geoaid.analysis.flows import BY as FLOW_SERIES
 from geoaid.analysis.needs import open_need_points
+from geoaid.analysis.project_points import project_points
 from geoaid.analysis.sectors import BY_KEY
 from geoaid.analysis.views import DEFAULT_VIEW, VIEWS, WEB_MAP_VIEWS, View, resolve_view
-from geoaid.output.json_records import dumps, records
+from geoaid.output.json_records import dumps, point_features, records
 from geoaid.text.catalog import LANGUAGES
 from web import data
 from web.errors import BadParameter
@@ -208,23 +209,13 @@ def projects_json():
 
 
 @bp.route("/projects.geojson")
-@documented("Commune-targeted project locations as points", *FILTERS, VERSION, geo=True)
+@documented("Commune-targeted project locations as points, with their precision", *FILTERS, VERSION,
+            geo=True)
 def projects_geojson():
-    """Commune-targeted project locations as points (commune representative points)."""
+    """Commune-targeted project locations: an IATI exact point where given, else the commune's point."""
     filters = data.filters_from_request()
-    frames = data.frames()
-    rows = data.project_rows(filters)
-    rows = rows[rows["scope"] == "commune"]
-    points = frames.communes.set_index("code").geometry.representative_point()
-    names = frames.communes.set_index("code")["name"]
-    features = []
-    for record in records(rows[["project_id", "commune_code", "title", "donor", "sector", "amount_vnd",
-                                "start_date", "end_date"]]):
-        point = points[record["commune_code"]]
-        record["commune_name"] = names[record["commune_code"]]
-        features.append({"type": "Feature", "properties": record,
-                         "geometry": {"type": "Point", "coordinates": [round(point.x, 5), round(point.y, 5)]}})
-    return cached_json({"type": "FeatureCollection", "features": features}, "application/geo+json")
+    points = project_points(data.frames(), data.project_rows(filters))
+    return cached_json(point_features(points), "application/geo+json")
 
 
 @bp.route("/needs.geojson")
@@ -233,10 +224,9 @@ def projects_geojson():
 def needs_geojson():
     """Open and partly met needs, one point per need (inside its communes; a district-wide need: its district)."""
     filters = data.filters_from_request()
-    return cached_json(lambda: {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": records(pd.DataFrame([properties]))[0],
-         "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]}}
-        for properties, (lon, lat) in open_need_points(data.frames(), data.need_status(), filters)]},
+    return cached_json(lambda: point_features(pd.DataFrame(
+        [{**properties, "lon": round(lon, 5), "lat": round(lat, 5)}
+         for properties, (lon, lat) in open_need_points(data.frames(), data.need_status(), filters)])),
         "application/geo+json")
 
 

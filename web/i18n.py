@@ -82,7 +82,9 @@ MAP_LABELS = {"province": "province", "district": "district", "area": "area_km2"
               "zonesHeading": "zones_heading", "loadingPopup": "popup_loading", "openCommune": "open_commune",
               "openNeeds": "needs.layer", "needCost": "needs.cost", "needPriority": "needs.priority",
               "needOpen": "needs.status.open", "needPartly": "needs.status.partly",
-              "population": "population", "perPerson": "funding_per_person"}
+              "population": "population", "perPerson": "funding_per_person",
+              "precision": "location_precision", "exactPoint": "precision_exact",
+              "approximateArea": "precision_approximate"}
 
 
 def map_labels() -> dict:

@@ -46,6 +46,20 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return [{str(key): plain(value) for key, value in row.items()} for row in frame.to_dict("records")]
 
 
+def point_features(frame: pd.DataFrame) -> dict:
+    """A GeoJSON FeatureCollection of points from ``frame``'s ``lon``/``lat`` columns; the rest are properties.
+
+    >>> point_features(pd.DataFrame({"name": ["Đất Mũi"], "lon": [104.78], "lat": [8.61]}))["features"][0]["geometry"]
+    {'type': 'Point', 'coordinates': [104.78, 8.61]}
+    """
+    if frame.empty:
+        return {"type": "FeatureCollection", "features": []}
+    properties = records(frame.drop(columns=["lon", "lat"]))
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": values, "geometry": {"type": "Point", "coordinates": [plain(x), plain(y)]}}
+        for values, x, y in zip(properties, frame["lon"], frame["lat"])]}
+
+
 class JSONEncoder(json.JSONEncoder):
     """A json encoder that accepts what analysis results hold (numpy, pandas, dates)."""
 

@@ -171,14 +171,21 @@
     return fetch(url).then(function (r) { return r.ok ? r.json() : {features: []}; }).then(function (data) {
       data.features.forEach(function (feature) {
         var p = feature.properties, c = feature.geometry.coordinates;
+        // An IATI location known only as an area is drawn faint and dashed at the commune's point.
+        var approximate = p.precision === "approximate area";
         var marker = L.circleMarker([c[1], c[0]], {radius: 6, color: "#1a1a1a", weight: 1,
-                                                   fillColor: "#2c7fb8", fillOpacity: 0.9});
+                                                   dashArray: approximate ? "2 2" : null,
+                                                   fillColor: "#2c7fb8", fillOpacity: approximate ? 0.35 : 0.9});
         marker.bindPopup(function () {
           var box = el("div", null, "geoaid-popup project-popup");
           box.appendChild(el("strong", p.title));
           box.appendChild(el("div", labels.donor + ": " + p.donor));
           box.appendChild(el("div", labels.sector + ": " + sectorLabel(p.sector, labels)));
           box.appendChild(el("div", p.commune_name + " — " + fmt(p.amount_vnd) + " VND"));
+          if (p.precision) {
+            box.appendChild(el("div", labels.precision + ": " +
+                               (approximate ? labels.approximateArea : labels.exactPoint)));
+          }
           return box;
         });
         cluster.addLayer(marker);
