@@ -23,6 +23,8 @@ SAMPLE_PATHS = {
     "pages.export": ({"what": "gaps", "fmt": "csv"}, {"province": "95"}),
     "pages.map_image": ({"fmt": "svg"}, {"province": "95", "dpi": "72"}),
     "manage.upload": ({"kind": "projects"}, {}),
+    "pages.brief": ({"donor": DONOR, "fmt": "xlsx"}, {}),
+    "pages.plan_annex_file": ({"fmt": "xlsx"}, {"province": "95"}),
 }
 
 

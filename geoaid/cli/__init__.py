@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "geoaid.cli.reform",
     "geoaid.cli.planning",
     "geoaid.cli.brief",
+    "geoaid.cli.annex",
 ]
 
 

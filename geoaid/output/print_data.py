@@ -105,7 +105,7 @@ def prepare(frames: Frames | Analysis, view: str, filters: Filters = Filters(), 
     return MapData(view=spec, filters=filters, lang=lang, communes=rows.to_crs(MAP_CRS), classes=classes,
                    context=provinces.to_crs(MAP_CRS),
                    province_names=dict(zip(frames.communes["province_code"], frames.communes["province_name"])),
-                   metadata=_metadata(frames), sources=_data_sources(frames),
+                   metadata=_metadata(frames), sources=data_sources(frames),
                    sample=bool(frames.is_sample or rows["sample"].any()), donor=donor)
 
 
@@ -118,7 +118,8 @@ def _metadata(frames: Frames) -> dict:
     return meta
 
 
-def _data_sources(frames: Frames) -> dict:
+def data_sources(frames: Frames) -> dict:
+    """"classifications"/"projects" → the legal sources and files they were imported from, in short."""
     def listed(values) -> str:
         items = sorted({str(v) for v in values if isinstance(v, str) and v.strip()})
         return ", ".join(items[:4]) + (f" (+{len(items) - 4} more)" if len(items) > 4 else "")
