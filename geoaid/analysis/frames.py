@@ -37,6 +37,8 @@ class Frames:
     # Local needs (geoaid.analysis.needs), read with the rest so a snapshot pins them too.
     needs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=schema.NEED_COLUMNS))
     need_locations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=schema.NEED_LOCATION_COLUMNS))
+    # The audit log: print maps date their sources and number their version from it.
+    audit: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["at", "user", "action", "file"]))
 
     def setting(self, key: str):
         """A setting's workspace value, else its documented default."""
@@ -95,4 +97,5 @@ def load_frames(workspace: Workspace) -> Frames:
         metadata=workspace.metadata(),
         needs=workspace.read(schema.NEEDS),
         need_locations=workspace.read(schema.NEED_LOCATIONS),
+        audit=workspace.read(schema.AUDIT_LOG).drop(columns="details", errors="ignore"),
     )

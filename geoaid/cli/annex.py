@@ -25,6 +25,9 @@ def register(subparsers) -> None:
     parser.add_argument("--out", required=True, metavar="FILE", help="output file: .pdf or .xlsx")
     parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the annex (default vi)")
     parser.add_argument("--dpi", type=int, default=DEFAULT_DPI, help="resolution of the map pages' raster parts")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="the web app's address for the maps' links and QR codes (default: the "
+                             "web_base_url setting, http://127.0.0.1:5000)")
     parser.set_defaults(func=run)
 
 
@@ -41,7 +44,8 @@ def run(args) -> int:
         def progress(pages):
             return tqdm(pages, desc="Annex", unit="page", file=sys.stderr)
 
-        body = annex_pdf(analysis, annex, cache_dir=workspace.path.parent, dpi=args.dpi, progress=progress)
+        body = annex_pdf(analysis, annex, cache_dir=workspace.path.parent, dpi=args.dpi, progress=progress,
+                         base_url=args.base_url)
     else:
         body = annex_xlsx(annex)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

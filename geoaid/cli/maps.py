@@ -31,6 +31,9 @@ def _layout_options(parser, dpi_help: str) -> None:
                        help="paper size (default A4)")
     group.add_argument("--orientation", default="landscape", choices=ORIENTATIONS, help="default landscape")
     group.add_argument("--dpi", type=int, default=DEFAULT_DPI, help=dpi_help)
+    group.add_argument("--base-url", metavar="URL",
+                       help="the web app's address for the map's link and QR code (default: the "
+                            "web_base_url setting, http://127.0.0.1:5000)")
     group.add_argument("--lang", choices=sorted(LANGS), default="en",
                        help="language of titles, legend and notes (default en)")
 
@@ -80,7 +83,8 @@ def register(subparsers) -> None:
 def run_map(args) -> int:
     workspace, analysis, filters = load(args)
     out = save_map(analysis, args.view, args.out, filters, paper=args.paper, orientation=args.orientation,
-                   dpi=args.dpi, lang=args.lang, title=args.title, cache_dir=workspace.path.parent)
+                   dpi=args.dpi, lang=args.lang, title=args.title, cache_dir=workspace.path.parent,
+                   base_url=args.base_url)
     print(f"Map written: {out}")
     if analysis.frames.is_sample:
         print("Note: the map uses SAMPLE data (marked on the map).", file=sys.stderr)
@@ -102,7 +106,7 @@ def run_atlas(args) -> int:
                           paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
                           fmt=args.image_format, overview=not args.no_overview,
                           cache_dir=workspace.path.parent,
-                          progress=progress)
+                          progress=progress, base_url=args.base_url)
     if Path(args.out).suffix.lower() == ".pdf":
         print(f"Atlas written: {written[0]} ({len(pages)} pages)")
     else:

@@ -49,10 +49,11 @@ NEED_WIDTHS = dict(zip(NEED_COLUMNS, (50, 32, 60, 36, 24, 71)))
 
 
 def annex_pdf(frames, annex: Annex, cache_dir=None, dpi: int = DEFAULT_DPI,
-              progress: Callable[[Iterable], Iterable] | None = None) -> bytes:
+              progress: Callable[[Iterable], Iterable] | None = None, base_url: str | None = None) -> bytes:
     """All pages as PDF bytes: 2 + one page per sector in ``annex.sectors``.
 
-    ``progress`` wraps the list of pages (tqdm on the CLI), as for the atlas.
+    ``progress`` wraps the list of pages (tqdm on the CLI), as for the atlas; ``base_url``
+    replaces the ``web_base_url`` setting in the map pages' links.
     """
     analysis: Analysis = analysed(frames)
     progress = progress or (lambda items: items)
@@ -68,7 +69,7 @@ def annex_pdf(frames, annex: Annex, cache_dir=None, dpi: int = DEFAULT_DPI,
                 if page == "tables":
                     figure = tables_page(annex)
                 else:
-                    figure = _map_page(analysis, annex, None if page == "gap" else page, layout, outline)
+                    figure = _map_page(analysis, annex, None if page == "gap" else page, layout, outline, base_url)
                 figure.text(1 - MARGIN_MM / PAGE_MM[0], 4 / PAGE_MM[1],
                             text("annex.page", annex.lang, page=number, pages=len(pages)),
                             ha="right", va="bottom", fontsize=7, color="#525252", family=FONT, parse_math=False)
@@ -76,9 +77,10 @@ def annex_pdf(frames, annex: Annex, cache_dir=None, dpi: int = DEFAULT_DPI,
     return buffer.getvalue()
 
 
-def _map_page(analysis, annex: Annex, sector: str | None, layout, outline) -> Figure:
+def _map_page(analysis, annex: Annex, sector: str | None, layout, outline, base_url: str | None) -> Figure:
     filters = annex.filters if sector is None else replace(annex.filters, sectors=(sector,))
     data = prepare(analysis, "gap", filters, annex.lang)
+    data.base_url = base_url or data.base_url
     title = default_title(data)
     if sector is not None:
         title += " – " + BY_KEY[sector].label(annex.lang)

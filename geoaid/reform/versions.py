@@ -125,7 +125,7 @@ def frames_for_version(frames: Frames, workspace, version: str = "2019") -> Fram
                     reform_class_rule_text=describe_rule(rule))
     return VersionedFrames(communes=communes, schemes=frames.schemes, classifications=moved_classes,
                            projects=frames.projects, locations=locations, settings=frames.settings,
-                           metadata=metadata, version="2025", allocations=allocations, rule=rule,
+                           metadata=metadata, audit=frames.audit, version="2025", allocations=allocations, rule=rule,
                            rule_text=describe_rule(rule), crosswalk=crosswalk, legacy_communes=legacy,
                            notes=notes)
 
