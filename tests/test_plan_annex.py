@@ -134,3 +134,9 @@ def test_the_planner_page_offers_the_annex_with_its_filters(demo_client):
     rows = list(book["Priority communes"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Rank", "Commune", "District") and len(rows) == 1 + 64     # Bạc Liêu's communes
     assert demo_client.get("/planner/annex.docx").status_code == 400
+    pdf = demo_client.get(page.split('id="annex-pdf" href="')[1].split('"')[0].replace("&amp;", "&"))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    pages = _pages(pdf.data)
+    # six sectors have sample projects in Bạc Liêu
+    assert len(pages) == 2 + 6 and pages[0].startswith("Plan annex: priority communes, open needs and suggested donors")
+    assert "No open needs recorded for this scope." in pages[0] and pages[-1].endswith("Page 8 of 8")
