@@ -8,13 +8,16 @@ import shutil
 from datetime import date
 
 import openpyxl
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from geoaid import __version__
 from geoaid.analysis.donor_fit import donor_fits
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.needs import need_status, open_needs
 from geoaid.cli import main
+from geoaid.output.plan_annex import Annex, annex_xlsx
 from geoaid.snapshot import Snapshot
 from geoaid.store.workspace import Workspace
 from tests.needs_workbooks import needs_workbook
@@ -140,3 +143,17 @@ def test_the_planner_page_offers_the_annex_with_its_filters(demo_client):
     # six sectors have sample projects in Bạc Liêu
     assert len(pages) == 2 + 6 and pages[0].startswith("Plan annex: priority communes, open needs and suggested donors")
     assert "No open needs recorded for this scope." in pages[0] and pages[-1].endswith("Page 8 of 8")
+
+
+def test_annex_cells_that_a_spreadsheet_would_run_go_through_the_neutraliser():
+    priority = pd.DataFrame([{"rank": 1, "commune": "=HYPERLINK(\"http://x\",\"Xã A\")", "district": "Huyện B",
+                              "classes": "@SUM(1)", "priority": 3.5, "funding": 0, "gap": 3.5, "sample": False}])
+    needs = pd.DataFrame([{"place": "Xã A", "sector": "Y tế", "need": "+Trạm y tế", "cost": "1.000.000 đ",
+                           "status": "chưa đáp ứng", "donors": "-Quỹ A (40)", "cost_vnd": 1e6, "sample": False}])
+    annex = Annex("vi", Filters(), priority, needs, [], False, "2019", date(2026, 1, 5), "Tất cả", ["Nguồn"])
+    book = openpyxl.load_workbook(io.BytesIO(annex_xlsx(annex)))
+    assert [c.value for c in book["Xã ưu tiên"][2]] == [1, "'=HYPERLINK(\"http://x\",\"Xã A\")", "Huyện B",
+                                                          "'@SUM(1)", 3.5, 0, 3.5]
+    assert [c.value for c in book["Nhu cầu chưa đáp ứng"][2]][2:6:3] == ["'+Trạm y tế", "'-Quỹ A (40)"]
+    notes = [row[0] for row in book["notes"].iter_rows(min_row=2, values_only=True)]
+    assert notes[2:5] == ["Nguồn", "Phiên bản ranh giới 2019", f"Lập ngày 05/01/2026 bằng geoaid {__version__}"]
