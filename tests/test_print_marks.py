@@ -8,6 +8,7 @@ import base64
 import io
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from geoaid.cli import main
 from geoaid.output.print_marks import map_number, projection_name
 from geoaid.output.printmap import render_map
 from geoaid.snapshot import Snapshot
+from geoaid.store.workspace import Workspace
 
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"
 HEALTH_IN_CA_MAU = Filters(provinces=("96",), sectors=("health",))
@@ -77,6 +79,14 @@ def test_the_printed_url_opens_the_same_view(demo_client):
 def test_the_base_url_comes_from_the_setting_or_the_command_line(writable_workspace, tmp_path):
     path = str(writable_workspace.path)
     assert main(["settings", "set", "web_base_url", '"https://geoaid.camau.gov.vn"', "--workspace", path]) == 0
+    # a provincial office's project list (UTF-8 with BOM, as Excel saves CSV), imported today
+    (tmp_path / "du-an-ca-mau-2025.csv").write_text(
+        "project_id,title,donor,sector,budget,currency,start_date,end_date,locations\n"
+        "CM-01,Trạm y tế xã Khánh Hòa,Quỹ Hỗ trợ Cộng đồng,health,1.500.000.000,VND,01/03/2025,31/12/2025,"
+        "\"Xã Khánh Hòa, Huyện U Minh\"\n", encoding="utf-8-sig")
+    assert main(["import", "projects", str(tmp_path / "du-an-ca-mau-2025.csv"), "--workspace", path]) == 0
+    imported = Workspace(path).read("audit_log")["at"].iloc[-1][:10]
+    assert imported == datetime.now(UTC).date().isoformat()
     assert main(["map", "--view", "gap", "--province", "96", "--dpi", "72", "--workspace", path,
                  "--out", str(tmp_path / "a.svg")]) == 0
     assert main(["map", "--view", "gap", "--province", "96", "--dpi", "72", "--workspace", path,
@@ -84,5 +94,6 @@ def test_the_base_url_comes_from_the_setting_or_the_command_line(writable_worksp
     setting, given = _text((tmp_path / "a.svg").read_bytes()), _text((tmp_path / "b.svg").read_bytes())
     assert "https://geoaid.camau.gov.vn/?view=gap&province=96" in setting
     assert "http://10.0.0.5:8080/?view=gap&province=96" in given
-    # the setting change is in the audit log: the map's version moves on
-    assert re.search(r"Map GA-96-gap-[0-9a-f]{6}-v3 ", setting)
+    assert f"Projects: du-an-ca-mau-2025.csv ({imported}), geoaid/samples.py" in setting
+    # the setting change and the import are in the audit log: the map's version moved on from v2
+    assert re.search(r"Map GA-96-gap-[0-9a-f]{6}-v4 ", setting)
