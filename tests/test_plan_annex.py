@@ -4,6 +4,7 @@ one map per sector, as a multi-page A4 PDF and an XLSX; from the CLI and the pla
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from datetime import date
 
@@ -81,6 +82,10 @@ def test_the_annex_pdf_has_the_tables_the_gap_map_and_one_map_per_sector(annexed
                "Văn hóa, thể thao và du lịch"]
     for page, sector in zip(pages[2:], sectors):
         assert f"Thiếu hụt viện trợ theo xã – Cà Mau – {sector} Tỉnh Cà Mau; {sector}" in page
+    # each map page links back to its own view: the gap map, then the gap map of each sector
+    assert "http://127.0.0.1:5000/?view=gap&province=96 " in pages[1]
+    assert "http://127.0.0.1:5000/?view=gap&province=96&sector=health " in pages[3]
+    assert re.search(r"Bản đồ số GA-96-gap-[0-9a-f]{6}-v3 ", pages[3])       # demo build (2) + the needs import
     for number, page in enumerate(pages, start=1):
         assert "DỮ LIỆU MẪU" in page or "SAMPLE" in page      # demo classifications and projects are sample
         assert page.endswith(f"Trang {number}/9")
