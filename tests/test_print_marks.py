@@ -97,3 +97,10 @@ def test_the_base_url_comes_from_the_setting_or_the_command_line(writable_worksp
     assert f"Projects: du-an-ca-mau-2025.csv ({imported}), geoaid/samples.py" in setting
     # the setting change and the import are in the audit log: the map's version moved on from v2
     assert re.search(r"Map GA-96-gap-[0-9a-f]{6}-v4 ", setting)
+
+
+def test_a_base_url_that_is_no_web_address_is_refused(demo_workspace_path, tmp_path, capsys):
+    assert main(["map", "--province", "96", "--base-url", "javascript:alert(1)", "--workspace",
+                 str(demo_workspace_path), "--out", str(tmp_path / "m.svg")]) == 2
+    assert "web_base_url is the web app's address" in capsys.readouterr().err
+    assert not (tmp_path / "m.svg").exists()

@@ -10,6 +10,7 @@ from tqdm import tqdm
 from geoaid.cli.analysis import FILTER_HELP, add_analysis_options, load
 from geoaid.output.limits import DEFAULT_DPI
 from geoaid.output.plan_annex import annex_xlsx, plan_annex
+from geoaid.store.settings import validate
 
 
 def register(subparsers) -> None:
@@ -35,6 +36,8 @@ def run(args) -> int:
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
         raise ValueError(f"--out must end in .pdf or .xlsx, not {suffix or 'nothing'!r}")
+    if args.base_url:
+        validate("web_base_url", args.base_url)
     workspace, analysis, filters = load(args)
     annex = plan_annex(analysis, filters, args.lang)
     if suffix == ".pdf":

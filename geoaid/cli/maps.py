@@ -12,6 +12,7 @@ from geoaid.analysis.views import DEFAULT_VIEW, LANGS, view_choices
 from geoaid.cli.analysis import FILTER_HELP, add_analysis_options, load
 from geoaid.output.limits import DEFAULT_DPI, DPI_MAX, DPI_MIN, IMAGE_FORMATS, ORIENTATIONS, PAPERS
 from geoaid.output.printmap import save_map
+from geoaid.store.settings import validate
 
 VIEW_HELP = """views:
   gap       gap score: priority not yet covered by aid (default; "gaps" also works)
@@ -81,6 +82,8 @@ def register(subparsers) -> None:
 
 
 def run_map(args) -> int:
+    if args.base_url:
+        validate("web_base_url", args.base_url)
     workspace, analysis, filters = load(args)
     out = save_map(analysis, args.view, args.out, filters, paper=args.paper, orientation=args.orientation,
                    dpi=args.dpi, lang=args.lang, title=args.title, cache_dir=workspace.path.parent,
@@ -95,6 +98,8 @@ def run_atlas(args) -> int:
     # matplotlib's PDF backend (and fontTools) load only for an atlas: `geoaid --help` stays fast
     from geoaid.output.atlas import write_atlas
 
+    if args.base_url:
+        validate("web_base_url", args.base_url)
     workspace, analysis, filters = load(args)
     pages = []
 
