@@ -24,6 +24,7 @@ SAMPLE_PATHS = {
     "pages.export": ({"what": "gaps", "fmt": "csv"}, {"province": "95"}),
     "pages.map_image": ({"fmt": "svg"}, {"province": "95", "dpi": "72"}),
     "manage.upload": ({"kind": "projects"}, {}),
+    "pages.plan_annex_file": ({"fmt": "xlsx"}, {"province": "95"}),
 }
 
 

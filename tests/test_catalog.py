@@ -12,7 +12,7 @@ from geoaid.analysis.donor_fit import REASON_KEYS
 from geoaid.analysis.filters import ZONES, Filters
 from geoaid.analysis.sectors import SECTORS, resolve_sector
 from geoaid.analysis.views import VIEWS, WEB_MAP_VIEWS
-from geoaid.output import brief, print_inset, print_words
+from geoaid.output import brief, plan_annex, print_inset, print_words
 from geoaid.reform.carry import RULES, describe_rule
 from geoaid.text import catalog
 from geoaid.text.catalog import LOCALE_DIR, Catalogs
@@ -38,6 +38,7 @@ def _computed_keys() -> set[str]:
     keys |= {key for key, _lon, _lat in print_inset.ARCHIPELAGOS}
     keys |= {f"sector.{sector.key}" for sector in SECTORS} | {"language_name"}
     keys |= set(REASON_KEYS) | {f"brief.col.{key}" for key, _ in brief.COLUMNS}   # donor fit, donor brief
+    keys |= {f"annex.col.{key}" for key in (*plan_annex.PRIORITY_COLUMNS, *plan_annex.NEED_COLUMNS)}  # plan annex
     return keys
 
 

@@ -18,6 +18,8 @@ from geoaid.analysis.views import DEFAULT_VIEW, WEB_MAP_VIEWS
 from geoaid.output.brief import brief_pdf, brief_xlsx, donor_brief
 from geoaid.output.exports import export_table
 from geoaid.output.limits import IMAGE_FORMATS, SERVED_DEFAULT_DPI
+from geoaid.output.plan_annex import annex_xlsx, plan_annex
+from geoaid.output.plan_annex_pdf import annex_pdf
 from geoaid.output.print_service import PrintRequest
 from geoaid.output.simplify import TOLERANCE
 from geoaid.reform.versions import describe_version
@@ -66,6 +68,8 @@ def _export_urls(query: dict) -> dict:
     urls = {fmt: url_for("pages.export", what="gaps", fmt=fmt, **query) for fmt in ("csv", "xlsx")}
     urls["hxl"] = url_for("pages.export", what="gaps", fmt="csv", hxl="1", **query)
     urls["projects_hxl"] = url_for("pages.export", what="projects", fmt="xlsx", hxl="1", **query)
+    for fmt in ("pdf", "xlsx"):
+        urls[f"annex_{fmt}"] = url_for("pages.plan_annex_file", fmt=fmt, lang=current_language(), **query)
     return urls
 
 
@@ -175,6 +179,22 @@ def planner():
                            total=len(ranking),
                            export_urls=_export_urls(query),
                            **_form_context(filters), **scenarios.panel(filters))
+
+
+@bp.route("/planner/annex.<fmt>")
+def plan_annex_file(fmt: str):
+    """The plan annex (PDF with maps, or XLSX) for the planner page's filters, in ``?lang=``."""
+    if fmt not in ("pdf", "xlsx"):
+        raise BadParameter("the plan annex is a pdf or an xlsx")
+    lang = request.args.get("lang") or _lang()
+    if lang not in ("vi", "en"):
+        raise BadParameter("lang must be vi or en")
+    filters = data.filters_from_request()
+    annex = plan_annex(data.analysis(), filters, lang, status=data.need_status(), fits=data.need_fits())
+    body = annex_pdf(data.analysis(), annex, cache_dir=workspace().path.parent) if fmt == "pdf" else annex_xlsx(annex)
+    return Response(body, mimetype="application/pdf" if fmt == "pdf" else
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=geoaid-plan-annex.{fmt}"})
 
 
 @bp.route("/communes/<code>")

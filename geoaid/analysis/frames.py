@@ -40,6 +40,8 @@ class Frames:
     flows: pd.DataFrame | None = None   # project_flows: planned/committed/disbursed money on dates
     iati: pd.DataFrame | None = None    # project_iati: the IATI fields kept (identifier, reporting org…)
     iati_locations: pd.DataFrame | None = None   # project_iati_locations: precision of each location
+    # The audit log: print maps date their sources and number their version from it.
+    audit: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["at", "user", "action", "file"]))
 
     def setting(self, key: str):
         """A setting's workspace value, else its documented default."""
@@ -104,4 +106,5 @@ def load_frames(workspace: Workspace) -> Frames:
         flows=flows,
         iati=workspace.read(schema.PROJECT_IATI),
         iati_locations=workspace.read(schema.PROJECT_IATI_LOCATIONS),
+        audit=workspace.read(schema.AUDIT_LOG).drop(columns="details", errors="ignore"),
     )

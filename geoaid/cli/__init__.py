@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "geoaid.cli.planning",
     "geoaid.cli.brief",
     "geoaid.cli.check",
+    "geoaid.cli.annex",
 ]
 
 

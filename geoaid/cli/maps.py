@@ -12,6 +12,7 @@ from geoaid.analysis.views import DEFAULT_VIEW, LANGS, view_choices
 from geoaid.cli.analysis import FILTER_HELP, add_analysis_options, load
 from geoaid.output.limits import DEFAULT_DPI, DPI_MAX, DPI_MIN, IMAGE_FORMATS, ORIENTATIONS, PAPERS
 from geoaid.output.printmap import save_map
+from geoaid.store.settings import validate
 
 VIEW_HELP = """views:
   gap       gap score: priority not yet covered by aid (default; "gaps" also works)
@@ -31,6 +32,9 @@ def _layout_options(parser, dpi_help: str) -> None:
                        help="paper size (default A4)")
     group.add_argument("--orientation", default="landscape", choices=ORIENTATIONS, help="default landscape")
     group.add_argument("--dpi", type=int, default=DEFAULT_DPI, help=dpi_help)
+    group.add_argument("--base-url", metavar="URL",
+                       help="the web app's address for the map's link and QR code (default: the "
+                            "web_base_url setting, http://127.0.0.1:5000)")
     group.add_argument("--lang", choices=sorted(LANGS), default="en",
                        help="language of titles, legend and notes (default en)")
 
@@ -78,9 +82,12 @@ def register(subparsers) -> None:
 
 
 def run_map(args) -> int:
+    if args.base_url:
+        validate("web_base_url", args.base_url)
     workspace, analysis, filters = load(args)
     out = save_map(analysis, args.view, args.out, filters, paper=args.paper, orientation=args.orientation,
-                   dpi=args.dpi, lang=args.lang, title=args.title, cache_dir=workspace.path.parent)
+                   dpi=args.dpi, lang=args.lang, title=args.title, cache_dir=workspace.path.parent,
+                   base_url=args.base_url)
     print(f"Map written: {out}")
     if analysis.frames.is_sample:
         print("Note: the map uses SAMPLE data (marked on the map).", file=sys.stderr)
@@ -91,6 +98,8 @@ def run_atlas(args) -> int:
     # matplotlib's PDF backend (and fontTools) load only for an atlas: `geoaid --help` stays fast
     from geoaid.output.atlas import write_atlas
 
+    if args.base_url:
+        validate("web_base_url", args.base_url)
     workspace, analysis, filters = load(args)
     pages = []
 
@@ -102,7 +111,7 @@ def run_atlas(args) -> int:
                           paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
                           fmt=args.image_format, overview=not args.no_overview,
                           cache_dir=workspace.path.parent,
-                          progress=progress)
+                          progress=progress, base_url=args.base_url)
     if Path(args.out).suffix.lower() == ".pdf":
         print(f"Atlas written: {written[0]} ({len(pages)} pages)")
     else:

@@ -74,7 +74,7 @@ def write_atlas(frames: Frames | Analysis, out: str | Path, view: str = DEFAULT_
                 filters: Filters = Filters(), paper: str = "A4", orientation: str = "landscape",
                 dpi: int = DEFAULT_DPI, lang: str = "en", fmt: str = "png", overview: bool = True,
                 cache_dir: str | Path | None = None,
-                progress: Callable[[Iterable], Iterable] | None = None) -> list[Path]:
+                progress: Callable[[Iterable], Iterable] | None = None, base_url: str | None = None) -> list[Path]:
     """Write the atlas to ``out``: a ``.pdf`` file (one page per unit) or a folder of ``fmt`` files.
 
     The first page/file is an overview of all units when there are several.
@@ -89,6 +89,7 @@ def write_atlas(frames: Frames | Analysis, out: str | Path, view: str = DEFAULT_
     with render_lock, matplotlib.rc_context(rc_params(layout)):
         data = prepare(analysis, view, filters, lang)
         data.scope_key = "scope_atlas"
+        data.base_url = base_url or data.base_url
         pages = atlas_pages(data.communes, by, overview)
         outline = vietnam_outline(analysis.frames.communes, cache_dir)
         base_title, base_subtitle = default_title(data), default_subtitle(data)

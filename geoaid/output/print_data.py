@@ -18,6 +18,7 @@ from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.memoised import Analysis, analysed
 from geoaid.analysis.views import LANGS, View, resolve_view
+from geoaid.output.print_marks import import_dates, last_change, map_number
 from geoaid.store.schema import EQUAL_AREA_CRS
 
 # Map in Vietnam's Albers equal-area projection (geoaid.store.schema): areas compare
@@ -41,6 +42,9 @@ class MapData:
     sample: bool
     donor: str | None = None
     scope_key: str = "scope_all"
+    number: str = ""                 # map number and version (geoaid.output.print_marks)
+    base_url: str = ""               # the web app, for the link back to this view
+    boundary_day: str = ""           # when the boundaries were imported or built
     _dissolved: dict = field(default_factory=dict, repr=False)
 
     def dissolved(self, level: str) -> gpd.GeoDataFrame:
@@ -106,8 +110,11 @@ def prepare(frames: Frames | Analysis, view: str, filters: Filters = Filters(), 
     return MapData(view=spec, filters=filters, lang=lang, communes=rows.to_crs(MAP_CRS), classes=classes,
                    context=provinces.to_crs(MAP_CRS),
                    province_names=dict(zip(frames.communes["province_code"], frames.communes["province_name"])),
-                   metadata=_metadata(frames), sources=_data_sources(frames),
-                   sample=bool(frames.is_sample or rows["sample"].any()), donor=donor)
+                   metadata=_metadata(frames), sources=data_sources(frames),
+                   sample=bool(frames.is_sample or rows["sample"].any()), donor=donor,
+                   number=map_number(spec.key, filters, len(frames.audit)),
+                   base_url=str(frames.setting("web_base_url")),
+                   boundary_day=last_change(frames.audit, "import boundaries") or frames.metadata.get("built_on", ""))
 
 
 def _metadata(frames: Frames) -> dict:
@@ -119,19 +126,30 @@ def _metadata(frames: Frames) -> dict:
     return meta
 
 
-def _data_sources(frames: Frames) -> dict:
-    def listed(values) -> str:
+def data_sources(frames: Frames) -> dict:
+    """"classifications"/"projects" → the legal sources and files they were imported from, in short."""
+    # each file with the day it was imported (audit log); the demo's sample lists with the day it was built
+    dates = import_dates(frames.audit)
+    built = frames.metadata.get("built_on", "")
+    for table in (frames.schemes, frames.projects):
+        if built and len(table):
+            sample_files = table.loc[sample_mask(table["sample"]), "source_file"].dropna().astype(str)
+            dates.update({name: built for name in sample_files if name not in dates})
+
+    def listed(values, dated: bool = False) -> str:
         items = sorted({str(v) for v in values if isinstance(v, str) and v.strip()})
+        if dated:
+            items = [f"{item} ({dates[item]})" if item in dates else item for item in items]
         return ", ".join(items[:4]) + (f" (+{len(items) - 4} more)" if len(items) > 4 else "")
 
     schemes = frames.schemes
     legal = listed(schemes["legal_source"]) if len(schemes) else ""
-    files = listed(schemes["source_file"]) if len(schemes) else ""
+    files = listed(schemes["source_file"], dated=True) if len(schemes) else ""
     sample = sample_mask(schemes["sample"]) if len(schemes) else pd.Series(dtype=bool)
     keys = schemes["scheme"].astype(str) if len(schemes) else pd.Series(dtype=str)
     iati = frames.iati if frames.iati is not None and len(frames.iati) else None
     return {"classifications": "; ".join(p for p in (legal, files) if p),
-            "projects": listed(frames.projects["source_file"]) if len(frames.projects) else "",
-            "iati": listed(iati["source_file"]) if iati is not None else "",
+            "projects": listed(frames.projects["source_file"], dated=True) if len(frames.projects) else "",
+            "iati": listed(iati["source_file"], dated=True) if iati is not None else "",
             # Which lists are official and which sample, named in the legend.
             "official_schemes": tuple(keys[~sample.to_numpy()]), "sample_schemes": tuple(keys[sample.to_numpy()])}

@@ -266,10 +266,11 @@ def draw_header(fig, layout: Layout, title: str, subtitle: str, sample_mark: str
              color="#404040", parse_math=False, linespacing=1.2)
 
 
-def draw_footer(fig, layout: Layout, lines: list[str]) -> None:
+def draw_footer(fig, layout: Layout, lines: list[str], reserve_mm: float = 0.0) -> None:
+    """The footer's lines, wrapped to its width less ``reserve_mm`` kept free at its right end."""
     box = layout.footer
     size = layout.pt(5.5)
-    text = "\n".join(wrap_to(line, box.w, size) for line in lines)
+    text = "\n".join(wrap_to(line, box.w - reserve_mm, size) for line in lines)
     fig.text(box.x / layout.width, box.top / layout.height, text, ha="left", va="top", fontsize=size,
              color="#404040", parse_math=False, linespacing=1.35)
 

@@ -31,7 +31,8 @@ from geoaid.output.print_elements import (
     short_name,
 )
 from geoaid.output.print_inset import draw_inset, vietnam_outline
-from geoaid.output.print_layout import Layout
+from geoaid.output.print_layout import Box, Layout
+from geoaid.output.print_marks import draw_qr, projection_name, view_url
 from geoaid.output.print_words import WORDS
 
 EM_COLOUR, COASTAL_COLOUR = "#5e3c99", "#0571b0"   # as on the web map
@@ -131,8 +132,16 @@ def draw(data: MapData, layout: Layout, subset: pd.Series | None = None, title: 
 
     draw_header(fig, layout, title or default_title(data), subtitle or default_subtitle(data),
                 words["sample"] if data.sample else None)
-    draw_footer(fig, layout, footer_lines(data))
+    # the QR code of the link back to this view sits at the footer's right end, the footer's height square
+    qr_box = Box(layout.footer.right - layout.footer.h, layout.footer.y, layout.footer.h, layout.footer.h)
+    draw_qr(fig, qr_box, link(data), layout)
+    draw_footer(fig, layout, footer_lines(data), reserve_mm=qr_box.w + layout.pt(2))
     return fig
+
+
+def link(data: MapData) -> str:
+    """The web app's URL of the same view and filters."""
+    return view_url(data.base_url, data.view.key, data.filters, str(data.metadata.get("boundary_version", "2019")))
 
 
 def _communes_4326(data: MapData) -> gpd.GeoDataFrame:
@@ -189,9 +198,11 @@ def lists_line(data: MapData) -> str:
 def footer_lines(data: MapData) -> list[str]:
     words = WORDS[data.lang]
     meta = data.metadata
-    lines = [words["boundaries"].format(geometry=meta.get("source.geometry", "imported boundaries (see workspace)"),
-                                        version=meta.get("boundary_version", "?"))
-             + ". " + words["codes"].format(codes=meta.get("source.codes", "as imported")) + "."]
+    boundaries = words["boundaries"].format(geometry=meta.get("source.geometry", "imported boundaries (see workspace)"),
+                                            version=meta.get("boundary_version", "?"))
+    if data.boundary_day:
+        boundaries += f" ({data.boundary_day})"
+    lines = [boundaries + ". " + words["codes"].format(codes=meta.get("source.codes", "as imported")) + "."]
     parts = [words[key].format(items=data.sources[key]) for key in ("classifications", "projects", "iati")
              if data.sources.get(key)]
     if meta.get("source.population"):
@@ -202,4 +213,7 @@ def footer_lines(data: MapData) -> list[str]:
         lines.append(words["sample_line"].format(detail=meta.get("sample_data", words["sample_note"])))
     lines.append(words["generated"].format(day=date.today().isoformat(), version=__version__)
                  + " " + words["disclaimer"])
+    lines.append(" · ".join((words["map_number"].format(number=data.number),
+                             words["projection"].format(projection=projection_name(MAP_CRS)),
+                             words["link"].format(url=link(data)))))
     return lines

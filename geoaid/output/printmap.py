@@ -65,11 +65,12 @@ def figure_bytes(fig: Figure, fmt: str, dpi: int, layout: Layout, title: str = "
 
 def render_map(frames: Frames | Analysis, view: str, filters: Filters = Filters(), paper: str = "A4",
                orientation: str = "landscape", fmt: str = "png", dpi: int = DEFAULT_DPI, lang: str = "en",
-               title: str | None = None, cache_dir: str | Path | None = None) -> bytes:
+               title: str | None = None, cache_dir: str | Path | None = None, base_url: str | None = None) -> bytes:
     """The map of ``view`` for ``filters`` as PNG/PDF/SVG bytes. Raises ValueError on bad options.
 
     ``cache_dir`` (the workspace's folder) keeps the national outline for the
     inset between runs; without it the outline is cached in memory only.
+    ``base_url`` replaces the ``web_base_url`` setting in the printed link and QR code.
 
     >>> png = render_map(frames, "gap", Filters(provinces=("96",)), dpi=150)  # doctest: +SKIP
     >>> png[:4]  # doctest: +SKIP
@@ -80,6 +81,7 @@ def render_map(frames: Frames | Analysis, view: str, filters: Filters = Filters(
     analysis = analysed(frames)
     with render_lock, matplotlib.rc_context(rc_params(layout)):
         data = prepare(analysis, view, filters, lang)
+        data.base_url = base_url or data.base_url
         outline = vietnam_outline(analysis.frames.communes, cache_dir)
         fig = draw(data, layout, title=title, outline=outline)
         return figure_bytes(fig, fmt, dpi, layout, title or default_title(data))

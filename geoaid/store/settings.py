@@ -33,6 +33,8 @@ DEFAULTS = {
     "gap_area_weight": 0.5,
     # Rule for carrying a classification from legacy communes to a 2025 commune.
     "reform_class_rule": "any",
+    # Where planners open the web app: print maps link (URL and QR code) back to their view there.
+    "web_base_url": "http://127.0.0.1:5000",
 }
 
 
@@ -62,6 +64,9 @@ def validate(key: str, value):
         raise ValueError("gap_area_weight is a number from 0 to 1")
     elif key == "reform_class_rule" and value not in ("any", "majority_area"):
         raise ValueError("reform_class_rule is 'any' or 'majority_area'")
+    elif key == "web_base_url" and not (isinstance(value, str) and value.startswith(("http://", "https://"))
+                                        and " " not in value):
+        raise ValueError("web_base_url is the web app's address, e.g. https://geoaid.example.gov.vn")
     return value
 
 
