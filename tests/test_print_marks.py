@@ -54,7 +54,11 @@ def test_a_print_map_carries_its_number_projection_and_dated_sources(svg):
     built = analysis.frames.metadata["built_on"]
     assert f"boundary version 2019 ({built})." in text
     assert f"Projects: geoaid/samples.py (SAMPLE, not official) ({built})." in text
-    assert f"Classifications: none (sample data); geoaid/samples.py (SAMPLE, not official) ({built})" in text
+    # the official lists of the build (Decisions 353 and 891) beside the sample ones
+    assert ("Classifications: Decision 353/QĐ-TTg of 15 March 2022, annex I, Decision 891/QĐ-TTg of 26 July 2022, "
+            "none (sample data); boundaries/data/qd353_2022_poor_districts_hagiang.csv, "
+            f"boundaries/data/qd891_2022_atk_communes_camau.csv, geoaid/samples.py (SAMPLE, not official) ({built})"
+            ) in text
     assert f"Same view in the web app: {URL}" in text
 
 
