@@ -194,7 +194,7 @@ def test_a_commune_csv_in_nfd_with_billions_gives_the_same_need_and_a_bad_total_
     assert places["unit_code"].tolist() == ["00715"]
     assert [(p.row, p.column, p.severity, p.reason) for p in report.problems] == [
         (3, "Kinh phí dự kiến (tỷ đồng)", "warning",
-         "the row 'Tổng cộng' says 0.7 but the 1 need(s) it covers add up to 0.6")]
+         "the row 'Tổng cộng' says 0.7 tỷ đồng but the 1 need(s) it covers add up to 0.6 tỷ đồng")]
 
 
 def test_the_documented_examples_hold():

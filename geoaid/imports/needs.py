@@ -33,11 +33,11 @@ from geoaid.imports.layout import field_matcher, read_tables, unit_in
 from geoaid.imports.locate import Locator
 from geoaid.imports.need_records import read_need
 from geoaid.imports.problems import ImportReport
+from geoaid.imports.project_checks import check_totals
 from geoaid.imports.project_places import Places, letterhead_province
 from geoaid.imports.project_records import SheetContext
 from geoaid.imports.projects import ALIASES as PROJECT_ALIASES
 from geoaid.store import schema
-from geoaid.text.values import parse_number
 
 __all__ = ["ALIASES", "NeedsImporter", "prepare"]
 
@@ -120,29 +120,10 @@ def prepare(path, communes, rates: dict, sample: bool = False, source: str | Non
             location_rows += [{"need_id": need_id, "level": loc.level, "unit_code": loc.unit_code,
                                "location_text": loc.text, "source_row": line, "source_sheet": table.sheet}
                               for loc in found_locations]
-        _check_totals(table, sheet, costs)
+        check_totals(table, sheet, costs, divisor=sheet.unit.factor if sheet.unit else 1, noun="need(s)")
     report.counts.update(rows=records, valid=len(need_rows))
     return (pd.DataFrame(need_rows, columns=needs.columns),
             pd.DataFrame(location_rows, columns=locations.columns)), report
-
-
-def _check_totals(table, sheet: SheetContext, costs: list[float | None]) -> None:
-    """A total row against the needs it covers (in the written unit): a mismatch is a warning."""
-    factor = sheet.unit.factor if sheet.unit else 1
-    for total in table.body.totals:
-        raw = total.cells.get("budget")
-        covered = [costs[i] for i in total.records]
-        if raw is None or not covered or any(cost is None for cost in covered):
-            continue
-        try:
-            stated = parse_number(raw)
-        except ValueError:
-            sheet.bad(total.line, "budget", raw, "the total cannot be read; it was not checked", "warning")
-            continue
-        added = sum(covered) / factor
-        if abs(stated - added) > max(0.005, 1e-9 * abs(stated)):
-            sheet.bad(total.line, "budget", raw, f"the row {total.label!r} says {stated:g} but the "
-                      f"{len(covered)} need(s) it covers add up to {added:g}", "warning")
 
 
 class NeedsImporter(Importer):

@@ -12,8 +12,12 @@ from geoaid.imports.project_records import SheetContext, heading_meaning
 from geoaid.text.values import parse_number
 
 
-def check_totals(table: SheetTable, sheet: SheetContext, written: list[float | None]) -> None:
-    """Each total row against the sum of the projects it covers: a mismatch is a warning with both figures."""
+def check_totals(table: SheetTable, sheet: SheetContext, written: list[float | None], divisor: float = 1,
+                 noun: str = "project(s)") -> None:
+    """Each total row against the sum of the records it covers: a mismatch is a warning with both figures.
+
+    ``written``: each record's amount (in the sheet's unit once divided by ``divisor``); ``noun`` names them.
+    """
     for total in table.body.totals:
         raw = total.cells.get("budget")
         covered = [written[i] for i in total.records]
@@ -24,11 +28,11 @@ def check_totals(table: SheetTable, sheet: SheetContext, written: list[float | N
         except ValueError:
             sheet.bad(total.line, "budget", raw, "the total cannot be read; it was not checked", "warning")
             continue
-        added = sum(covered)
+        added = sum(covered) / divisor
         if abs(stated - added) > max(0.005, 1e-9 * abs(stated)):   # rounding of the written figures
             unit = f" {sheet.unit}" if sheet.unit else ""
             sheet.bad(total.line, "budget", raw, f"the row {total.label!r} says {_figure(stated)}{unit} but the "
-                      f"{len(covered)} project(s) it covers add up to {_figure(added)}{unit}", "warning")
+                      f"{len(covered)} {noun} it covers add up to {_figure(added)}{unit}", "warning")
 
 
 def check_headings(table: SheetTable, sheet: SheetContext) -> None:
