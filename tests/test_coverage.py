@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geoaid.analysis.coverage import COLUMNS, coverage, gap_ranking
-from geoaid.analysis.filters import Filters, UnknownDonor, filters_for
+from geoaid.analysis.donor_names import UnknownDonor
+from geoaid.analysis.filters import Filters, filters_for
 from tests.analysis_case import location, project, with_projects
 
 HEALTH_2024 = Filters(sectors=("health",), year=2024)

@@ -8,7 +8,8 @@ All donors in Cà Mau (allocated): P1 1,000,000,001 + P2 700,000,000 + P3 2,000,
 
 import pytest
 
-from geoaid.analysis.donors import SHARE_COLUMNS, UnknownDonor, donor_reach, list_donors
+from geoaid.analysis.donor_names import UnknownDonor
+from geoaid.analysis.donors import SHARE_COLUMNS, donor_reach, list_donors
 from geoaid.analysis.filters import Filters
 from tests.analysis_case import RED_CROSS
 

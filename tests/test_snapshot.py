@@ -17,7 +17,8 @@ import pytest
 
 from geoaid.analysis import memoised
 from geoaid.analysis.coverage import commune_projects, coverage
-from geoaid.analysis.donors import UnknownDonor, donor_reach, list_donors
+from geoaid.analysis.donor_names import UnknownDonor
+from geoaid.analysis.donors import donor_reach, list_donors
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
 from geoaid.analysis.memoised import Analysis

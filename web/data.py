@@ -14,7 +14,7 @@ from flask import g, request
 
 from geoaid.analysis import needs
 from geoaid.analysis.donor_fit import donor_fits
-from geoaid.analysis.donors import UnknownDonor
+from geoaid.analysis.donor_names import UnknownDonor
 from geoaid.analysis.filters import Filters, filters_for
 from geoaid.analysis.frames import Frames
 from geoaid.analysis.memoised import Analysis

@@ -18,7 +18,7 @@ from pathlib import Path
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from geoaid.analysis.donors import UnknownDonor
+from geoaid.analysis.donor_names import UnknownDonor
 from geoaid.output.print_service import PrintBusy
 from geoaid.store.workspace import WorkspaceError
 from geoaid.text.redact import hide_server_paths

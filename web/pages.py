@@ -12,7 +12,7 @@ import pandas as pd
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from geoaid.analysis.donor_fit import reason_words
-from geoaid.analysis.filters import donor_key
+from geoaid.analysis.donor_names import donor_key
 from geoaid.analysis.sectors import SECTORS
 from geoaid.analysis.views import DEFAULT_VIEW, WEB_MAP_VIEWS
 from geoaid.output.brief import brief_pdf, brief_xlsx, donor_brief

@@ -42,7 +42,8 @@ import numpy as np
 import pandas as pd
 
 from geoaid.analysis.allocation import allocate
-from geoaid.analysis.filters import Filters, active_projects, counted, donor_keys
+from geoaid.analysis.donor_names import donor_keys
+from geoaid.analysis.filters import Filters, active_projects, counted
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.priority import priority_index
 from geoaid.analysis.sectors import SECTORS

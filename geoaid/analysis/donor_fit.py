@@ -39,7 +39,7 @@ from datetime import date
 import pandas as pd
 
 from geoaid.analysis.allocation import allocate
-from geoaid.analysis.filters import donor_keys
+from geoaid.analysis.donor_names import donor_keys
 from geoaid.analysis.frames import Frames
 from geoaid.analysis.neighbours import neighbours
 from geoaid.analysis.priority import indicators, zones

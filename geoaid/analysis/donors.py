@@ -23,21 +23,14 @@ import pandas as pd
 
 from geoaid.analysis.allocation import allocate
 from geoaid.analysis.coverage import filtered_communes
-from geoaid.analysis.filters import (
-    Filters,
-    UnknownDonor,
-    active_projects,
-    counted,
-    donor_key,
-    donor_keys,
-    resolve_donor,
-)
+from geoaid.analysis.donor_names import donor_key, donor_keys, resolve_donor
+from geoaid.analysis.filters import Filters, active_projects, counted
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.priority import flagged_communes, priority_index
 from geoaid.analysis.sectors import BY_KEY
 from geoaid.text.names import nfc
 
-__all__ = ["DonorReach", "UnknownDonor", "donor_reach", "list_donors", "resolve_donor_name"]
+__all__ = ["DonorReach", "donor_reach", "list_donors", "resolve_donor_name"]
 
 SHARE_COLUMNS = ["scheme", "label", "donor_vnd", "donor_share", "province_vnd", "province_average",
                  "difference", "sample"]

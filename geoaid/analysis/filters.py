@@ -28,6 +28,7 @@ from datetime import date
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from geoaid.analysis.donor_names import donor_matches, resolve_donor
 from geoaid.analysis.money import MONEY_KINDS, counted_allocations, money_amounts
 from geoaid.analysis.sectors import BY_KEY, resolve_sector
 from geoaid.text.catalog import text
@@ -35,18 +36,6 @@ from geoaid.text.names import fold, name_key, nfc
 from geoaid.text.values import parse_date
 
 ZONES = ("ethnic_minority", "coastal")   # words: catalog keys filters.zone.<zone>
-
-
-class UnknownDonor(LookupError, ValueError):
-    """No donor by that name; ``suggestions`` lists close names (the web answers 404).
-
-    A ValueError too, so every caller that reports bad input reports this.
-    """
-
-    def __init__(self, name: str, suggestions: list[str]):
-        self.name, self.suggestions = name, list(suggestions)
-        hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown donor {name!r}{hint}")
 
 
 @dataclass(frozen=True)
@@ -193,43 +182,6 @@ def filters_for(frames, mapping) -> Filters:
     return Filters.from_mapping(mapping, province_names=frames.province_names,
                                 donor_names=frames.projects["donor"].dropna().unique().tolist(),
                                 scheme_keys=frames.schemes["scheme"].astype(str).tolist())
-
-
-# --- donors -----------------------------------------------------------------
-
-def donor_key(name) -> str:
-    """Identity of a donor: NFC, case-folded ("Donor A", "DONOR A" and NFD forms are one donor)."""
-    return nfc(name).casefold()
-
-
-def donor_keys(column: pd.Series) -> pd.Series:
-    """:func:`donor_key` of a column, computed once per distinct name (50,000 rows stay fast)."""
-    distinct = column.dropna().unique()
-    return column.map(dict(zip(distinct, (donor_key(d) for d in distinct))))
-
-
-def resolve_donor(donor_names, name: str) -> str:
-    """The donor's name as stored: matched by NFC + case, else without diacritics if unambiguous.
-
-    Raises :class:`UnknownDonor` with up to three close names (rapidfuzz) otherwise.
-    """
-    names = sorted({nfc(d) for d in donor_names if isinstance(d, str) and d.strip()})
-    wanted = donor_key(name)
-    exact = [d for d in names if donor_key(d) == wanted]
-    if exact:
-        return exact[0]
-    folded = [d for d in names if fold(d) == fold(name)]
-    if len(folded) == 1:
-        return folded[0]
-    choices = {d: fold(d) for d in names}
-    close = process.extract(fold(name), choices, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
-    raise UnknownDonor(name, [match[2] for match in close])
-
-
-def donor_matches(donor_column: pd.Series, wanted) -> pd.Series:
-    """Boolean mask of rows whose donor is one of ``wanted`` (case- and NFC/NFD-insensitive)."""
-    keys = {donor_key(w) for w in wanted}
-    return donor_keys(donor_column).isin(keys)
 
 
 # --- projects ---------------------------------------------------------------

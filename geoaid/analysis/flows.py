@@ -27,7 +27,8 @@ import pandas as pd
 
 from geoaid.analysis.allocation import allocate
 from geoaid.analysis.coverage import filtered_communes
-from geoaid.analysis.filters import Filters, active_projects, donor_keys
+from geoaid.analysis.donor_names import donor_keys
+from geoaid.analysis.filters import Filters, active_projects
 from geoaid.analysis.frames import Frames
 from geoaid.analysis.money import FLOW_KINDS, counted_allocations, flow_dates
 from geoaid.analysis.priority import priority_index

@@ -26,7 +26,8 @@ import pandas as pd
 
 from geoaid.analysis.allocation import allocate
 from geoaid.analysis.coverage import filtered_communes
-from geoaid.analysis.filters import Filters, active_projects, counted, donor_keys, project_periods
+from geoaid.analysis.donor_names import donor_keys
+from geoaid.analysis.filters import Filters, active_projects, counted, project_periods
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.priority import priority_index
 from geoaid.text.names import nfc

@@ -49,7 +49,8 @@ from geoaid.analysis.coverage import (
     gap_parameters,
     gap_value,
 )
-from geoaid.analysis.filters import Filters, donor_key, donor_keys
+from geoaid.analysis.donor_names import donor_key, donor_keys
+from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames
 from geoaid.analysis.priority import priority_index
 from geoaid.planning.candidates import Candidate
