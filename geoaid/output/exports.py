@@ -65,6 +65,7 @@ HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes
     "gap_score": "Gap score / Điểm thiếu hụt", "ethnic_minority": "Ethnic-minority zone / Vùng DTTS",
     "coastal": "Coastal/island zone / Vùng ven biển, hải đảo", "sample": "Sample data / Dữ liệu mẫu",
     "allocation_rule": "Allocation rule / Cách phân bổ",
+    "gap_basis": "Gap basis (total, per_person, total_no_population) / Cơ sở tính thiếu hụt",
     "project_id": "Project ID / Mã dự án", "title": "Title / Tên dự án", "donor": "Donor / Nhà tài trợ",
     "implementer": "Implementer / Đơn vị thực hiện", "sector": "Sector key / Mã lĩnh vực",
     "sector_label": "Sector / Lĩnh vực", "sector_label_vi": "Lĩnh vực (tiếng Việt)",
