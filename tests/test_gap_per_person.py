@@ -1,15 +1,19 @@
 """The gap index on funding per inhabitant: hand-computed on Năm Căn's communes, the setting, its printed form,
-and placement using the same formula."""
+placement using the same formula; and people in uncovered priority communes per unit and sector."""
 
 from dataclasses import replace
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from geoaid.analysis.coverage import coverage, describe_gap_formula, exact_priority
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
+from geoaid.analysis.per_capita import per_sector_summary
 from geoaid.analysis.priority import priority_index
+from geoaid.analysis.sectors import SECTORS
+from geoaid.cli import main
 from geoaid.output.exports import notes
 from geoaid.planning.candidates import candidates_from_records, project_rows
 from geoaid.planning.placement import PlacementRequest, propose
@@ -120,3 +124,31 @@ def test_settings_page_and_export_notes_print_the_per_person_basis(planner, writ
     assert note.startswith("gap = priority × Rp / (Rp + F / population)") and "Rp = 150,000 VND per person" in note
     rows = coverage(frames, Filters(provinces=("95",)))
     assert set(rows["gap_basis"]) == {"per_person"}         # every Bạc Liêu commune has its census figure
+
+
+def test_people_in_uncovered_priority_communes_per_district_and_sector(case):
+    """Năm Căn in 2025: health reaches 32200, 32203 and 32206 only; five priority communes stay uncovered."""
+    def coverage_of(sector):
+        return coverage(case, Filters(provinces=("96",), sectors=(sector,), start=YEAR[0], end=YEAR[1]))
+    rows = per_sector_summary(coverage_of, "district", 25_000, ["health", "education"])
+    health = rows[(rows["district_code"] == NAM_CAN) & (rows["sector"] == "health")].iloc[0]
+    assert health["uncovered_priority_communes"] == 5
+    # 32209 (4,000, set by the test) + census 2019: 32201 6,997, 32191 16,477, 32194 5,543, 32197 4,638.
+    assert health["people_in_uncovered_priority_communes"] == 4_000 + 6_997 + 16_477 + 5_543 + 4_638
+    assert list(rows.loc[rows["district_code"] == NAM_CAN, "sector"]) == ["health", "education"]
+
+
+def test_provinces_by_sector_export(demo_workspace_path, tmp_path, capsys):
+    out = tmp_path / "by-sector.csv"
+    assert main(["export", "provinces_by_sector", "--workspace", str(demo_workspace_path), "--province", "95",
+                 "--format", "csv", "--out", str(out)]) == 0
+    table = pd.read_csv(out, encoding="utf-8-sig", dtype={"province_code": str})
+    assert list(table.columns[:4]) == ["province_code", "province", "sector", "sector_label"]
+    assert list(table["sector"]) == [sector.key for sector in SECTORS]
+    single = tmp_path / "health.csv"
+    assert main(["export", "provinces", "--workspace", str(demo_workspace_path), "--province", "95",
+                 "--sector", "health", "--format", "csv", "--out", str(single)]) == 0
+    health = pd.read_csv(single, encoding="utf-8-sig").iloc[0]
+    row = table.set_index("sector").loc["health"]
+    assert row["people_in_uncovered_priority_communes"] == health["people_in_uncovered_priority_communes"] > 0
+    assert row["population"] == 907_236

@@ -48,7 +48,8 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
            "geojson": "application/geo+json",
            "gpkg": "application/geopackage+sqlite3"}
 SHEET_TITLES = {"gaps": "Gap ranking", "projects": "Projects", "allocations": "Allocations",
-                "communes": "Communes", "districts": "Districts", "provinces": "Provinces"}
+                "communes": "Communes", "districts": "Districts", "provinces": "Provinces",
+                "districts_by_sector": "Districts by sector", "provinces_by_sector": "Provinces by sector"}
 HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes' column list)
     "gap_rank": "Gap rank / Thứ hạng thiếu hụt", "commune_code": "Commune code / Mã xã",
     "commune_name": "Commune / Xã", "district": "District / Huyện", "province": "Province / Tỉnh",
