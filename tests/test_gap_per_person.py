@@ -15,6 +15,8 @@ from geoaid.analysis.priority import priority_index
 from geoaid.analysis.sectors import SECTORS
 from geoaid.cli import main
 from geoaid.output.exports import notes
+from geoaid.output.print_data import prepare
+from geoaid.output.print_sheet import footer_lines
 from geoaid.planning.candidates import candidates_from_records, project_rows
 from geoaid.planning.placement import PlacementRequest, propose
 from geoaid.planning.scenario import with_candidates
@@ -152,3 +154,11 @@ def test_provinces_by_sector_export(demo_workspace_path, tmp_path, capsys):
     row = table.set_index("sector").loc["health"]
     assert row["people_in_uncovered_priority_communes"] == health["people_in_uncovered_priority_communes"] > 0
     assert row["population"] == 907_236
+
+
+def test_the_print_map_prints_the_per_person_formula(case):
+    lines = footer_lines(prepare(case, "gap", Filters(provinces=("96",)), lang="vi"))
+    assert any("Phương pháp tính: gap = priority × Rp / (Rp + F / population)" in line
+               and "Rp = 100,000 VND per person" in line for line in lines)
+    other = footer_lines(prepare(case, "coverage", Filters(provinces=("96",))))
+    assert not any("Method:" in line for line in other)           # only the gap map states the gap formula
