@@ -50,7 +50,7 @@ def _template_computed_keys() -> set[str]:
             | {"version_2019", "version_2025"} | {f"role_{r}" for r in ROLES}
             | {f"severity_{s}" for s in ("error", "warning")} | {f"scope_{s}" for s in ("commune", "area")}
             | {f"kind_{k}" for k in ("projects", "classifications", "boundaries", "iati", "needs")}
-            | {f"rule_{r}" for r in ("even", "area", "population", *RULES)}
+            | {f"rule_{r}" for r in ("even", "area", "population", "total", "per_person", *RULES)}
             | {f"field_{f}" for f in ("code", "name", "district", "province")})
 
 

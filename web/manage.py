@@ -188,7 +188,7 @@ def _setting_from_form(key: str, current):
         return rates
     if key == "priority_weights":
         return {scheme: _number(f"weight_{scheme}") for scheme in current}
-    if key in ("gap_reference_vnd", "gap_area_weight"):
+    if key in ("gap_reference_vnd", "gap_area_weight", "gap_reference_vnd_per_person"):
         return _number("value")
     return form.get("value", "")
 

@@ -33,6 +33,21 @@ median, which moves when others are funded). ``gap_rank`` 1 is the most
 urgent: highest gap, then highest priority, then commune code; an uncovered
 commune therefore ranks above every covered commune of equal or lower
 priority. ``gap_score`` is shown rounded to 2 decimals.
+
+**Per-person basis.** With the setting ``gap_funding_basis`` = "per_person"
+the gap uses funding per inhabitant: with N the commune's population and
+Rp = ``gap_reference_vnd_per_person`` (setting, default 100,000 VND — R
+spread over a commune of 10,000 people),
+
+    gap_score = priority_score × Rp / (Rp + F / N)
+              = priority_score × (Rp × N) / (Rp × N + F)
+
+so it is the same formula with a per-commune reference Rp × N: a large
+commune needs more money than a small one to close the same gap. A commune
+whose population is unknown (or 0) keeps the total basis (R, F in VND) and
+its row says so in ``gap_basis`` ("total_no_population"); it is never
+divided by zero nor counted as empty. ``gap_basis`` is "total" or
+"per_person" on the other rows.
 """
 
 from __future__ import annotations
@@ -50,14 +65,14 @@ from geoaid.analysis.sectors import SECTORS
 from geoaid.store.settings import DEFAULTS
 
 __all__ = ["coverage", "gap_ranking", "commune_projects", "active_projects", "describe_gap_formula",
-           "gap_parameters", "gap_value", "effective_funding", "exact_priority", "COLUMNS"]
+           "gap_parameters", "gap_value", "effective_funding", "exact_priority", "gap_references", "COLUMNS"]
 
 COLUMNS = ["commune_code", "commune_name", "district", "province", "province_code", "district_code",
            "priority_score", "classes", "classes_vi", "ethnic_minority", "coastal",
            "project_count", "commune_project_count", "area_project_count", "donor_count",
            "funding_vnd", "commune_funding_vnd", "area_funding_vnd", "funding_usd",
            "population", "funding_vnd_per_person", "funding_usd_per_person",
-           "sectors_present", "sectors_missing", "gap_score", "gap_rank", "sample", "allocation_rule"]
+           "sectors_present", "sectors_missing", "gap_score", "gap_rank", "sample", "allocation_rule", "gap_basis"]
 
 
 def gap_parameters(frames: Frames | None = None) -> tuple[float, float]:
@@ -87,10 +102,42 @@ def gap_value(score, effective, reference: float):
     return score * reference / (reference + effective)
 
 
+def gap_basis(frames: Frames | None = None) -> tuple[str, float]:
+    """("total" | "per_person", Rp in VND per person) from the workspace settings."""
+    get = frames.setting if frames is not None else DEFAULTS.get
+    return (str(get("gap_funding_basis") or DEFAULTS["gap_funding_basis"]),
+            float(get("gap_reference_vnd_per_person") or DEFAULTS["gap_reference_vnd_per_person"]))
+
+
+def gap_references(frames: Frames | None, population) -> tuple[np.ndarray, np.ndarray]:
+    """(reference R per commune, basis per commune) for the gap formula of the module doc.
+
+    On the total basis every commune has R; on the per-person basis Rp × N, and R where
+    the population N is unknown or 0 (basis "total_no_population").
+
+    >>> frames = None  # the defaults: total basis
+    >>> [a.tolist() for a in gap_references(frames, pd.Series([2_000, None]))]
+    [[1000000000.0, 1000000000.0], ['total', 'total']]
+    """
+    reference, _ = gap_parameters(frames)
+    basis, per_person_reference = gap_basis(frames)
+    people = pd.to_numeric(pd.Series(population), errors="coerce").astype(float).to_numpy()
+    n = len(people)
+    if basis != "per_person":
+        return np.full(n, reference), np.full(n, "total", dtype=object)
+    known = np.isfinite(people) & (people > 0)
+    references = np.where(known, per_person_reference * np.where(known, people, 0.0), reference)
+    return references, np.where(known, "per_person", "total_no_population").astype(object)
+
+
 def describe_gap_formula(frames: Frames | None = None) -> str:
     reference, area_weight = gap_parameters(frames)
-    return (f"gap = priority × R / (R + F); F = commune-targeted VND + {area_weight:g} × area-wide VND; "
-            f"R = {reference:,.0f} VND")
+    funding = f"F = commune-targeted VND + {area_weight:g} × area-wide VND"
+    basis, per_person_reference = gap_basis(frames)
+    if basis == "per_person":
+        return (f"gap = priority × Rp / (Rp + F / population); {funding}; Rp = {per_person_reference:,.0f} VND "
+                f"per person; communes without population: priority × R / (R + F), R = {reference:,.0f} VND")
+    return f"gap = priority × R / (R + F); {funding}; R = {reference:,.0f} VND"
 
 
 def filtered_communes(frames: Frames, filters: Filters, priority: pd.DataFrame) -> pd.DataFrame:
@@ -161,8 +208,9 @@ def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataF
     project_sample[pos[sample_mask(alloc["sample"]).to_numpy()]] = True
     out["project_sample"] = project_sample
 
-    reference, area_weight = gap_parameters(frames)
+    _, area_weight = gap_parameters(frames)
     effective = effective_funding(out["commune_funding_vnd"], out["area_funding_vnd"], area_weight)
+    reference, out["gap_basis"] = gap_references(frames, out["population"])
     # Rank on the unrounded score: rounding must not reorder communes.
     exact_score = exact_priority(out["priority_raw"], priority)
     gap = gap_value(exact_score, effective, reference)

@@ -12,9 +12,16 @@ with ``population`` and ``funding_vnd``), per district or province:
 * ``uncovered_priority_communes`` and ``people_in_uncovered_priority_communes``
   — communes with a priority score above 0 that no selected project reaches,
   and the people living there.
+
+:func:`per_sector_summary` gives the same rows once per sector (a commune is
+uncovered in a sector when no project of that sector reaches it), so
+"people living in uncovered priority communes" can be read per province and
+sector.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 
 import geopandas as gpd
 import pandas as pd
@@ -60,3 +67,24 @@ def per_capita_summary(rows: gpd.GeoDataFrame, level: str, usd_rate: float) -> g
                       "people_in_uncovered_priority_communes", "sample"]
     return gpd.GeoDataFrame(out[columns], geometry=out[keys[2] if level == "district" else keys[0]]
                             .map(geometry).values, crs=rows.crs)
+
+
+def per_sector_summary(coverage_of: Callable[[str], gpd.GeoDataFrame], level: str, usd_rate: float,
+                       sectors: Iterable[str]) -> gpd.GeoDataFrame:
+    """:func:`per_capita_summary` per sector: ``coverage_of(sector)`` gives that sector's coverage rows.
+
+    Rows are ordered by unit, then by ``sectors``' order; a ``sector`` column follows the unit columns.
+
+    >>> per_sector_summary(lambda s: coverage(frames, Filters(sectors=(s,))), "province", 25_000,
+    ...                    ["health", "education"])  # doctest: +SKIP
+    """
+    keys = LEVELS.get(level, [])
+    parts = []
+    for order, sector in enumerate(sectors):
+        part = per_capita_summary(coverage_of(sector), level, usd_rate)
+        part.insert(len(keys), "sector", sector)
+        parts.append(part.assign(_order=order))
+    if not parts:
+        raise ValueError("no sector to summarise")
+    out = pd.concat(parts, ignore_index=True).sort_values([*keys, "_order"]).drop(columns="_order")
+    return gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs=parts[0].crs)

@@ -89,7 +89,9 @@ def register(subparsers) -> None:
         description="Rank communes by gap: high priority with little or no coverage first.\n\n"
                     "  gap = priority × R / (R + F)\n"
                     "  F = commune-targeted VND + gap_area_weight × district/province-wide VND\n"
-                    "  R = gap_reference_vnd (settings; defaults 1,000,000,000 VND and 0.5)\n\n"
+                    "  R = gap_reference_vnd (settings; defaults 1,000,000,000 VND and 0.5)\n"
+                    "  with gap_funding_basis = per_person: gap = priority × Rp / (Rp + F / population),\n"
+                    "  Rp = gap_reference_vnd_per_person (default 100,000 VND); no population: R, F\n\n"
                     "Budgets are split over communes by stated percentages, else evenly; area-wide\n"
                     "projects by the area_allocation_rule setting.",
         epilog=FILTER_HELP + "\n\nexamples:\n  geoaid gaps --province 96 --sector health --year 2024\n"

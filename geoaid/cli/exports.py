@@ -1,4 +1,4 @@
-"""``geoaid export gaps|projects|allocations|communes|districts|provinces|needs``: data for plans and donor reports."""
+"""``geoaid export gaps|projects|allocations|communes|districts|provinces|…_by_sector|needs``: plan and donor data."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ WHAT_HELP = """what:
   districts    per district: population, funding, funding per inhabitant (VND, USD), people in uncovered
                priority communes
   provinces    the same per province
+  districts_by_sector, provinces_by_sector
+               the same once per sector (--sector, else all seven): people in priority communes
+               that no project of that sector reaches
   needs        local needs with status (met / partly met / open), funded VND and the projects
                that meet them (csv or xlsx; --province and --sector filter them)
 

@@ -1,5 +1,5 @@
 """The rows of each data export, before formatting: gap ranking, projects, allocations, communes,
-and the per-district and per-province population and funding per inhabitant.
+and the per-district and per-province population and funding per inhabitant (also once per sector).
 
 :func:`table_for` returns a GeoDataFrame (EPSG:4326) with machine column
 names and label columns beside codes (``sector_label`` beside ``sector``);
@@ -8,18 +8,21 @@ geoaid.output.exports writes it as CSV, XLSX, GeoJSON or GeoPackage.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import geopandas as gpd
 import pandas as pd
 
 from geoaid.analysis.filters import Filters, active_projects, counted
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.memoised import Analysis, analysed
-from geoaid.analysis.per_capita import per_capita_summary
+from geoaid.analysis.per_capita import per_capita_summary, per_sector_summary
 from geoaid.analysis.priority import priority_index
-from geoaid.analysis.sectors import BY_KEY
+from geoaid.analysis.sectors import BY_KEY, SECTORS
 from geoaid.output.export_money import money_columns
 
-WHAT = ("gaps", "projects", "allocations", "communes", "districts", "provinces")
+WHAT = ("gaps", "projects", "allocations", "communes", "districts", "provinces", "districts_by_sector",
+        "provinces_by_sector")
 SCOPE_LABELS = {"commune": "commune-targeted / tại xã", "area": "district/province-wide / toàn huyện, tỉnh"}
 
 
@@ -46,6 +49,13 @@ def table_for(frames: Frames | Analysis, what: str, filters: Filters = Filters()
         return _communes(frames, filters)
     if what in ("districts", "provinces"):
         return per_capita_summary(analysis.coverage(filters), what[:-1], frames.usd_rate)
+    if what.endswith("_by_sector"):
+        # One row per unit and sector (the filtered sectors, else the plan's seven).
+        rows = per_sector_summary(lambda sector: analysis.coverage(replace(filters, sectors=(sector,))),
+                                  what.split("s_by_")[0], frames.usd_rate,
+                                  filters.sectors or [sector.key for sector in SECTORS])
+        rows.insert(rows.columns.get_loc("sector") + 1, "sector_label", rows["sector"].map(_sector_label))
+        return rows
     in_scope = set(_communes(frames, filters)["code"])
     projects = active_projects(frames, filters)
     allocations = counted(frames, filters, allocations)

@@ -48,7 +48,8 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
            "geojson": "application/geo+json",
            "gpkg": "application/geopackage+sqlite3"}
 SHEET_TITLES = {"gaps": "Gap ranking", "projects": "Projects", "allocations": "Allocations",
-                "communes": "Communes", "districts": "Districts", "provinces": "Provinces"}
+                "communes": "Communes", "districts": "Districts", "provinces": "Provinces",
+                "districts_by_sector": "Districts by sector", "provinces_by_sector": "Provinces by sector"}
 HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes' column list)
     "gap_rank": "Gap rank / Thứ hạng thiếu hụt", "commune_code": "Commune code / Mã xã",
     "commune_name": "Commune / Xã", "district": "District / Huyện", "province": "Province / Tỉnh",
@@ -65,6 +66,7 @@ HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes
     "gap_score": "Gap score / Điểm thiếu hụt", "ethnic_minority": "Ethnic-minority zone / Vùng DTTS",
     "coastal": "Coastal/island zone / Vùng ven biển, hải đảo", "sample": "Sample data / Dữ liệu mẫu",
     "allocation_rule": "Allocation rule / Cách phân bổ",
+    "gap_basis": "Gap basis (total, per_person, total_no_population) / Cơ sở tính thiếu hụt",
     "project_id": "Project ID / Mã dự án", "title": "Title / Tên dự án", "donor": "Donor / Nhà tài trợ",
     "implementer": "Implementer / Đơn vị thực hiện", "sector": "Sector key / Mã lĩnh vực",
     "sector_label": "Sector / Lĩnh vực", "sector_label_vi": "Lĩnh vực (tiếng Việt)",

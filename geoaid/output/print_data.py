@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geoaid.analysis.classify import Classes
+from geoaid.analysis.coverage import describe_gap_formula
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.memoised import Analysis, analysed
@@ -45,6 +46,7 @@ class MapData:
     number: str = ""                 # map number and version (geoaid.output.print_marks)
     base_url: str = ""               # the web app, for the link back to this view
     boundary_day: str = ""           # when the boundaries were imported or built
+    gap_formula: str = ""            # the gap formula and settings used (geoaid.analysis.coverage)
     _dissolved: dict = field(default_factory=dict, repr=False)
 
     def dissolved(self, level: str) -> gpd.GeoDataFrame:
@@ -114,7 +116,8 @@ def prepare(frames: Frames | Analysis, view: str, filters: Filters = Filters(), 
                    sample=bool(frames.is_sample or rows["sample"].any()), donor=donor,
                    number=map_number(spec.key, filters, len(frames.audit)),
                    base_url=str(frames.setting("web_base_url")),
-                   boundary_day=last_change(frames.audit, "import boundaries") or frames.metadata.get("built_on", ""))
+                   boundary_day=last_change(frames.audit, "import boundaries") or frames.metadata.get("built_on", ""),
+                   gap_formula=describe_gap_formula(frames))
 
 
 def _metadata(frames: Frames) -> dict:

@@ -207,6 +207,8 @@ def footer_lines(data: MapData) -> list[str]:
              if data.sources.get(key)]
     if meta.get("source.population"):
         parts.append(words["population"])
+    if data.view.key == "gap" and data.gap_formula:
+        parts.append(words["gap_formula"].format(formula=data.gap_formula))
     if parts:
         lines.append(". ".join(parts) + ".")
     if data.sample:

@@ -9,6 +9,9 @@ VND), its gap after receiving x VND is the analysis' own formula
 
     gap(x) = P × R / (R + F + x)
 
+with R the commune's reference (coverage.py :func:`gap_references`: ``gap_reference_vnd``, or on
+the per-person basis ``gap_reference_vnd_per_person`` × population, so x is counted per inhabitant).
+
 The objective is the total weighted gap Σ wᵢ gapᵢ over the eligible communes, with wᵢ = 1 or,
 per capita, wᵢ = the commune's population (people-weighted gap).
 
@@ -47,6 +50,7 @@ from geoaid.analysis.coverage import (
     effective_funding,
     exact_priority,
     gap_parameters,
+    gap_references,
     gap_value,
 )
 from geoaid.analysis.donor_names import donor_key, donor_keys
@@ -134,9 +138,11 @@ def propose(frames: Frames, request: PlacementRequest) -> Placement:
     rows["score"] = rows["commune_code"].map(score).fillna(0.0)
     rows["effective"] = effective_funding(rows["commune_funding_vnd"], rows["area_funding_vnd"], area_weight)
     rows["weight"] = _weights(frames, rows, request.per_capita)
+    rows["reference"] = gap_references(frames, rows["population"])[0]
 
     def weighted_gap(i: int, units: int) -> float:
-        return rows.at[i, "weight"] * gap_value(rows.at[i, "score"], rows.at[i, "effective"] + units * step, reference)
+        return rows.at[i, "weight"] * gap_value(rows.at[i, "score"], rows.at[i, "effective"] + units * step,
+                                                rows.at[i, "reference"])
 
     given = [0] * len(rows)
     gains: dict[int, list[float]] = {}
@@ -158,9 +164,10 @@ def propose(frames: Frames, request: PlacementRequest) -> Placement:
         "priority_score": rows.at[i, "priority_score"], "classes": rows.at[i, "classes"],
         "classes_vi": rows.at[i, "classes_vi"],
         "sector_funding_vnd": int(rows.at[i, "funding_vnd"]), "gap_rank": int(rows.at[i, "gap_rank"]),
-        "gap_before": round(float(gap_value(rows.at[i, "score"], rows.at[i, "effective"], reference)), 2),
+        "gap_before": round(float(gap_value(rows.at[i, "score"], rows.at[i, "effective"],
+                                            rows.at[i, "reference"])), 2),
         "gap_after": round(float(gap_value(rows.at[i, "score"], rows.at[i, "effective"] + given[i] * step,
-                                           reference)), 2),
+                                           rows.at[i, "reference"])), 2),
         "steps": given[i], "amount_vnd": given[i] * step,
         "first_gain": gains[i][0], "last_gain": gains[i][-1]} for i in gains], columns=CHOSEN_COLUMNS)
     chosen = chosen.sort_values(["amount_vnd", "gap_rank"], ascending=[False, True]).reset_index(drop=True)

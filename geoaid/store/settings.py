@@ -31,6 +31,11 @@ DEFAULTS = {
     # convention, about one small commune project), not an official figure.
     "gap_reference_vnd": 1_000_000_000,
     "gap_area_weight": 0.5,
+    # "total": the gap uses funding in VND; "per_person": funding per inhabitant,
+    # gap = priority × Rp / (Rp + F / population) with Rp = gap_reference_vnd_per_person
+    # (R spread over a commune of 10,000 people; a convention, not an official figure).
+    "gap_funding_basis": "total",
+    "gap_reference_vnd_per_person": 100_000,
     # Rule for carrying a classification from legacy communes to a 2025 commune.
     "reform_class_rule": "any",
     # Where planners open the web app: print maps link (URL and QR code) back to their view there.
@@ -62,6 +67,11 @@ def validate(key: str, value):
     elif key == "gap_area_weight" and (isinstance(value, bool) or not isinstance(value, (int, float))
                                        or not 0 <= value <= 1):
         raise ValueError("gap_area_weight is a number from 0 to 1")
+    elif key == "gap_funding_basis" and value not in ("total", "per_person"):
+        raise ValueError("gap_funding_basis is 'total' or 'per_person'")
+    elif key == "gap_reference_vnd_per_person" and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                                    or value <= 0):
+        raise ValueError("gap_reference_vnd_per_person is a positive amount of VND per person")
     elif key == "reform_class_rule" and value not in ("any", "majority_area"):
         raise ValueError("reform_class_rule is 'any' or 'majority_area'")
     elif key == "web_base_url" and not (isinstance(value, str) and value.startswith(("http://", "https://"))
