@@ -145,15 +145,8 @@ def _xlsx_grid(path: Path) -> tuple[Grid, list[tuple[int, int, int, int]]]:
     directly above each candidate.
     """
     sheet = read_first_sheet(path)
+    sheet.spread_merged()
     rows = sheet.rows
-    for min_row, min_col, max_row, max_col in sheet.merged:
-        value = rows.get(min_row, {}).get(min_col)
-        if value is None:
-            continue
-        for r in range(min_row, max_row + 1):
-            cells = rows.setdefault(r, {})
-            for c in range(min_col, max_col + 1):
-                cells[c] = value
     last = max(rows, default=0)
     numbers = sorted(set(rows) | set(range(1, min(last, HEADER_SEARCH_ROWS) + 1)))
     grid = []

@@ -42,6 +42,26 @@ class Sheet:
     rows: dict[int, dict[int, object]] = field(default_factory=dict)   # row → {column → value}, 1-based
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (min_row, min_col, max_row, max_col)
 
+    def spread_merged(self) -> dict[tuple[int, int], int]:
+        """Copy each merged range's value (held by its top-left cell) into every cell of the range.
+
+        Merged headers and merged project cells then read as if every cell held the value. Returns
+        the copied cells, (row, column) → the row the value came from, so a reader can still tell a
+        copy from a value of its own (a budget merged down three rows is one budget).
+        """
+        copied = {}
+        for min_row, min_col, max_row, max_col in self.merged:
+            value = self.rows.get(min_row, {}).get(min_col)
+            if value is None:
+                continue
+            for r in range(min_row, max_row + 1):
+                cells = self.rows.setdefault(r, {})
+                for c in range(min_col, max_col + 1):
+                    if (r, c) != (min_row, min_col):
+                        cells[c] = value
+                        copied[(r, c)] = min_row
+        return copied
+
 
 def read_first_sheet(path: str | Path, limits: WorkbookLimits = DEFAULT_WORKBOOK_LIMITS,
                      zip_limits: Limits = DEFAULT_LIMITS) -> Sheet:

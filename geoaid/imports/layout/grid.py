@@ -57,17 +57,8 @@ def read_grids(path: str | Path, report: ImportReport) -> list[SheetGrid] | None
 
 def _sheet_grid(sheet: Sheet) -> SheetGrid:
     grid = SheetGrid(sheet.name)
+    grid.copied.update({(r, c - 1): origin for (r, c), origin in sheet.spread_merged().items()})
     rows = sheet.rows
-    for min_row, min_col, max_row, max_col in sheet.merged:
-        value = rows.get(min_row, {}).get(min_col)
-        if value is None:
-            continue
-        for r in range(min_row, max_row + 1):
-            cells = rows.setdefault(r, {})
-            for c in range(min_col, max_col + 1):
-                if (r, c) != (min_row, min_col):
-                    cells[c] = value
-                    grid.copied[(r, c - 1)] = min_row
     for r in sorted(rows):
         cells = {}
         for c, value in rows[r].items():
