@@ -24,7 +24,7 @@ setup_python() {  # $1: extra requirements file (optional)
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 }
 
-setup_node() {  # Leaflet, jQuery, Bootstrap… served by the app itself, never from a CDN
+setup_node() {  # Leaflet, jQuery, Bootstrap, Chart.js… served by the app itself, never from a CDN
     npm ci --no-audit --no-fund --loglevel=error
 }
 
