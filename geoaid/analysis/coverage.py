@@ -215,7 +215,9 @@ def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataF
     exact_score = exact_priority(out["priority_raw"], priority)
     gap = gap_value(exact_score, effective, reference)
     out["gap_score"] = gap.round(2)
-    order = np.lexsort((code.to_numpy(), -exact_score.to_numpy(), -gap.to_numpy()))
+    # Ties (a project of 0 VND leaves the gap as it was): an uncovered commune ranks first.
+    covered = out["project_count"].to_numpy() > 0
+    order = np.lexsort((code.to_numpy(), covered, -exact_score.to_numpy(), -gap.to_numpy()))
     out = out.iloc[order].reset_index(drop=True)
     out["gap_rank"] = np.arange(1, len(out) + 1)
     out["sample"] = out["priority_sample"].astype(bool) | out["project_sample"]
