@@ -45,3 +45,12 @@ def chromium_page(tmp_path):
             yield context.new_page()
         finally:
             browser.close()
+
+
+def sign_in_page(page, base: str, name: str, password: str) -> None:
+    """Sign ``name`` in through the English sign-in form, as a person would, and wait for the manage page."""
+    page.goto(base + "/login?lang=en")
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.click("#login-form button")
+    page.wait_for_url("**/manage*")

@@ -5,7 +5,7 @@ import pytest
 from geoaid.imports.projects import derived_project_id
 from geoaid.store import schema
 from geoaid.store.accounts import AccountStore
-from tests.browser import LOOPBACK, chromium_page, serve
+from tests.browser import LOOPBACK, chromium_page, serve, sign_in_page
 from tests.test_import_mapping import counterpart_list
 from web import create_app
 
@@ -21,11 +21,7 @@ def test_planner_maps_a_column_in_the_preview_and_confirms(writable_workspace, t
     with serve(create_app(writable_workspace.path, LOOPBACK)) as base, chromium_page(tmp_path) as page:
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(base + "/login?lang=en")
-        page.fill("#name", "lan")
-        page.fill("#password", PASSWORD)
-        page.click("#login-form button")
-        page.wait_for_url("**/manage*")
+        sign_in_page(page, base, "lan", PASSWORD)
         page.set_input_files("#upload-projects input[type=file]", str(upload))
         with page.expect_navigation():
             page.click("#upload-projects button[type=submit]")

@@ -5,7 +5,7 @@ import pytest
 
 from geoaid.store import schema
 from geoaid.store.accounts import AccountStore
-from tests.browser import LOOPBACK, chromium_page, serve
+from tests.browser import LOOPBACK, chromium_page, serve, sign_in_page
 from web import create_app
 
 pytestmark = pytest.mark.browser
@@ -22,11 +22,7 @@ def test_planner_builds_a_scenario_and_sees_the_map_change(writable_workspace, t
     with serve(create_app(writable_workspace.path, LOOPBACK)) as base, chromium_page(tmp_path) as page:
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(base + "/login?lang=en")
-        page.fill("#name", "lan")
-        page.fill("#password", PASSWORD)
-        page.click("#login-form button")
-        page.wait_for_url("**/manage*")
+        sign_in_page(page, base, "lan", PASSWORD)
         page.goto(base + "/planner?lang=en&province=96")
         assert page.locator("#scenario-changes").count() == 0          # no scenario yet: no before/after
         before_file = writable_workspace.path.read_bytes()
