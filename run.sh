@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # geoaid's two set-up commands (see README):
 #   ./run.sh demo   install everything, build the demo workspace, serve it on http://127.0.0.1:5000
-#   ./run.sh test   install everything (test tools and Debian's chromium too), run the whole test suite
+#   ./run.sh test   install everything (test tools, Debian's chromium and PostgreSQL/PostGIS too),
+#                   run the whole test suite
 # Only package registries are used: PyPI (pip), npm (npm ci), Debian (apt-get).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -28,12 +29,18 @@ setup_node() {  # Leaflet, jQuery, Bootstrap, Chart.js… served by the app itse
     npm ci --no-audit --no-fund --loglevel=error
 }
 
-setup_chromium() {  # the real browser for browser tests: Debian's chromium
-    if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi dejavu; then
+setup_test_services() {  # Debian's chromium (browser tests) and PostgreSQL + PostGIS (the second backend)
+    # The tests start a throwaway PostgreSQL cluster themselves and remove it afterwards
+    # (tests/postgres_cluster.py); nothing here starts a server.
+    local missing=""
+    command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+    fc-list 2>/dev/null | grep -qi dejavu || missing="$missing fonts-dejavu-core fontconfig"
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+    ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || missing="$missing postgresql-postgis"
+    if [ -n "$missing" ]; then
         local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
         $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-            chromium fonts-dejavu-core fontconfig >/dev/null
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
     fi
 }
 
@@ -47,7 +54,7 @@ case "${1:-}" in
     test)
         setup_python requirements-dev.txt
         setup_node
-        setup_chromium
+        setup_test_services
         shift
         .venv/bin/ruff check .   # lint and import order, configured in pyproject.toml; any warning fails
         exec .venv/bin/python -m pytest "$@"

@@ -21,6 +21,7 @@ from geoaid.store import schema
 from geoaid.store.accounts import AccountStore
 from geoaid.store.workspace import Workspace
 from tests.accounts import ACCOUNTS, PASSWORD, signed_in
+from tests.postgres_cluster import ClusterUnavailable, throwaway_cluster
 from web import create_app
 
 
@@ -115,3 +116,22 @@ def analysis_frames(analysis_case_path):
     from geoaid.analysis.frames import load_frames
 
     return load_frames(Workspace(analysis_case_path))
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """Debian's PostgreSQL/PostGIS, started for this session in a temporary folder and removed after.
+
+    Fails (never skips) when the packages are missing: see tests/postgres_cluster.py.
+    """
+    try:
+        with throwaway_cluster() as cluster:
+            yield cluster
+    except ClusterUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture
+def postgres_dsn(postgres_cluster):
+    """The connection string of a new, empty PostGIS database for one test."""
+    return postgres_cluster.new_database()
