@@ -17,6 +17,7 @@ import shutil
 import pytest
 
 from geoaid.analysis.frames import load_frames
+from geoaid.reform.crosswalk import read_crosswalk
 from geoaid.store import schema
 from geoaid.store.accounts import AccountStore
 from geoaid.store.workspace import Workspace
@@ -61,6 +62,24 @@ def ca_mau(demo_workspace):
     """The demo's real Cà Mau communes (province 96), the stuff of the boundary-file tests."""
     communes = demo_workspace.read(schema.COMMUNES)
     return communes[communes["province_code"] == "96"].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def crosswalk():
+    """The official 2019 → 2025 commune crosswalk (vietnamadminunits)."""
+    return read_crosswalk()
+
+
+@pytest.fixture(scope="module")
+def legacy(demo_workspace):
+    """The demo's 2019 communes."""
+    return demo_workspace.read(schema.COMMUNES)
+
+
+@pytest.fixture(scope="module")
+def derived(demo_workspace):
+    """The demo's derived 2025 communes."""
+    return demo_workspace.read(schema.COMMUNES_2025)
 
 
 @pytest.fixture(scope="session")
