@@ -69,6 +69,19 @@ def test_donor_totals_count_planned_committed_or_disbursed_money(flows_workspace
     assert disbursed_2025["filters"] == {"year": "2025", "money": "disbursed"}
 
 
+def test_donors_list_shows_planned_committed_and_disbursed_money(flows_workspace):
+    client = create_app(flows_workspace.path).test_client()
+    bmz = next(d for d in client.get("/api/v1/donors").get_json()["donors"] if d["donor"] == BMZ)
+    assert (bmz["funding_vnd"], bmz["committed_vnd"], bmz["disbursed_vnd"]) == (
+        6_480_000_000, 6_210_000_000, 2_060_000_000)
+    assert bmz["disbursed_usd"] == round(2_060_000_000 / 25_000)
+    page = client.get("/donors?lang=en").get_data(as_text=True)
+    row = page[page.index(BMZ):].split("</tr>")[0]
+    assert [f"{v:,}" in row for v in (259_200, 248_400, 82_400)] == [True, True, True]
+    spreadsheet_only = next(d for d in client.get("/api/v1/donors").get_json()["donors"] if d["donor"] != BMZ)
+    assert spreadsheet_only["committed_vnd"] == 0 and spreadsheet_only["funding_vnd"] > 0
+
+
 def test_gaps_count_the_money_asked_for_in_each_commune(flows_workspace, capsys):
     where = ["--workspace", str(flows_workspace.path), "--province", "96", "--format", "json", "--limit", "0"]
 

@@ -26,6 +26,7 @@ from geoaid.analysis.coverage import filtered_communes
 from geoaid.analysis.donor_names import donor_key, donor_keys, resolve_donor
 from geoaid.analysis.filters import Filters, active_projects, counted
 from geoaid.analysis.frames import Frames, sample_mask
+from geoaid.analysis.money import money_amounts
 from geoaid.analysis.priority import flagged_communes, priority_index
 from geoaid.analysis.sectors import BY_KEY
 from geoaid.text.names import nfc
@@ -67,19 +68,34 @@ def resolve_donor_name(frames: Frames, name: str) -> str:
 
 
 def list_donors(frames: Frames) -> pd.DataFrame:
-    """Every donor once (spelling variants merged): projects, total budget, sample flag."""
-    columns = ["donor", "project_count", "funding_vnd", "funding_usd", "sample"]
+    """Every donor once (spelling variants merged): projects, money planned, committed and disbursed.
+
+    ``funding_vnd`` is the planned budget; ``committed_vnd`` and ``disbursed_vnd`` sum the
+    projects' flows of every date (geoaid.analysis.money), 0 where a donor reported none.
+
+    >>> list_donors(frames).loc[0, ["donor", "funding_vnd", "disbursed_vnd"]].tolist()  # doctest: +SKIP
+    ['Donor B', 2700000000, 1200000000]
+    """
+    columns = ["donor", "project_count", "funding_vnd", "funding_usd", "committed_vnd", "committed_usd",
+               "disbursed_vnd", "disbursed_usd", "sample"]
     projects = frames.projects[frames.projects["donor"].notna()]
     if projects.empty:
         return pd.DataFrame(columns=columns)
+    ids = projects["project_id"].astype(str)
     projects = projects.assign(key=donor_keys(projects["donor"]),
                                budget=pd.to_numeric(projects["budget_vnd"], errors="coerce").fillna(0),
                                is_sample=sample_mask(projects["sample"]).to_numpy())
+    for kind in ("committed", "disbursed"):
+        amounts = money_amounts(projects, frames.flows, kind)
+        # A project id listed twice (several rows) must not count its flows twice.
+        projects[kind] = ids.map(amounts).where(~ids.duplicated(), 0).fillna(0).to_numpy()
     out = projects.groupby("key").agg(donor=("donor", "first"), project_count=("project_id", "nunique"),
-                                      funding_vnd=("budget", "sum"), sample=("is_sample", "any"))
+                                      funding_vnd=("budget", "sum"), committed_vnd=("committed", "sum"),
+                                      disbursed_vnd=("disbursed", "sum"), sample=("is_sample", "any"))
     out["donor"] = out["donor"].map(nfc)
-    out["funding_vnd"] = out["funding_vnd"].astype("int64")
-    out["funding_usd"] = (out["funding_vnd"] / frames.usd_rate).round(0).astype("int64")
+    for money in ("funding", "committed", "disbursed"):
+        out[f"{money}_vnd"] = out[f"{money}_vnd"].astype("int64")
+        out[f"{money}_usd"] = (out[f"{money}_vnd"] / frames.usd_rate).round(0).astype("int64")
     return out.sort_values(["funding_vnd", "donor"], ascending=[False, True])[columns].reset_index(drop=True)
 
 
