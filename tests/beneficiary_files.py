@@ -1,0 +1,56 @@
+"""Project lists stating people targeted and reached, built the way provincial offices and partners write them."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from tests.three_w_workbooks import HEADERS, ROWS, three_w_workbook
+
+
+def provincial_report(path, children_cell=300, reached_cell="1 100 người") -> None:
+    """Cà Mau's yearly list: letterhead, title, a two-row merged header with the people columns.
+
+    "Số người hưởng lợi" is merged over "Dự kiến | Thực tế"; "Số trẻ em" and
+    "Số hộ nghèo hưởng lợi" are merged down over both header rows; UNICEF's
+    project takes three rows, its people merged down like its budget.
+    """
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "DM 2024"
+    rows = {
+        1: ["UBND TỈNH CÀ MAU"],
+        2: ["DANH MỤC DỰ ÁN VIỆN TRỢ NĂM 2024"],
+        3: ["STT", "Tên dự án", "Nhà tài trợ", "Địa bàn thực hiện", None, "Kinh phí (triệu đồng)",
+            "Số người hưởng lợi", None, "Số trẻ em", "Số hộ nghèo hưởng lợi"],
+        4: [None, None, None, "Xã", "Huyện", None, "Dự kiến", "Thực tế"],
+        5: ["I", "LĨNH VỰC Y TẾ"],
+        6: [1, "Nâng cấp trạm y tế xã", "World Vision", "Xã Khánh Hòa, xã Khánh Lâm", "Huyện U Minh", "420,5",
+            "1.250", reached_cell, children_cell, 120],
+        7: [2, "Nước sạch trường học", "UNICEF", "Tạ An Khương", "Huyện Đầm Dơi", "1.200", 2000, 2100, 800],
+        8: [None, None, None, "Tân Trung"],
+        9: [None, None, None, "Xã Tân Đức"],
+    }
+    for row, values in rows.items():
+        for col, value in enumerate(values, start=1):
+            if value is not None:
+                sheet.cell(row, col, value)
+    for merged in ("D3:E3", "G3:H3", "A3:A4", "B3:B4", "C3:C4", "F3:F4", "I3:I4", "J3:J4",
+                   "A7:A9", "B7:B9", "C7:C9", "E7:E9", "F7:F9", "G7:G9", "H7:H9", "I7:I9"):
+        sheet.merge_cells(merged)
+    book.save(path)
+
+
+def template_csv(path, people="1.500") -> None:
+    """The template with a "Số người hưởng lợi" column, as a planner fills it in."""
+    path.write_text(
+        "Mã dự án,Tên dự án,Nhà tài trợ,Lĩnh vực,Kinh phí,Đơn vị tiền,Ngày bắt đầu,Ngày kết thúc,Địa bàn,"
+        "Số người hưởng lợi,Số phụ nữ\n"
+        f'CM-01,Hỗ trợ sinh kế,Oxfam,Nông nghiệp,2.000.000.000,VND,01/01/2024,31/12/2025,Huyện U Minh,'
+        f'"{people}",700\n', encoding="utf-8")
+
+
+def three_w_with_children(path) -> None:
+    """The Cà Mau 3W file with a "Children reached" column (#reached+children), one row per commune."""
+    headers = [*HEADERS, ("Children reached", "#reached+children")]
+    children = [200, 100, 50, None, None, None, None]
+    three_w_workbook(path, headers, [[*row, extra] for row, extra in zip(ROWS, children)])
