@@ -85,6 +85,19 @@ def people_per_commune(frames, filters: Filters = Filters(), allocations: pd.Dat
     return out.reindex(columns=COUNT_COLUMNS, fill_value=0).astype("int64")
 
 
+def project_totals(frames, project_ids: pd.Series) -> pd.DataFrame:
+    """The :data:`COUNT_COLUMNS` each project states (summed over its communes), same index as ``project_ids``;
+    empty (NA) where a project states nothing of that group and kind."""
+    rows = stated(frames)
+    out = pd.DataFrame(index=project_ids.index)
+    sums = (rows.assign(column=rows["group"].map(_PREFIX) + "_" + rows["kind"])
+            .groupby(["project_id", "column"])["count"].sum())
+    for column in COUNT_COLUMNS:
+        per_project = sums.xs(column, level="column") if column in sums.index.get_level_values(1) else pd.Series()
+        out[column] = pd.array(project_ids.astype(str).map(per_project), dtype="Int64")
+    return out
+
+
 def with_people(rows: pd.DataFrame, frames, filters: Filters = Filters(),
                 allocations: pd.DataFrame | None = None, projects: pd.DataFrame | None = None) -> pd.DataFrame:
     """``rows`` (one per ``commune_code``, with ``population``) with the :data:`PEOPLE_COLUMNS` added."""

@@ -10,7 +10,7 @@ The attributes follow the HXL standard and the 3W files on HDX
 | ``+f``, ``+women``, ``+f+adults`` | women |
 | ``+ethnic``, ``+minority``, ``+indigenous`` (no HXL standard attribute: these words only) | ethnic-minority people |
 | ``+hh`` (households) | recognised, not read as people |
-| ``+m``, ``+men``, ``+adults``, ``+elderly``, other combinations | not read |
+| ``+m``, ``+men``, ``+adults``, ``+elderly``, ``+pct``, other combinations | not read |
 
 Note that ``+ind`` means *individuals* in HXL (against ``+hh`` households),
 not indigenous people. The kind is the tag: ``#targeted`` targeted,
@@ -30,6 +30,7 @@ _GROUPS = [
     ({"m", "children"}, "boys"), ({"f"}, "women"), ({"women"}, "women"), ({"f", "adults"}, "women"),
     ({"ethnic"}, "ethnic_minority"), ({"minority"}, "ethnic_minority"), ({"indigenous"}, "ethnic_minority"),
     ({"m"}, None), ({"men"}, None), ({"adults"}, None), ({"elderly"}, None), ({"m", "adults"}, None),
+    ({"pct"}, None),             # a share of the population (geoaid's gap exports), not people
     (set(), "total"), ({"total"}, "total"), ({"all"}, "total"), ({"ind"}, "total"), ({"ind", "all"}, "total"),
 ]
 

@@ -99,6 +99,16 @@ HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes
     "uncovered_priority_communes": "Uncovered priority communes / Số xã ưu tiên chưa có dự án",
     "people_in_uncovered_priority_communes": "People in uncovered priority communes / Dân số các xã ưu tiên "
                                              "chưa có dự án",
+    # people the projects state (geoaid/analysis/beneficiaries.py); the importer reads these headers back
+    "people_targeted": "People targeted / Số người hưởng lợi dự kiến",
+    "people_reached": "People reached / Số người đã hưởng lợi",
+    "people_reached_pct": "Population reached (%) / Tỷ lệ dân số được hưởng lợi (%)",
+    "children_targeted": "Children targeted / Số trẻ em hưởng lợi dự kiến",
+    "children_reached": "Children reached / Số trẻ em đã hưởng lợi",
+    "women_targeted": "Women targeted / Số phụ nữ hưởng lợi dự kiến",
+    "women_reached": "Women reached / Số phụ nữ đã hưởng lợi",
+    "ethnic_minority_targeted": "Ethnic-minority people targeted / Số người DTTS hưởng lợi dự kiến",
+    "ethnic_minority_reached": "Ethnic-minority people reached / Số người DTTS đã hưởng lợi",
 }
 
 
