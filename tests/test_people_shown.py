@@ -9,8 +9,12 @@ import openpyxl
 import pyogrio
 import pytest
 
+from geoaid.analysis.beneficiaries import COUNT_COLUMNS
+from geoaid.analysis.coverage import coverage
+from geoaid.analysis.frames import load_frames
 from geoaid.cli import main
 from geoaid.imports import projects
+from geoaid.reform.versions import frames_for_version
 from geoaid.store import schema
 from geoaid.store.workspace import Workspace
 from tests.beneficiary_files import three_w_with_children
@@ -121,3 +125,14 @@ def test_gap_map_popup_shows_people_and_the_gap_basis_as_text(people_workspace, 
         assert "Population reached (%)" in text
         assert HOSTILE in text and popup.locator("img").count() == 0     # the title is text
         assert page.evaluate("window.__xss") is None and errors == []
+
+
+def test_people_on_the_2025_communes_add_up_to_the_legacy_ones(people_workspace):
+    workspace = Workspace(people_workspace)
+    legacy = load_frames(workspace)
+    reformed = frames_for_version(legacy, workspace, "2025")
+    old, new = coverage(legacy), coverage(reformed, allocations=reformed.allocations)
+    for column in COUNT_COLUMNS:
+        assert int(new[column].sum()) == int(old[column].sum()), column
+    # the 3W rows: 500 + 300 + 120 + 200 + 150 + 40 targeted, 200 + 100 + 50 children reached
+    assert int(new["people_targeted"].sum()) == 1310 and int(new["children_reached"].sum()) == 350
