@@ -122,3 +122,12 @@ def test_stored_with_the_import_and_replaced_on_re_import(tmp_path, writable_wor
     assert main(["import", "projects", str(path), *where]) == 0
     table = writable_workspace.read(schema.PROJECT_BENEFICIARIES)
     assert (WORLD_VISION, "children", "targeted", 350, None) in stored(table) and len(table) == 6
+
+
+def test_a_column_geoaid_does_not_recognise_can_be_mapped_to_people(tmp_path, writable_workspace):
+    path = tmp_path / "ds-ngo.csv"
+    path.write_text("Mã dự án,Tên dự án,Nhà tài trợ,Lĩnh vực,Kinh phí,Địa bàn,NHL đạt\n"
+                    "CM-09,Hỗ trợ trạm y tế,Oxfam,Y tế,100.000.000,Huyện U Minh,1.234\n", encoding="utf-8")
+    assert main(["import", "projects", str(path), "--workspace", str(writable_workspace.path),
+                 "--map", "NHL đạt=people_total_reached"]) == 0
+    assert stored(writable_workspace.read(schema.PROJECT_BENEFICIARIES)) == [("CM-09", "total", "reached", 1234, None)]

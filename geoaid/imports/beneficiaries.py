@@ -46,6 +46,7 @@ from geoaid.text.names import fold, nfc
 
 GROUPS = ("total", "children", "women", "ethnic_minority")
 KINDS = ("targeted", "reached")
+PEOPLE_FIELDS = tuple(f"people_{group}_{kind}" for group in GROUPS for kind in KINDS)   # for --map
 # Sub-groups a 3W file splits (HXL #targeted+f+children, +m+children): added into ``children``.
 _PARTS = {"girls": "children", "boys": "children"}
 

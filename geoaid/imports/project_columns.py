@@ -8,6 +8,7 @@ the people and money columns recognised beside these.
 
 from __future__ import annotations
 
+from geoaid.imports.beneficiaries import PEOPLE_FIELDS
 from geoaid.imports.project_hxl import CODES
 
 __all__ = ["ALIASES", "CODES", "FIELDS", "PLACES", "REQUIRED", "is_project_table"]
@@ -48,7 +49,8 @@ ALIASES = {
 }
 PLACES = ("locations", "commune", "district", "province")
 REQUIRED = ("title", "donor", "budget")
-FIELDS = tuple(f for f in ALIASES if f not in ("row_number", "sample"))   # what a column may be mapped to
+# what a column may be mapped to: the fields above, and the people columns (geoaid/imports/beneficiaries.py)
+FIELDS = (*(f for f in ALIASES if f not in ("row_number", "sample")), *PEOPLE_FIELDS)
 
 
 def is_project_table(fields: set[str]) -> bool:

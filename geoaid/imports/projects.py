@@ -163,6 +163,8 @@ def prepare_all(path, communes, rates: dict, sample: bool = False, source_name: 
         if table.sheet is not None:
             report.counts[f"sheet {table.sheet}"] = sum(1 for r in project_rows if r["source_sheet"] == table.sheet)
     report.counts.update(rows=records, valid=len(project_rows))
+    if people_rows:
+        report.counts["people_counts"] = len(people_rows)
     projects = pd.DataFrame(project_rows, columns=projects.columns)
     locations = pd.DataFrame(location_rows, columns=locations.columns)
     flows = pd.DataFrame(flow_rows, columns=flows.columns)
