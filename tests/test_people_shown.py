@@ -93,9 +93,11 @@ def test_exports_carry_people_columns_and_hashtags(people_workspace, tmp_path):
     assert int(layer.loc[layer["commune_code"] == "32233", "children_reached"].iloc[0]) == 200
     book = tmp_path / "projects.xlsx"
     assert main(["export", "projects", "--province", "96", "--format", "xlsx", "--out", str(book), *where]) == 0
-    sheet = openpyxl.load_workbook(book).worksheets[0]
-    header = [cell.value for cell in sheet[1]]
+    workbook = openpyxl.load_workbook(book)
+    header = [cell.value for cell in workbook.worksheets[0][1]]
     assert "People reached / Số người đã hưởng lợi" in header
+    notes = {row[0]: row[1] for row in workbook["notes"].iter_rows(values_only=True)}
+    assert notes["People / Người hưởng lợi"].startswith("People targeted and reached as the projects state them")
     # The projects export read back: each project's people as stated, for the whole project.
     data, report = projects.prepare_all(book, Workspace(people_workspace).read(schema.COMMUNES),
                                         {"VND": 1, "USD": 25_000, "EUR": 27_000})

@@ -112,6 +112,13 @@ HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes
 }
 
 
+PEOPLE_NOTE = ("People targeted and reached as the projects state them; a project's count is spread over its "
+               "communes like its money (allocation rule above), in whole persons. Population reached (%) = people "
+               "reached / census 2019 population. Children, women, ethnic-minority people: counts only (the census "
+               "gives no base per commune). / Số người hưởng lợi theo các dự án nêu, phân bổ về xã như kinh phí; "
+               "trẻ em, phụ nữ, người DTTS: chỉ có số người, không có tỷ lệ.")
+
+
 # --- formatting -----------------------------------------------------------------
 
 def notes(frames: Frames, what: str, filters: Filters, table: pd.DataFrame | None = None
@@ -149,6 +156,8 @@ def notes(frames: Frames, what: str, filters: Filters, table: pd.DataFrame | Non
     rows.append(("Boundary disclaimer / Lưu ý ranh giới",
                  "Boundaries are indicative and do not imply official endorsement. "
                  "Ranh giới chỉ mang tính minh họa, không thể hiện sự công nhận chính thức."))
+    if table is not None and "people_targeted" in table.columns:
+        rows.append(("People / Người hưởng lợi", PEOPLE_NOTE))
     if table is not None:
         for column in table.columns:
             if column != "geometry":
