@@ -59,9 +59,8 @@ _SUBJECTS = {
     "total": ("so nguoi huong loi", "so doi tuong huong loi", "so nguoi duoc huong loi", "so nguoi thu huong",
               "so nguoi", "beneficiaries", "people", "persons", "individuals"),
 }
-_REACHED = ("da", "thuc te", "luy ke", "dat duoc", "reached", "actual", "achieved", "thuc hien")
+_REACHED = ("da", "thuc te", "luy ke", "dat duoc", "reached", "actual", "achieved")
 _TARGETED = ("du kien", "ke hoach", "muc tieu", "targeted", "target", "planned")
-_TOTAL_WORDS = ("tong", "tong so", "total", "all", "cong")
 _COUNT = re.compile(r"^(\d{1,3}(?:([., ])\d{3})(?:\2\d{3})*|\d+)(?: ?(?:nguoi|persons?|people|ng))?\.?$")
 _FRACTION = re.compile(r"^-?\d+[.,]\d+(?: ?(?:nguoi|persons?|people))?$")
 
@@ -85,10 +84,9 @@ def people_field(text: str) -> str | None:
 
 
 def with_people_fields(match: Callable[[str], str | None]) -> Callable[[str], str | None]:
-    """``match`` that first recognises the people columns of :func:`people_field`."""
+    """``match``, also recognising the people columns of :func:`people_field`."""
     def read(text: str) -> str | None:
-        found = match(text)
-        return found if found and not found.startswith("row_") else (people_field(text) or found)
+        return match(text) or people_field(text)
     return read
 
 
