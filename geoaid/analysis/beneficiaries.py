@@ -34,7 +34,6 @@ import pandas as pd
 
 from geoaid.analysis.allocation import allocate, apportion
 from geoaid.analysis.filters import Filters, active_projects
-from geoaid.analysis.money import counted_allocations
 from geoaid.store import schema
 
 GROUPS = ("total", "children", "women", "ethnic_minority")
@@ -71,12 +70,7 @@ def people_per_commune(frames, filters: Filters = Filters(), allocations: pd.Dat
         parts.append(_on_version(frames, here)[["commune_code", "group", "kind", "count"]])
     whole = rows[rows["commune_code"].isna()]
     if len(whole):
-        allocations = allocate(frames) if allocations is None else allocations
-        for (group, kind), counts in whole.groupby(["group", "kind"]):
-            amounts = counts.groupby("project_id")["count"].sum()
-            spread = counted_allocations(allocations, amounts)
-            parts.append(pd.DataFrame({"commune_code": spread["commune_code"].astype(str), "group": group,
-                                       "kind": kind, "count": spread["amount_vnd"].astype("int64")}))
+        parts.append(_spread(whole, allocate(frames) if allocations is None else allocations))
     if not parts:
         return pd.DataFrame(columns=COUNT_COLUMNS, index=pd.Index([], name="commune_code"), dtype="int64")
     table = pd.concat(parts, ignore_index=True)
@@ -96,6 +90,27 @@ def project_totals(frames, project_ids: pd.Series) -> pd.DataFrame:
         per_project = sums.xs(column, level="column") if column in sums.index.get_level_values(1) else pd.Series()
         out[column] = pd.array(project_ids.astype(str).map(per_project), dtype="Int64")
     return out
+
+
+def _spread(whole: pd.DataFrame, allocations: pd.DataFrame) -> pd.DataFrame:
+    """Whole-project counts over the communes by the money's shares, every (project, group, kind) at once.
+
+    Each count is apportioned with its project's allocation rows and the part no commune receives
+    (1 − their shares), by largest remainder, so it adds up exactly (as
+    :func:`geoaid.analysis.money.counted_allocations` does for money).
+    """
+    counts = whole.groupby(["project_id", "group", "kind"], as_index=False)["count"].sum()
+    counts["key"] = np.arange(len(counts))
+    placed = allocations[["project_id", "commune_code", "share"]].astype({"project_id": str})
+    placed = placed[placed["project_id"].isin(counts["project_id"])]
+    rest = (1.0 - placed.groupby("project_id")["share"].sum()).clip(lower=0).rename("share").reset_index()
+    rows = pd.concat([placed, rest.assign(commune_code=None)], ignore_index=True).merge(counts, on="project_id")
+    rows = rows.sort_values(["key", "commune_code"], na_position="last", kind="stable")
+    rows["spread"] = apportion(rows["key"], rows["share"].astype(float), rows["count"].astype("int64"),
+                               tiebreak=np.arange(len(rows)))
+    rows = rows[rows["commune_code"].notna()]
+    return pd.DataFrame({"commune_code": rows["commune_code"].astype(str), "group": rows["group"],
+                         "kind": rows["kind"], "count": rows["spread"].astype("int64")})
 
 
 def with_people(rows: pd.DataFrame, frames, filters: Filters = Filters(),
