@@ -138,3 +138,15 @@ def test_people_on_the_2025_communes_add_up_to_the_legacy_ones(people_workspace)
         assert int(new[column].sum()) == int(old[column].sum()), column
     # the 3W rows: 500 + 300 + 120 + 200 + 150 + 40 targeted, 200 + 100 + 50 children reached
     assert int(new["people_targeted"].sum()) == 1310 and int(new["children_reached"].sum()) == 350
+
+
+def test_district_export_sums_its_communes_people(people_workspace, tmp_path):
+    out = tmp_path / "districts.csv"
+    assert main(["export", "districts", "--province", "96", "--format", "csv", "--out", str(out),
+                 "--workspace", str(people_workspace)]) == 0
+    rows = {row["district"]: row for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))}
+    ngoc_hien = rows["Huyện Ngọc Hiển"]       # 66,874 people (census 2019)
+    # UNICEF 500 + 300 + 120, IFRC 40 targeted; the hostile project's 80 reached; 200 + 100 + 50 children
+    assert (ngoc_hien["people_targeted"], ngoc_hien["people_reached"], ngoc_hien["children_reached"]) == (
+        "960", "80", "350")
+    assert ngoc_hien["people_reached_pct"] == "0.1"                     # 80 / 66,874
