@@ -150,3 +150,9 @@ def test_district_export_sums_its_communes_people(people_workspace, tmp_path):
     assert (ngoc_hien["people_targeted"], ngoc_hien["people_reached"], ngoc_hien["children_reached"]) == (
         "960", "80", "350")
     assert ngoc_hien["people_reached_pct"] == "0.1"                     # 80 / 66,874
+
+
+def test_donor_command_says_the_people(people_workspace, capsys):
+    assert main(["donor", "WFP", "--workspace", str(people_workspace)]) == 0
+    assert ("People reached in the communes it funds: 330; its projects state 350 targeted, 330 reached"
+            in capsys.readouterr().out)
