@@ -2,6 +2,7 @@
 
 import doctest
 import shutil
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -73,3 +74,15 @@ def test_filters_count_the_same_projects_as_the_money(oxfam_frames):
 
 def test_reached_as_a_share_of_the_population():
     assert beneficiaries.reached_share(pd.Series([2_533, 10]), pd.Series([10_132, 0])).tolist()[0] == 25.0
+
+
+@pytest.mark.parametrize("rule", ["even", "area", "population"])
+def test_every_demo_projects_people_are_conserved_to_the_person(frames, rule):
+    ids = frames.projects["project_id"].astype(str)
+    stated = pd.DataFrame({"project_id": ids, "group": "total", "kind": "targeted",
+                           "count": 1_001 + 7 * pd.RangeIndex(len(ids)), "commune_code": None, "source_file": "t"})
+    with_people = replace(frames, beneficiaries=stated).with_settings(area_allocation_rule=rule)
+    per_commune = beneficiaries.people_per_commune(with_people)
+    # every demo project lies inside the workspace: the communes' persons add up to every count stated
+    assert int(per_commune["people_targeted"].sum()) == int(stated["count"].sum())
+    assert per_commune.to_numpy().dtype.kind == "i"

@@ -67,16 +67,23 @@ def people_per_commune(frames, filters: Filters = Filters(), allocations: pd.Dat
     parts = []
     here = rows[rows["commune_code"].notna()]
     if len(here):
-        parts.append(_on_version(frames, here)[["commune_code", "group", "kind", "count"]])
+        here = _on_version(frames, here)
+        parts.append((here["commune_code"].astype(str).to_numpy(), _column_of(here),
+                      here["count"].to_numpy(dtype="int64")))
     whole = rows[rows["commune_code"].isna()]
     if len(whole):
         parts.append(_spread(whole, allocate(frames) if allocations is None else allocations))
-    if not parts:
-        return pd.DataFrame(columns=COUNT_COLUMNS, index=pd.Index([], name="commune_code"), dtype="int64")
-    table = pd.concat(parts, ignore_index=True)
-    table["column"] = table["group"].map(_PREFIX) + "_" + table["kind"]
-    out = table.pivot_table(index="commune_code", columns="column", values="count", aggfunc="sum", fill_value=0)
-    return out.reindex(columns=COUNT_COLUMNS, fill_value=0).astype("int64")
+    codes, column, count = (np.concatenate([part[i] for part in parts]) if parts else np.zeros(0, "int64")
+                            for i in range(3))
+    communes, position = np.unique(codes.astype(str), return_inverse=True)
+    table = np.zeros((len(communes), len(COUNT_COLUMNS)), dtype="int64")
+    np.add.at(table, (position, column.astype("int64")), count.astype("int64"))
+    return pd.DataFrame(table, index=pd.Index(communes, name="commune_code"), columns=COUNT_COLUMNS)
+
+
+def _column_of(rows: pd.DataFrame) -> np.ndarray:
+    """Each row's position in :data:`COUNT_COLUMNS`."""
+    return pd.Index(GROUPS).get_indexer(rows["group"]) * len(KINDS) + pd.Index(KINDS).get_indexer(rows["kind"])
 
 
 def project_totals(frames, project_ids: pd.Series) -> pd.DataFrame:
@@ -92,25 +99,37 @@ def project_totals(frames, project_ids: pd.Series) -> pd.DataFrame:
     return out
 
 
-def _spread(whole: pd.DataFrame, allocations: pd.DataFrame) -> pd.DataFrame:
-    """Whole-project counts over the communes by the money's shares, every (project, group, kind) at once.
+def _spread(whole: pd.DataFrame, allocations: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whole-project counts over the communes by the money's shares: (commune codes, columns, persons).
 
-    Each count is apportioned with its project's allocation rows and the part no commune receives
-    (1 − their shares), by largest remainder, so it adds up exactly (as
-    :func:`geoaid.analysis.money.counted_allocations` does for money).
+    Each (project, group, kind) count is apportioned over its project's allocation rows and the
+    part no commune receives (1 − their shares), by largest remainder, ties to the lowest commune
+    code, so it adds up exactly (as :func:`geoaid.analysis.money.counted_allocations` does for
+    money). Worked on integer positions: 50,000 counts over 50,000 locations take a fraction of a second.
     """
-    counts = whole.groupby(["project_id", "group", "kind"], as_index=False)["count"].sum()
-    counts["key"] = np.arange(len(counts))
-    placed = allocations[["project_id", "commune_code", "share"]].astype({"project_id": str})
-    placed = placed[placed["project_id"].isin(counts["project_id"])]
-    rest = (1.0 - placed.groupby("project_id")["share"].sum()).clip(lower=0).rename("share").reset_index()
-    rows = pd.concat([placed, rest.assign(commune_code=None)], ignore_index=True).merge(counts, on="project_id")
-    rows = rows.sort_values(["key", "commune_code"], na_position="last", kind="stable")
-    rows["spread"] = apportion(rows["key"], rows["share"].astype(float), rows["count"].astype("int64"),
-                               tiebreak=np.arange(len(rows)))
-    rows = rows[rows["commune_code"].notna()]
-    return pd.DataFrame({"commune_code": rows["commune_code"].astype(str), "group": rows["group"],
-                         "kind": rows["kind"], "count": rows["spread"].astype("int64")})
+    width = len(COUNT_COLUMNS)
+    ids = pd.Index(pd.unique(whole["project_id"]))
+    key = ids.get_indexer(whole["project_id"]) * width + _column_of(whole)
+    totals = np.bincount(key, weights=whole["count"].to_numpy(dtype=float), minlength=len(ids) * width)
+    keys = np.flatnonzero(np.bincount(key, minlength=len(ids) * width))      # the stated (project, column)s
+    owner = ids.get_indexer(allocations["project_id"].astype(str))
+    inside = owner >= 0
+    owner, share = owner[inside], allocations["share"].to_numpy(dtype=float)[inside]
+    codes = allocations["commune_code"].astype(str).to_numpy()[inside]
+    rank = pd.factorize(codes, sort=True)[0]
+    order = np.lexsort((rank, owner))                                       # by project, then commune code
+    per_project = np.bincount(owner, minlength=len(ids))
+    start = np.concatenate([[0], np.cumsum(per_project)[:-1]])
+    project = keys // width
+    repeats = per_project[project]
+    within = np.arange(repeats.sum()) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    row = order[np.repeat(start[project], repeats) + within]
+    rest = np.clip(1.0 - np.bincount(owner, weights=share, minlength=len(ids)), 0, None)[project]
+    group = np.concatenate([np.repeat(np.arange(len(keys)), repeats), np.arange(len(keys))])
+    persons = apportion(group, np.concatenate([share[row], rest]), np.round(totals[keys]).astype("int64")[group],
+                        tiebreak=np.concatenate([rank[row], np.full(len(keys), len(codes))]))
+    placed = len(row)
+    return codes[row], np.repeat(keys % width, repeats), persons[:placed]
 
 
 def with_people(rows: pd.DataFrame, frames, filters: Filters = Filters(),
