@@ -18,6 +18,7 @@ not matter):
 | status | planned / ongoing / completed | Trạng thái |
 | locations | codes, names, districts, provinces, lat/lon (geoaid.imports.locate); ";"-separated, "(40%)" | Địa bàn |
 | commune, district, province | location columns instead of (or beside) ``locations`` | Xã, Huyện, Tỉnh |
+| people_targeted, people_reached | persons (:mod:`geoaid.imports.beneficiaries`) | Số người hưởng lợi |
 
 Lists laid out as reports read without a flag (:mod:`geoaid.imports.layout`):
 letterhead and title rows, a two-row merged header, no id column (STT only
