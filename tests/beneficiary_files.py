@@ -54,3 +54,29 @@ def three_w_with_children(path) -> None:
     headers = [*HEADERS, ("Children reached", "#reached+children")]
     children = [200, 100, 50, None, None, None, None]
     three_w_workbook(path, headers, [[*row, extra] for row, extra in zip(ROWS, children)])
+
+
+def groups_report(path) -> None:
+    """"Số người hưởng lợi" merged over "Tổng | Trẻ em | Phụ nữ | Người DTTS"; one project written one row per
+    commune, each row with its own people (Đầm Dơi: Tạ An Khương, Tân Trung, Tân Đức)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Nguoi huong loi"
+    rows = {
+        1: ["SỞ NGOẠI VỤ TỈNH CÀ MAU"],
+        2: ["Đơn vị tính: triệu đồng"],
+        3: ["STT", "Tên dự án", "Nhà tài trợ", "Lĩnh vực", "Xã", "Huyện", "Kinh phí", "Số người hưởng lợi"],
+        4: [None, None, None, None, None, None, None, "Tổng", "Trẻ em", "Phụ nữ", "Người DTTS"],
+        5: [1, "Nước sạch trường học", "UNICEF", "Y tế", "Tạ An Khương", "Huyện Đầm Dơi", 600, "1.000", 400, 520,
+            30],
+        6: [None, None, None, None, "Tân Trung", None, 400, "800", 300, 410, None],
+        7: [None, None, None, None, "Xã Tân Đức", None, 200, "1 200 người", 1_300, 600, None],
+    }
+    for row, values in rows.items():
+        for col, value in enumerate(values, start=1):
+            if value is not None:
+                sheet.cell(row, col, value)
+    for merged in ("H3:K3", "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4", "F3:F4", "G3:G4",
+                   "A5:A7", "B5:B7", "C5:C7", "D5:D7", "F5:F7"):
+        sheet.merge_cells(merged)
+    book.save(path)

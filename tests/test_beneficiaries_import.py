@@ -9,7 +9,7 @@ from geoaid.imports import beneficiaries, people_hashtags, projects
 from geoaid.imports.beneficiaries import people_field, person_count
 from geoaid.imports.projects import derived_project_id
 from geoaid.store import schema
-from tests.beneficiary_files import provincial_report, template_csv, three_w_with_children
+from tests.beneficiary_files import groups_report, provincial_report, template_csv, three_w_with_children
 
 WORLD_VISION = derived_project_id("World Vision", "Nâng cấp trạm y tế xã")
 UNICEF = derived_project_id("UNICEF", "Nước sạch trường học")
@@ -131,3 +131,22 @@ def test_a_column_geoaid_does_not_recognise_can_be_mapped_to_people(tmp_path, wr
     assert main(["import", "projects", str(path), "--workspace", str(writable_workspace.path),
                  "--map", "NHL đạt=people_total_reached"]) == 0
     assert stored(writable_workspace.read(schema.PROJECT_BENEFICIARIES)) == [("CM-09", "total", "reached", 1234, None)]
+
+
+def test_groups_under_one_merged_header_and_counts_written_per_commune(tmp_path, demo_workspace):
+    path = tmp_path / "nguoi-huong-loi.xlsx"
+    groups_report(path)
+    data, report = prepare(path, demo_workspace)
+    assert report.ok
+    ta_an_khuong, tan_trung, tan_duc = "32155", "32162", "32164"      # found by name in Huyện Đầm Dơi
+    assert sorted(data[1]["unit_code"]) == [ta_an_khuong, tan_trung, tan_duc]
+    assert stored(data[3]) == sorted([
+        (UNICEF, "total", "targeted", 1000, ta_an_khuong), (UNICEF, "total", "targeted", 800, tan_trung),
+        (UNICEF, "total", "targeted", 1200, tan_duc),
+        (UNICEF, "children", "targeted", 400, ta_an_khuong), (UNICEF, "children", "targeted", 300, tan_trung),
+        (UNICEF, "children", "targeted", 1300, tan_duc),
+        (UNICEF, "women", "targeted", 520, ta_an_khuong), (UNICEF, "women", "targeted", 410, tan_trung),
+        (UNICEF, "women", "targeted", 600, tan_duc),
+        (UNICEF, "ethnic_minority", "targeted", 30, None)])        # stated on one row: the whole project
+    # 400 + 300 + 1,300 = 2,000 children of 3,000 people: no warning; the women's 1,530 neither
+    assert said(report) == []
