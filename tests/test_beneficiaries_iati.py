@@ -2,6 +2,7 @@
 
 import doctest
 
+from geoaid.cli import main
 from geoaid.imports.iati import importer as iati
 from geoaid.imports.iati import results
 from geoaid.store import schema
@@ -67,3 +68,16 @@ def test_people_indicators_become_people_and_others_are_counted(tmp_path, demo_w
     assert [(p.severity, p.row, p.column, p.value) for p in report.problems] == [
         ("warning", 1, "result[1]/indicator[5]/period/actual/@value", "12.5")]
     assert report.ok and len(frames[schema.PROJECTS]) == 2
+
+
+def test_the_import_writes_them_and_a_newer_file_replaces_them(tmp_path, writable_workspace):
+    path = tmp_path / "activities.xml"
+    path.write_bytes(document(WASH, MANGROVE))
+    where = ["--workspace", str(writable_workspace.path)]
+    assert main(["import", "iati", str(path), *where]) == 0
+    table = writable_workspace.read(schema.PROJECT_BENEFICIARIES)
+    assert len(table) == 5 and int(table.loc[table["kind"] == "reached", "count"].sum()) == 1800 + 640
+    path.write_bytes(document(WASH.replace('"2500"', '"2600"')))
+    assert main(["import", "iati", str(path), *where]) == 0
+    table = writable_workspace.read(schema.PROJECT_BENEFICIARIES)
+    assert len(table) == 5 and 2600 in set(table["count"]) and 2500 not in set(table["count"])
