@@ -27,7 +27,9 @@ def test_totals_and_breakdowns_by_hand(donor_b):
                               "commune_funding_vnd": 2_000_000_000, "area_funding_vnd": 700_000_000,
                               "communes": 8, "provinces": 1,
                               # census 2019: Hàm Rồng 5,543 + Ngọc Hiển's seven communes 66,874
-                              "people_in_communes": 72_417}
+                              "people_in_communes": 72_417,
+                              # no project of the case states its beneficiaries
+                              "people_reached_in_funded": 0, "people_targeted": 0, "people_reached": 0}
     assert donor_b.by_province.to_dict("records") == [
         {"province_code": "96", "province": "Tỉnh Cà Mau", "funding_vnd": 2_700_000_000, "funding_usd": 108_000,
          "communes": 8, "share_pct": 100.0}]

@@ -191,7 +191,7 @@ def _gaps_collection(filters, view: View, detail: str) -> dict:
     rows["projects"] = rows["commune_code"].map(titles).map(lambda v: v if isinstance(v, list) else [])
     properties = ["commune_code", "commune_name", "district", "province", "priority_score", "classes",
                   "project_count", "donor_count", "funding_usd", "population", "funding_usd_per_person",
-                  "gap_score", "gap_rank",
+                  "gap_score", "gap_rank", "gap_basis", "people_targeted", "people_reached", "people_reached_pct",
                   "ethnic_minority", "coastal", "sectors_missing", "fill", "projects"]
     return feature_collection(rows, properties, detail, **extra)
 

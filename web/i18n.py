@@ -84,14 +84,29 @@ MAP_LABELS = {"province": "province", "district": "district", "area": "area_km2"
               "needOpen": "needs.status.open", "needPartly": "needs.status.partly",
               "population": "population", "perPerson": "funding_per_person",
               "precision": "location_precision", "exactPoint": "precision_exact",
-              "approximateArea": "precision_approximate"}
+              "approximateArea": "precision_approximate", "gapBasis": "gap_basis",
+              "peopleTargeted": "people_targeted", "peopleReached": "people_reached",
+              "peopleReachedPct": "people_reached_pct"}
 
 
 def map_labels() -> dict:
     """The texts geoaid-map.js shows, in the current language (sector keys → labels too)."""
     labels = {name: t(key) for name, key in MAP_LABELS.items()}
     labels["sectors"] = {s.key: s.label(current_language()) for s in SECTORS}
+    labels["gapBases"] = gap_basis_words()
     return labels
+
+
+def people_group_words() -> dict:
+    """The beneficiary groups (geoaid.analysis.beneficiaries.GROUPS) in words of the current language."""
+    return {"total": t("people.total"), "children": t("people.children"), "women": t("people.women"),
+            "ethnic_minority": t("people.ethnic_minority")}
+
+
+def gap_basis_words() -> dict:
+    """The ``gap_basis`` values of coverage rows, in words of the current language."""
+    return {"total": t("gap_basis_total"), "per_person": t("gap_basis_per_person"),
+            "total_no_population": t("gap_basis_total_no_population")}
 
 
 def sector_label(key) -> str:

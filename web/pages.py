@@ -27,7 +27,7 @@ from web import data, scenarios
 from web.api import view_from_request
 from web.context import workspace
 from web.errors import BadParameter
-from web.i18n import current_language
+from web.i18n import current_language, gap_basis_words, people_group_words
 from web.maps import map_frame
 from web.openapi import spec
 
@@ -223,14 +223,26 @@ def commune(code: str):
                                             **({"version": version} if version != "2019" else {}),
                                             lang=_lang()),
                            code=code, is_sample=frames.is_sample, version=version,
-                           lineage=data.lineage(code), people=_people(row))
+                           lineage=data.lineage(code), people=_people(row),
+                           gap_basis=gap_basis_words().get(row.get("gap_basis"), ""),
+                           group_words=people_group_words())
 
 
 def _people(row) -> dict:
-    """The commune's population and funding per inhabitant, None where unknown."""
+    """The commune's population, funding per inhabitant and the people projects target and reach.
+
+    ``groups``: (group, targeted, reached, % of the population reached or None); only the
+    total has a census base.
+    """
     population, per_person = row.get("population"), row.get("funding_usd_per_person")
+    share = row.get("people_reached_pct")
+    groups = [(group, int(row.get(f"{prefix}_targeted", 0) or 0), int(row.get(f"{prefix}_reached", 0) or 0),
+               None if group != "total" or share is None or pd.isna(share) else float(share))
+              for group, prefix in (("total", "people"), ("children", "children"), ("women", "women"),
+                                    ("ethnic_minority", "ethnic_minority"))]
     return {"population": None if pd.isna(population) else int(population),
-            "per_person": None if pd.isna(per_person) else float(per_person)}
+            "per_person": None if pd.isna(per_person) else float(per_person),
+            "groups": [g for g in groups if g[1] or g[2]]}
 
 
 @bp.route("/export/<what>.<fmt>")

@@ -16,7 +16,10 @@ the sector, donor and period filters (geoaid/filters.py):
 * ``population`` — census 2019 (official; on 2025 communes carried along the
   crosswalk), and ``funding_vnd_per_person`` = funding_vnd / population,
   ``funding_usd_per_person`` the same in USD (2 decimals): missing where the
-  population is unknown or 0, never a division by a guess.
+  population is unknown or 0, never a division by a guess;
+* ``people_targeted`` / ``people_reached`` (and children, women, ethnic-minority
+  people) the projects state, spread like their money, and
+  ``people_reached_pct`` of the population (geoaid/analysis/beneficiaries.py).
 
 **Gap formula.** With R = ``gap_reference_vnd`` (setting, default
 1,000,000,000 VND — about one small commune project) and a =
@@ -57,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from geoaid.analysis.allocation import allocate
+from geoaid.analysis.beneficiaries import PEOPLE_COLUMNS, with_people
 from geoaid.analysis.donor_names import donor_keys
 from geoaid.analysis.filters import Filters, active_projects, counted
 from geoaid.analysis.frames import Frames, sample_mask
@@ -72,7 +76,8 @@ COLUMNS = ["commune_code", "commune_name", "district", "province", "province_cod
            "project_count", "commune_project_count", "area_project_count", "donor_count",
            "funding_vnd", "commune_funding_vnd", "area_funding_vnd", "funding_usd",
            "population", "funding_vnd_per_person", "funding_usd_per_person",
-           "sectors_present", "sectors_missing", "gap_score", "gap_rank", "sample", "allocation_rule", "gap_basis"]
+           "sectors_present", "sectors_missing", "gap_score", "gap_rank", "sample", "allocation_rule", "gap_basis",
+           *PEOPLE_COLUMNS]
 
 
 def gap_parameters(frames: Frames | None = None) -> tuple[float, float]:
@@ -166,9 +171,8 @@ def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataF
     priority = priority_index(frames, schemes=filters.schemes or None)
     communes = filtered_communes(frames, filters, priority)
     projects = active_projects(frames, filters)
-    if allocations is None:
-        allocations = allocate(frames)
-    allocations = counted(frames, filters, allocations)
+    raw_allocations = allocate(frames) if allocations is None else allocations
+    allocations = counted(frames, filters, raw_allocations)
     rule = (str(allocations["allocation_rule"].iloc[0]) if "allocation_rule" in allocations.columns
             and len(allocations) else frames.allocation_rule)
     alloc = allocations[allocations["project_id"].isin(projects["project_id"])
@@ -222,7 +226,7 @@ def coverage(frames: Frames, filters: Filters = Filters(), allocations: pd.DataF
     out["gap_rank"] = np.arange(1, len(out) + 1)
     out["sample"] = out["priority_sample"].astype(bool) | out["project_sample"]
     out["allocation_rule"] = rule
-    out = out[COLUMNS]
+    out = with_people(out, frames, filters, raw_allocations, projects)[COLUMNS]
     geometry = communes.set_index("code").geometry
     result = gpd.GeoDataFrame(out, geometry=out["commune_code"].map(geometry).values, crs=frames.communes.crs)
     result.attrs.update(allocation_rule=rule, gap_formula=describe_gap_formula(frames),

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from geoaid.analysis.allocation import allocate
+from geoaid.analysis.beneficiaries import people_per_commune
 from geoaid.analysis.coverage import filtered_communes
 from geoaid.analysis.donor_names import donor_key, donor_keys, resolve_donor
 from geoaid.analysis.filters import Filters, active_projects, counted
@@ -111,6 +112,7 @@ def donor_reach(frames: Frames, donor: str, filters: Filters = Filters(),
                             start=filters.start, end=filters.end, zones=filters.zones, schemes=filters.schemes,
                             money=filters.money)
     projects = active_projects(frames, scope_filters)
+    shares_of_money = allocations
     allocations = counted(frames, scope_filters, allocations)
     priority = priority_index(frames, schemes=filters.schemes or None)
     communes = filtered_communes(frames, scope_filters, priority).set_index("code")
@@ -165,7 +167,9 @@ def donor_reach(frames: Frames, donor: str, filters: Filters = Filters(),
                 "funding_usd": round(total / rate), "commune_funding_vnd": commune_vnd,
                 "area_funding_vnd": total - commune_vnd, "communes": int(own["commune_code"].nunique()),
                 "provinces": int(own["province_code"].nunique()),
-                "people_in_communes": _people(communes, set(own["commune_code"]))},
+                "people_in_communes": _people(communes, set(own["commune_code"])),
+                **_beneficiaries(frames, scope_filters, shares_of_money, projects, mine, communes.index,
+                                 set(own["commune_code"]))},
         by_province=by_province, by_commune=by_commune, by_sector=by_sector, priority_share=shares,
         projects=mine.reset_index(drop=True), sample=sample, allocation_rule=rule)
 
@@ -176,6 +180,15 @@ def _people(communes: pd.DataFrame, codes: set) -> int | None:
         return None
     people = pd.to_numeric(communes.loc[communes.index.isin(codes), "population"], errors="coerce")
     return None if people.isna().any() else int(people.sum())
+
+
+def _beneficiaries(frames, filters, allocations, projects, mine, inside, funded) -> dict:
+    """People reached by every project in the communes the donor funds; people its own projects state."""
+    everyone = people_per_commune(frames, filters, allocations, projects)
+    own = people_per_commune(frames, filters, allocations, mine)
+    own = own[own.index.isin(inside)]
+    return {"people_reached_in_funded": int(everyone.loc[everyone.index.isin(funded), "people_reached"].sum()),
+            "people_targeted": int(own["people_targeted"].sum()), "people_reached": int(own["people_reached"].sum())}
 
 
 def _priority_shares(frames: Frames, own: pd.DataFrame, everyone: pd.DataFrame, schemes) -> pd.DataFrame:

@@ -40,6 +40,7 @@ class Frames:
     flows: pd.DataFrame | None = None   # project_flows: planned/committed/disbursed money on dates
     iati: pd.DataFrame | None = None    # project_iati: the IATI fields kept (identifier, reporting org…)
     iati_locations: pd.DataFrame | None = None   # project_iati_locations: precision of each location
+    beneficiaries: pd.DataFrame | None = None    # project_beneficiaries: people targeted and reached
     # The audit log: print maps date their sources and number their version from it.
     audit: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["at", "user", "action", "file"]))
 
@@ -106,5 +107,6 @@ def load_frames(workspace: Workspace) -> Frames:
         flows=flows,
         iati=workspace.read(schema.PROJECT_IATI),
         iati_locations=workspace.read(schema.PROJECT_IATI_LOCATIONS),
+        beneficiaries=workspace.read(schema.PROJECT_BENEFICIARIES),
         audit=workspace.read(schema.AUDIT_LOG).drop(columns="details", errors="ignore"),
     )

@@ -252,6 +252,9 @@ def run_donor(args) -> int:
              f"{t['projects']} project(s), {t['funding_vnd']:,} VND (≈ {t['funding_usd']:,} USD) allocated "
              f"to {t['communes']} commune(s) in {t['provinces']} province(s); "
              f"area-wide part {t['area_funding_vnd']:,} VND"]
+    if t["people_reached_in_funded"] or t["people_targeted"] or t["people_reached"]:
+        lines.append(f"People reached in the communes it funds: {t['people_reached_in_funded']:,}; its projects "
+                     f"state {t['people_targeted']:,} targeted, {t['people_reached']:,} reached")
     shares = reach.priority_share.rename(columns={"donor_share": "donor_%", "province_average": "province_avg_%",
                                                   "difference": "diff_pts"})
     for title, table, columns in (

@@ -22,14 +22,16 @@ on its rows added (each row's amount is that place's part).
 | ``#currency``, ``#status`` | currency, status |
 | ``#loc`` | locations, written as in the template (geoaid's own ``--hxl`` export) |
 | ``#meta+sample`` | the SAMPLE flag (geoaid's own exports) |
+| ``#targeted`` / ``#reached`` (``+children``, ``+f``…) | people (:mod:`geoaid.imports.people_hashtags`) |
 
 ``#value+converted`` columns (amounts geoaid converted, in its exports) are not read. Other hashtags
-(``#targeted``, ``#reached``, ``#contact``…) are left out.
+(``#contact``…) are left out.
 """
 
 from __future__ import annotations
 
 from geoaid.imports.layout import HashtagSpec, Header, Record, SheetTable, Unit, parse_hashtag
+from geoaid.imports.people_hashtags import PEOPLE_HASHTAGS
 from geoaid.imports.project_records import derived_project_id
 from geoaid.text.names import fold
 
@@ -61,6 +63,7 @@ PROJECT_HASHTAGS = HashtagSpec([
     ("status", set(), ("status",)),
     ("loc", set(), ("locations",)),
     ("meta", {"sample"}, ("sample",)),
+    *PEOPLE_HASHTAGS,
 ])
 CODES = ("commune_code", "district_code", "province_code")
 

@@ -71,7 +71,7 @@ class SheetContext:
 
 
 def read_record(record: Record, sheet: SheetContext):
-    """(project fields, locations, amount as written or None); problems go to ``sheet.report``."""
+    """(project fields, locations, amount as written or None, the places of each row); problems to ``sheet.report``."""
     line = record.lines[0]
     errors_before = len(sheet.report.errors)
     title, donor = _text(record.first("title")), _text(record.first("donor"))
@@ -95,13 +95,13 @@ def read_record(record: Record, sheet: SheetContext):
     locations = _once(locations)
     _check_shares(locations, record, sheet)
     if len(sheet.report.errors) > errors_before:
-        return None, [], written
+        return None, [], written, by_row
     sample = fold(str(record.first("sample") or "")) in _YES
     return {"project_id": pid, "title": title, "donor": donor, "implementer": _text(record.first("implementer")),
             "sector": sector, "dac_code": BY_KEY[sector].dac[0], "budget": amount, "currency": currency,
             "budget_vnd": int(round(amount * sheet.rates[currency])),
             "start_date": start.isoformat() if start else None, "end_date": end.isoformat() if end else None,
-            "status": status, "sample": sample}, locations, written
+            "status": status, "sample": sample}, locations, written, by_row
 
 
 def _amount_shares(record: Record, by_row: list[list[Location]]) -> list[Location] | None:

@@ -18,6 +18,7 @@ not matter):
 | status | planned / ongoing / completed | Trạng thái |
 | locations | codes, names, districts, provinces, lat/lon (geoaid.imports.locate); ";"-separated, "(40%)" | Địa bàn |
 | commune, district, province | location columns instead of (or beside) ``locations`` | Xã, Huyện, Tỉnh |
+| people_targeted, people_reached | persons (:mod:`geoaid.imports.beneficiaries`) | Số người hưởng lợi |
 
 Lists laid out as reports read without a flag (:mod:`geoaid.imports.layout`):
 letterhead and title rows, a two-row merged header, no id column (STT only
@@ -44,6 +45,7 @@ from pathlib import Path
 import pandas as pd
 
 from geoaid.imports.base import Importer, Option, Prepared
+from geoaid.imports.beneficiaries import households_warning, record_people, with_people_fields
 from geoaid.imports.column_mapping import (
     NAME_PATTERN,
     SETTING_PREFIX,
@@ -59,57 +61,15 @@ from geoaid.imports.layout import SheetTable, field_matcher, read_tables, unit_i
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.project_checks import check_headings, check_totals
-from geoaid.imports.project_hxl import CODES, PROJECT_HASHTAGS, hashtag_unit, join_activities
+from geoaid.imports.project_columns import ALIASES, CODES, FIELDS, PLACES, REQUIRED, is_project_table
+from geoaid.imports.project_hxl import PROJECT_HASHTAGS, hashtag_unit, join_activities
 from geoaid.imports.project_money import record_flows, with_money_fields
 from geoaid.imports.project_places import Places, letterhead_province
 from geoaid.imports.project_preview import sample_rows
 from geoaid.imports.project_records import SheetContext, derived_project_id, read_record
 from geoaid.store import schema
 
-__all__ = ["ALIASES", "ProjectsImporter", "derived_project_id", "prepare"]
-
-ALIASES = {
-    "project_id": ["id", "ma du an", "ma", "project id", "project code", "so hieu"],
-    "row_number": ["stt", "tt", "so tt", "so thu tu", "no"],
-    "title": ["ten du an", "project", "project title", "ten", "du an", "ten chuong trinh du an",
-              "ten du an chuong trinh", "ten chuong trinh", "ten du an phi du an", "ten du an vien tro",
-              "noi dung", "ten khoan vien tro"],
-    "donor": ["nha tai tro", "nha tai tro to chuc", "donor", "to chuc tai tro", "funder", "to chuc",
-              "ten nha tai tro", "ten to chuc", "to chuc phi chinh phu nuoc ngoai", "nha tai tro ngo"],
-    "implementer": ["don vi thuc hien", "co quan thuc hien", "to chuc thuc hien", "implementing organisation",
-                    "implementing organization", "implementer", "chu du an", "co quan chu quan",
-                    "doi tac thuc hien", "don vi tiep nhan"],
-    "sector": ["linh vuc", "nganh", "sector", "linh vuc tai tro"],
-    "budget": ["kinh phi", "tong kinh phi", "ngan sach", "von", "tong von", "budget", "amount",
-               "kinh phi so tien", "so tien", "kinh phi tong so", "tong von tong so", "gia tri",
-               "gia tri tai tro", "gia tri vien tro", "kinh phi tai tro", "tong kinh phi tai tro",
-               "tong gia tri", "von vien tro", "kinh phi vien tro"],
-    "currency": ["don vi tien", "loai tien", "tien te", "currency", "don vi", "kinh phi loai tien",
-                 "kinh phi don vi tien"],
-    "start_date": ["ngay bat dau", "tu ngay", "bat dau", "start", "start date", "thoi gian bat dau",
-                   "thoi gian thuc hien bat dau", "thoi gian thuc hien tu"],
-    "end_date": ["ngay ket thuc", "den ngay", "ket thuc", "end", "end date", "thoi gian ket thuc",
-                 "thoi gian thuc hien ket thuc", "thoi gian thuc hien den"],
-    "period": ["thoi gian thuc hien", "thoi gian", "thoi han", "period", "thoi gian trien khai",
-               "nam thuc hien"],
-    "status": ["trang thai", "tinh trang", "status"],
-    "locations": ["dia ban", "dia diem", "dia ban thuc hien", "location", "locations", "dia ban du an",
-                  "dia ban trien khai", "dia ban tiep nhan"],
-    "commune": ["xa", "xa phuong", "xa phuong thi tran", "xa thi tran", "phuong xa", "cap xa", "commune",
-                "ward", "dia ban thuc hien xa", "dia ban xa"],
-    "district": ["huyen", "quan huyen", "huyen thi xa thanh pho", "huyen thanh pho", "huyen thi xa",
-                 "district", "cap huyen", "dia ban thuc hien huyen", "dia ban huyen"],
-    "province": ["tinh", "tinh thanh pho", "tinh tp", "province", "dia ban thuc hien tinh", "dia ban tinh"],
-    "sample": ["sample", "sample data", "du lieu mau"],
-}
-PLACES = ("locations", "commune", "district", "province")
-REQUIRED = ("title", "donor", "budget")
-FIELDS = tuple(f for f in ALIASES if f not in ("row_number", "sample"))   # what a column may be mapped to
-
-
-def _is_project_table(fields: set[str]) -> bool:
-    return {"title", "budget"} <= fields and bool(fields & {*PLACES, *CODES})
-
+__all__ = ["ALIASES", "ProjectsImporter", "derived_project_id", "prepare", "prepare_all"]
 
 def prepare(path, communes, rates: dict, sample: bool = False, source_name: str | None = None,
             mapping: dict[str, str] | None = None):
@@ -117,20 +77,29 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
 
     ``mapping`` ({header text: field or "ignore"}) says what columns geoaid does not recognise hold.
     """
-    (projects, locations, _flows), report = prepare_with_flows(path, communes, rates, sample, source_name, mapping)
+    (projects, locations, *_), report = prepare_all(path, communes, rates, sample, source_name, mapping)
     return (projects, locations), report
 
 
 def prepare_with_flows(path, communes, rates: dict, sample: bool = False, source_name: str | None = None,
                        mapping: dict[str, str] | None = None):
     """:func:`prepare`, with the projects' money flows (``project_flows`` rows) as a third frame."""
+    (projects, locations, flows, _people), report = prepare_all(path, communes, rates, sample, source_name, mapping)
+    return (projects, locations, flows), report
+
+
+def prepare_all(path, communes, rates: dict, sample: bool = False, source_name: str | None = None,
+                mapping: dict[str, str] | None = None):
+    """:func:`prepare_with_flows`, with the people targeted and reached (``project_beneficiaries``) fourth."""
     # source_name: the name shown in the report (an upload is stored under another name)
     report = ImportReport(source_name or Path(path).name)
     projects = pd.DataFrame(columns=schema.PROJECT_COLUMNS + ["source_row", "source_sheet"])
     locations = pd.DataFrame(columns=schema.PROJECT_LOCATION_COLUMNS + ["source_row", "source_sheet"])
     flows = pd.DataFrame(columns=schema.PROJECT_FLOW_COLUMNS)
-    tables, rejected = read_tables(path, mapped_matcher(with_money_fields(field_matcher(ALIASES)), mapping or {}),
-                                   report, accept=_is_project_table, keys=("project_id", "row_number", "title"),
+    people = pd.DataFrame(columns=schema.PROJECT_BENEFICIARY_COLUMNS)
+    match = with_people_fields(with_money_fields(field_matcher(ALIASES)))
+    tables, rejected = read_tables(path, mapped_matcher(match, mapping or {}),
+                                   report, accept=is_project_table, keys=("project_id", "row_number", "title"),
                                    labels=("row_number", "title"), hashtags=PROJECT_HASHTAGS)
     report.columns = [(table.sheet, *column) for table in tables if not table.header.hashtags
                       for column in table.header.columns]
@@ -149,20 +118,21 @@ def prepare_with_flows(path, communes, rates: dict, sample: bool = False, source
                                      "location column (Tên dự án, Kinh phí, Địa bàn or Xã/Huyện/Tỉnh)")
             if rejected:
                 _say_columns(report, rejected[0][0], rejected[0][1].columns, missing)
-        return (projects, locations, flows), report
+        return (projects, locations, flows, people), report
     locator = Locator(communes)
     places = Places(locator)
     seen: dict[str, tuple[str | None, int]] = {}
-    project_rows, location_rows, flow_rows, records = [], [], [], 0
+    project_rows, location_rows, flow_rows, people_rows, records = [], [], [], [], 0
     for table in tables:
         if table.header.hashtags:
             join_activities(table)
         sheet = _sheet(table, report, rates, places)
         label = report.file if len(tables) == 1 else f"{report.file} [{table.sheet}]"
+        households_warning(sheet.columns, sheet)
         written = []
         for record in table.body.records:
             records += 1
-            fields, found_locations, amount = read_record(record, sheet)
+            fields, found_locations, amount, row_places = read_record(record, sheet)
             written.append(amount)
             line = record.lines[0]
             if fields is None:
@@ -178,9 +148,11 @@ def prepare_with_flows(path, communes, rates: dict, sample: bool = False, source
             seen[pid] = (table.sheet, line)
             errors_before = len(report.errors)
             money = record_flows(record, sheet, pid, fields["currency"])
+            reached = record_people(record, sheet, pid, row_places)
             if len(report.errors) > errors_before:
                 continue
             flow_rows += money
+            people_rows += reached
             fields["sample"] = int(sample or fields["sample"])
             project_rows.append({**fields, "source_file": label, "source_row": line, "source_sheet": table.sheet})
             location_rows += [{"project_id": pid, "level": loc.level, "unit_code": loc.unit_code,
@@ -192,10 +164,23 @@ def prepare_with_flows(path, communes, rates: dict, sample: bool = False, source
         if table.sheet is not None:
             report.counts[f"sheet {table.sheet}"] = sum(1 for r in project_rows if r["source_sheet"] == table.sheet)
     report.counts.update(rows=records, valid=len(project_rows))
+    if people_rows:
+        report.counts["people_counts"] = len(people_rows)
     projects = pd.DataFrame(project_rows, columns=projects.columns)
     locations = pd.DataFrame(location_rows, columns=locations.columns)
     flows = pd.DataFrame(flow_rows, columns=flows.columns)
-    return (projects, locations, flows), report
+    people = pd.DataFrame(people_rows, columns=people.columns)
+    return (projects, locations, flows, people), report
+
+
+def _replace_people(tx, ids: set[str], people: pd.DataFrame) -> None:
+    """The projects' ``project_beneficiaries`` rows replaced by the file's (an old workspace has none)."""
+    current = tx.read(schema.PROJECT_BENEFICIARIES).reindex(columns=schema.PROJECT_BENEFICIARY_COLUMNS)
+    if len(people) or len(current):
+        kept = current[~current["project_id"].astype(str).isin(ids)]
+        tx.write(schema.PROJECT_BENEFICIARIES, pd.concat(
+            [frame for frame in (kept, people[people["project_id"].isin(ids)]) if len(frame)]
+            or [current.iloc[:0]], ignore_index=True)[schema.PROJECT_BENEFICIARY_COLUMNS])
 
 
 def _sheet(table: SheetTable, report: ImportReport, rates: dict, places: Places) -> SheetContext:
@@ -244,9 +229,10 @@ class ProjectsImporter(Importer):
             report.add(None, None, None, str(exc.args[0]))
             empty = tuple(pd.DataFrame(columns=columns + ["source_row", "source_sheet"])
                           for columns in (schema.PROJECT_COLUMNS, schema.PROJECT_LOCATION_COLUMNS))
-            empty = (*empty, pd.DataFrame(columns=schema.PROJECT_FLOW_COLUMNS))
+            empty = (*empty, pd.DataFrame(columns=schema.PROJECT_FLOW_COLUMNS),
+                     pd.DataFrame(columns=schema.PROJECT_BENEFICIARY_COLUMNS))
             return Prepared(self.key, empty, report, options, valid=0, total=0)
-        data, report = prepare_with_flows(path, workspace.read(schema.COMMUNES), settings["exchange_rates_vnd"],
+        data, report = prepare_all(path, workspace.read(schema.COMMUNES), settings["exchange_rates_vnd"],
                                           sample=options["sample"], source_name=source_name, mapping=mapping)
         return Prepared(self.key, data, report, {**options, "columns": mapping}, valid=len(data[0]),
                         total=report.counts.get("rows", 0))
@@ -258,7 +244,7 @@ class ProjectsImporter(Importer):
         """Write projects; ids already in the workspace are updated, not duplicated."""
         report = prepared.report
         projects, locations = (frame.drop(columns=["source_row", "source_sheet"]) for frame in prepared.data[:2])
-        flows = prepared.data[2]
+        flows, people = prepared.data[2:4]
         if not decide(report, keep_valid, valid=len(projects)):
             return report
         ids = set(projects["project_id"])
@@ -278,8 +264,9 @@ class ProjectsImporter(Importer):
                         if len(current_flows) else current_flows)
                 tx.write(schema.PROJECT_FLOWS, pd.concat([kept, flows[flows["project_id"].isin(ids)]],
                                                          ignore_index=True)[schema.PROJECT_FLOW_COLUMNS])
+            _replace_people(tx, ids, people)
             tx.audit(user, "import projects", report.file,
-                     {"projects": len(projects), "updated": updated, "flows": len(flows),
+                     {"projects": len(projects), "updated": updated, "flows": len(flows), "beneficiaries": len(people),
                       "skipped": len(report.bad_rows())})
             if prepared.options.get("save_mapping"):
                 name, mapping = prepared.options["save_mapping"], prepared.options["columns"]

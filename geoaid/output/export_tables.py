@@ -13,6 +13,7 @@ from dataclasses import replace
 import geopandas as gpd
 import pandas as pd
 
+from geoaid.analysis.beneficiaries import project_totals
 from geoaid.analysis.filters import Filters, active_projects, counted
 from geoaid.analysis.frames import Frames, sample_mask
 from geoaid.analysis.memoised import Analysis, analysed
@@ -103,6 +104,7 @@ def _projects(frames: Frames, projects: pd.DataFrame, alloc: pd.DataFrame, filte
     for offset, column in enumerate(money.columns, start=1):
         rows.insert(rows.columns.get_loc("budget_usd") + offset, column, money[column])
     rows.insert(rows.columns.get_loc("status") + 1, "locations", rows["project_id"].map(_location_cells(frames)))
+    rows = pd.concat([rows, project_totals(frames, rows["project_id"])], axis=1)
     rows["allocated_vnd"] = rows["project_id"].map(per_project["amount_vnd"].sum()).fillna(0).astype("int64")
     rows["communes"] = rows["project_id"].map(per_project["commune_code"].nunique()).fillna(0).astype(int)
     rows["sample"] = sample_mask(rows["sample"]).to_numpy()

@@ -99,7 +99,24 @@ HEADERS = {  # column → "English / Tiếng Việt" (XLSX headers and the notes
     "uncovered_priority_communes": "Uncovered priority communes / Số xã ưu tiên chưa có dự án",
     "people_in_uncovered_priority_communes": "People in uncovered priority communes / Dân số các xã ưu tiên "
                                              "chưa có dự án",
+    # people the projects state (geoaid/analysis/beneficiaries.py); the importer reads these headers back
+    "people_targeted": "People targeted / Số người hưởng lợi dự kiến",
+    "people_reached": "People reached / Số người đã hưởng lợi",
+    "people_reached_pct": "Population reached (%) / Tỷ lệ dân số được hưởng lợi (%)",
+    "children_targeted": "Children targeted / Số trẻ em hưởng lợi dự kiến",
+    "children_reached": "Children reached / Số trẻ em đã hưởng lợi",
+    "women_targeted": "Women targeted / Số phụ nữ hưởng lợi dự kiến",
+    "women_reached": "Women reached / Số phụ nữ đã hưởng lợi",
+    "ethnic_minority_targeted": "Ethnic-minority people targeted / Số người DTTS hưởng lợi dự kiến",
+    "ethnic_minority_reached": "Ethnic-minority people reached / Số người DTTS đã hưởng lợi",
 }
+
+
+PEOPLE_NOTE = ("People targeted and reached as the projects state them; a project's count is spread over its "
+               "communes like its money (allocation rule above), in whole persons. Population reached (%) = people "
+               "reached / census 2019 population. Children, women, ethnic-minority people: counts only (the census "
+               "gives no base per commune). / Số người hưởng lợi theo các dự án nêu, phân bổ về xã như kinh phí; "
+               "trẻ em, phụ nữ, người DTTS: chỉ có số người, không có tỷ lệ.")
 
 
 # --- formatting -----------------------------------------------------------------
@@ -139,6 +156,8 @@ def notes(frames: Frames, what: str, filters: Filters, table: pd.DataFrame | Non
     rows.append(("Boundary disclaimer / Lưu ý ranh giới",
                  "Boundaries are indicative and do not imply official endorsement. "
                  "Ranh giới chỉ mang tính minh họa, không thể hiện sự công nhận chính thức."))
+    if table is not None and "people_targeted" in table.columns:
+        rows.append(("People / Người hưởng lợi", PEOPLE_NOTE))
     if table is not None:
         for column in table.columns:
             if column != "geometry":

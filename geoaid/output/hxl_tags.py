@@ -31,6 +31,11 @@ HXL_TAGS = {
     "project_count": "#indicator+projects+num", "donor_count": "#indicator+donors+num",
     "sectors_present": "#sector+present+list", "sectors_missing": "#sector+missing+list",
     "amount_vnd": "#value+allocated+vnd", "amount_usd": "#value+allocated+usd+converted",
+    # people the projects state (geoaid/imports/people_hashtags.py reads them back)
+    "people_targeted": "#targeted", "people_reached": "#reached", "people_reached_pct": "#reached+pct",
+    "children_targeted": "#targeted+children", "children_reached": "#reached+children",
+    "women_targeted": "#targeted+f", "women_reached": "#reached+f",
+    "ethnic_minority_targeted": "#targeted+ethnic", "ethnic_minority_reached": "#reached+ethnic",
 }
 
 

@@ -127,6 +127,7 @@ def frames_for_version(frames: Frames, workspace, version: str = "2019") -> Fram
                            projects=frames.projects, locations=locations, settings=frames.settings,
                            metadata=metadata, flows=frames.flows, iati=frames.iati,
                            iati_locations=frames.iati_locations, audit=frames.audit, version="2025",
+                           beneficiaries=frames.beneficiaries,
                            allocations=allocations, rule=rule,
                            rule_text=describe_rule(rule), crosswalk=crosswalk, legacy_communes=legacy,
                            notes=notes)

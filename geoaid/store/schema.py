@@ -102,6 +102,18 @@ PROJECT_FLOW_COLUMNS = [
     "amount_usd",     # amount_vnd at the workspace's USD rate
     "source_file",
 ]
+# People a project states it targets or reached (geoaid/imports/beneficiaries.py): whole persons per
+# group and kind; commune_code when the source states the count per commune (HXL 3W rows), else None
+# (the whole project: spread over its communes like its money, geoaid/analysis/beneficiaries.py).
+PROJECT_BENEFICIARIES = "project_beneficiaries"
+PROJECT_BENEFICIARY_COLUMNS = [
+    "project_id",
+    "group",          # "total" | "children" | "women" | "ethnic_minority"
+    "kind",           # "targeted" | "reached"
+    "count",          # whole persons
+    "commune_code",   # GSO commune code when stated per commune, else None
+    "source_file",
+]
 # IATI fields kept beside a project imported from an IATI activity file.
 PROJECT_IATI = "project_iati"
 PROJECT_IATI_COLUMNS = [
@@ -183,6 +195,7 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
                         "share_pct": "real", "lon": "real", "lat": "real", "location_text": "text"},
     PROJECT_FLOWS: {**{column: "text" for column in PROJECT_FLOW_COLUMNS},
                     "amount": "real", "amount_vnd": "integer", "amount_usd": "real"},
+    PROJECT_BENEFICIARIES: {**{column: "text" for column in PROJECT_BENEFICIARY_COLUMNS}, "count": "integer"},
     PROJECT_IATI: {**{column: "text" for column in PROJECT_IATI_COLUMNS}, "vn_percentage": "real"},
     PROJECT_IATI_LOCATIONS: {**{column: "text" for column in PROJECT_IATI_LOCATION_COLUMNS},
                              "lon": "real", "lat": "real"},

@@ -69,8 +69,11 @@
     [[labels.district, props.district], [labels.province, props.province],
      [labels.area, props.area_km2], [labels.priority, props.priority_score],
      [labels.gap, props.gap_score], [labels.rank, props.gap_rank],
+     [labels.gapBasis, (labels.gapBases || {})[props.gap_basis]],
      [labels.classes, props.classes], [labels.funding, props.funding_usd],
      [labels.population, props.population], [labels.perPerson, props.funding_usd_per_person],
+     [labels.peopleTargeted, props.people_targeted || null], [labels.peopleReached, props.people_reached || null],
+     [labels.peopleReachedPct, props.people_reached ? props.people_reached_pct : null],
      [labels.missing, sectorList(props.sectors_missing, labels)]].forEach(function (pair) {
       if (pair[1] === null || pair[1] === undefined || pair[1] === "") return;
       dl.appendChild(el("dt", pair[0]));

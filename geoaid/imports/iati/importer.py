@@ -6,7 +6,9 @@ VN) are left out and listed by identifier; one that gives VN a percentage has
 its money scaled by it. The project's budget is its planned budget (the
 revised budget of each period where there is one), else its commitments, so
 every analysis counts it as before; the flows (planned, committed,
-disbursed, expenditure) go to ``project_flows``. Every problem names the
+disbursed, expenditure) go to ``project_flows``; people targeted and reached,
+from result indicators counting people (:mod:`.results`), to
+``project_beneficiaries``. Every problem names the
 activity (its position in the file as the row, its identifier in the
 reason) and the element.
 
@@ -31,6 +33,7 @@ from geoaid.imports.iati.activity import describe
 from geoaid.imports.iati.money import activity_money
 from geoaid.imports.iati.parse import VERSIONS, Activity, NotIati, read_activities
 from geoaid.imports.iati.places import place
+from geoaid.imports.iati.results import activity_people
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
 from geoaid.imports.safezip import UnsafeFileError
@@ -38,7 +41,8 @@ from geoaid.store import schema
 
 TABLES = {schema.PROJECTS: schema.PROJECT_COLUMNS, schema.PROJECT_LOCATIONS: schema.PROJECT_LOCATION_COLUMNS,
           schema.PROJECT_FLOWS: schema.PROJECT_FLOW_COLUMNS, schema.PROJECT_IATI: schema.PROJECT_IATI_COLUMNS,
-          schema.PROJECT_IATI_LOCATIONS: schema.PROJECT_IATI_LOCATION_COLUMNS}
+          schema.PROJECT_IATI_LOCATIONS: schema.PROJECT_IATI_LOCATION_COLUMNS,
+          schema.PROJECT_BENEFICIARIES: schema.PROJECT_BENEFICIARY_COLUMNS}
 
 
 class _Progress:
@@ -63,6 +67,7 @@ class _Rows:
         self.tables: dict[str, list[tuple]] = {name: [] for name in TABLES}
         self.seen: dict[str, int] = {}
         self.left_out: list[str] = []
+        self.indicators = {"people_indicators": 0, "indicators_ignored": 0}
         self.count = 0
         self.last: str | None = None          # the identifier of the last activity read, for file-wide faults
 
@@ -87,6 +92,11 @@ class _Rows:
             self.report.add(number, where, value, f"activity {name}: {reason}")
         if problems:
             return
+        people = activity_people(element, lang)
+        self.indicators["people_indicators"] += people.read
+        self.indicators["indicators_ignored"] += people.ignored
+        for where, value, reason in people.problems:
+            self.report.add(number, where, value, f"activity {name}: {reason}", severity="warning")
         pid = described.identifier
         budget, currency, budget_vnd = self._budget(money, name, number)
         main_sector = max(described.sectors, key=lambda key: (described.sectors[key], key))
@@ -103,6 +113,8 @@ class _Rows:
             self._keep(schema.PROJECT_IATI_LOCATIONS, {**source, **row})
         for row in money.flows:
             self._keep(schema.PROJECT_FLOWS, {**source, **row, "source_file": self.report.file})
+        for row in people.rows:
+            self._keep(schema.PROJECT_BENEFICIARIES, {**source, **row, "source_file": self.report.file})
         self._keep(schema.PROJECT_IATI, {
             **source, "iati_identifier": pid, "iati_version": activity.version,
             "reporting_org": described.reporting_org, "reporting_org_ref": described.reporting_org_ref,
@@ -190,7 +202,7 @@ def prepare(path, communes, rates: dict, sample: bool = False, source_name: str 
         if bar is not None:
             bar.close()
     report.counts = {"rows": rows.count, "left_out": len(rows.left_out),
-                     "valid": len(rows.tables[schema.PROJECTS])}
+                     "valid": len(rows.tables[schema.PROJECTS]), **rows.indicators}
     return rows.frames(), report, rows.count
 
 
