@@ -104,13 +104,16 @@ class _SharedCounters(Storage):
         for statement in CREATE:
             db.execute(statement)
 
-    def _run(self, sql: str, **values):
-        """Run one statement (after making the table once per storage); its first row, if it returns rows."""
+    def _run(self, sql: str, before: str | None = None, **values):
+        """Run one statement, and ``before`` it another on the same connection (the table is made once
+        per storage); the first row, if the statement returns rows."""
         with self._connection() as db:
             if not self._created:
                 with self._creating:
                     self._create_table(db)
                     self._created = True
+            if before:
+                db.execute(self._placeholders(before), values)
             cursor = db.execute(self._placeholders(sql), values)
             return cursor.fetchone() if cursor.description else None
 
@@ -122,9 +125,7 @@ class _SharedCounters(Storage):
         return sql
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        now = self.clock()
-        self._run(PURGE, now=now)
-        return int(self._run(HIT, key=key, amount=amount, now=now, expiry=float(expiry))[0])
+        return int(self._run(HIT, before=PURGE, key=key, amount=amount, now=self.clock(), expiry=float(expiry))[0])
 
     def get(self, key: str) -> int:
         row = self._run(COUNT, key=key, now=self.clock())
