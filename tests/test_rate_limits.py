@@ -48,6 +48,7 @@ def test_storage_uri_of_each_workspace_kind(tmp_path):
         f"geoaid+sqlite://{tmp_path / 'ca-mau.accounts.sqlite'}"
     assert rate_limits.storage_uri("postgresql://geoaid@db:5432/national") == \
         "geoaid+postgresql://geoaid@db:5432/national"
+    assert rate_limits.storage_uri("postgres://geoaid@db/national") == "geoaid+postgresql://geoaid@db/national"
     assert type(storage_from_string("geoaid+postgresql://geoaid@db/national")).__name__ == "PostgresCounters"
 
 

@@ -77,7 +77,7 @@ def storage_uri(workspace_location: str | os.PathLike) -> str:
     """
     location = os.fspath(workspace_location)
     if _POSTGRES_LOCATION.match(location):
-        return "geoaid+" + location
+        return f"{POSTGRES_SCHEME}://{location.split('://', 1)[1]}"
     return f"{SQLITE_SCHEME}://{accounts_path(Path(location).resolve())}"
 
 
