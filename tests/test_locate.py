@@ -83,3 +83,8 @@ def test_the_unit_type_written_tells_a_district_from_its_namesake_town(dong_thap
 def test_a_district_name_without_its_type_stays_ambiguous(dong_thap_locator):
     found, problem = dong_thap_locator.resolve("Hồng Ngự, Đồng Tháp")
     assert found is None and "868" in problem and "870" in problem
+
+
+def test_a_commune_under_an_untyped_namesake_district_asks_for_the_type(dong_thap_locator):
+    found, problem = dong_thap_locator.resolve("Phường 1, Cao Lãnh, Đồng Tháp")
+    assert found is None and "write its type (Huyện, Thành phố, Thị xã, Quận)" in problem

@@ -171,6 +171,9 @@ class Locator:
             if len(options) == 1:
                 return options.pop()
             if len(options) > 1:
+                if province is not None:      # namesakes in one province: a town and its district
+                    return ("!district name fits several districts of that province; write its type "
+                            "(Huyện, Thành phố, Thị xã, Quận)")
                 return "!district name fits several districts; add the province"
             if key not in self.provinces:
                 return f"!unknown district or province {part!r}"
