@@ -55,3 +55,36 @@ def test_cells_with_several_locations_and_shares(locator):
 def test_point_outside_every_commune(locator):
     found, problem = locator.resolve("21.0, 105.8")   # Hà Nội: not in the demo workspace
     assert found is None and "no commune contains the point" in problem
+
+
+@pytest.fixture(scope="module")
+def dong_thap_locator(tmp_path_factory):
+    """Đồng Tháp's communes from the registry packages: two district pairs share a name there."""
+    from geoaid.demo.build import build_workspace
+    from geoaid.store.workspace import Workspace
+
+    workspace = Workspace(tmp_path_factory.mktemp("dong_thap") / "dong_thap.gpkg")
+    build_workspace(workspace, ["87"], samples=False, log=lambda _msg: None)
+    return Locator(workspace.read(schema.COMMUNES))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Huyện Hồng Ngự, Tỉnh Đồng Tháp", ("district", "870")),
+    ("Thành phố Hồng Ngự, Tỉnh Đồng Tháp", ("district", "868")),
+    ("TP Hồng Ngự", ("district", "868")),
+    ("Xã Thường Lạc, Huyện Hồng Ngự, Tỉnh Đồng Tháp", ("commune", "29977")),
+    ("Phường 1, TP Cao Lãnh, Đồng Tháp", ("commune", "29869")),
+])
+def test_the_unit_type_written_tells_a_district_from_its_namesake_town(dong_thap_locator, text, expected):
+    found, problem = dong_thap_locator.resolve(text)
+    assert found == expected, problem
+
+
+def test_a_district_name_without_its_type_stays_ambiguous(dong_thap_locator):
+    found, problem = dong_thap_locator.resolve("Hồng Ngự, Đồng Tháp")
+    assert found is None and "868" in problem and "870" in problem
+
+
+def test_a_commune_under_an_untyped_namesake_district_asks_for_the_type(dong_thap_locator):
+    found, problem = dong_thap_locator.resolve("Phường 1, Cao Lãnh, Đồng Tháp")
+    assert found is None and "write its type (Huyện, Thành phố, Thị xã, Quận)" in problem

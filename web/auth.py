@@ -4,7 +4,8 @@ Public visitors (no account) see maps, donor views, the API and exports.
 Planners and admins sign in (accounts: :mod:`geoaid.store.accounts`). Libraries do
 the security work: Flask-Login (sessions), Flask-WTF (CSRF token on every
 form: every POST without a valid token is refused), Flask-Limiter (sign-in
-attempts per client address), argon2-cffi (password hashes).
+attempts per client address, counted across every server process of the workspace:
+:mod:`geoaid.store.rate_limits`), argon2-cffi (password hashes).
 
 The session cookie is signed with a key that is never in the repository
 (``$GEOAID_SECRET_KEY``, else a key generated beside the workspace), is
@@ -30,6 +31,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from geoaid.store import rate_limits
 from geoaid.store.accounts import Account, AccountStore, secret_key
 from geoaid.store.sessions import SessionStore
 from web.errors import respond
@@ -148,11 +150,11 @@ def init_app(app) -> None:
         account = sessions().account(session_id, request.user_agent.string)
         return User(account, session_id) if account else None
 
-    # One limiter per app: its counters live in this process (a single
-    # waitress process serves geoaid); several processes would need a shared
-    # store (RATELIMIT_STORAGE_URI, e.g. redis://).
+    # The counters live with the workspace's accounts, so every server process of
+    # this workspace counts together and a restart does not reset them.
     limiter = Limiter(get_remote_address, app=app, default_limits=[],
-                      storage_uri=app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
+                      storage_uri=app.config.get("RATELIMIT_STORAGE_URI")
+                      or rate_limits.storage_uri(app.config["WORKSPACE"]))
     app.view_functions["auth.login"] = limiter.limit(LOGIN_LIMIT, methods=["POST"])(
         app.view_functions["auth.login"])
 

@@ -81,7 +81,8 @@ def location_shares(locations: pd.DataFrame) -> pd.DataFrame:
     if out.empty:
         return out.assign(location_share=pd.Series(dtype=float))
     stated = pd.to_numeric(out["share_pct"], errors="coerce").clip(lower=0) / 100.0
-    pid = out["project_id"]
+    # Grouped on integer codes: grouping on the id text sorts every distinct id, again for each sum.
+    pid = pd.Series(pd.factorize(np.asarray(out["project_id"], dtype=object))[0], index=out.index)
     unstated = stated.isna()
     stated_sum = stated.fillna(0).groupby(pid).transform("sum")
     unstated_count = unstated.groupby(pid).transform("sum")

@@ -289,8 +289,12 @@ def _distinct(pos: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
 def _sector_lists(pos: np.ndarray, sectors: pd.Series, n: int, wanted: list[str]) -> tuple[pd.Series, pd.Series]:
     """Comma-separated sector keys present and missing per commune, in the plan's order."""
     known = [s.key for s in SECTORS]
-    names = known + sorted(set(sectors.dropna()) - set(known))
-    index = pd.Index(names).get_indexer(sectors)
+    # Factorised first: the sector column has a row per project and commune (millions nationally),
+    # the distinct sectors are a handful.
+    codes, distinct = pd.factorize(np.asarray(sectors, dtype=object))
+    names = known + sorted(set(distinct) - set(known))
+    index = pd.Index(names).get_indexer(distinct)[codes]
+    index[codes < 0] = -1
     has = np.zeros((n, len(names)), dtype=bool)
     has[pos[index >= 0], index[index >= 0]] = True
 

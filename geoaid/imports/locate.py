@@ -33,6 +33,11 @@ _DISTRICT_TYPES = {"huyen", "quan", "thi xa", "thanh pho", "tp"}
 _COMMUNE_TYPES = {"xa", "phuong", "thi tran"}
 
 
+def _same_type(type_key: str | None) -> str | None:
+    """"TP" is "Thành phố"."""
+    return "thanh pho" if type_key == "tp" else type_key
+
+
 @dataclass(frozen=True)
 class Location:
     level: str                   # "commune" | "district" | "province"
@@ -62,6 +67,11 @@ class Locator:
         self.provinces = {name_key(n): p for n, p in zip(c["province_name"], c["province_code"])}
         self.district_names = dict(zip(c["district_code"], c["district_name"]))
         self.province_names = dict(zip(c["province_code"], c["province_name"]))
+        # Per row, as plain lists: candidates are filtered for every location of every row.
+        self._district_of = c["district_code"].tolist()
+        self._province_of = c["province_code"].tolist()
+        self._type_of = [name_key(unit_type or "") for unit_type in c["unit_type"]]
+        self._written_type_of = [split_unit_type(name)[0] for name in c["name"]]
 
     # -- public ------------------------------------------------------------
     def resolve_cell(self, cell) -> tuple[list[Location], list[str]]:
@@ -145,20 +155,33 @@ class Locator:
         code = self._code_at[int(hits[0])]
         return ("commune", code, lon, lat), None
 
+    def _of_written_type(self, options: set[str], text: str) -> set[str]:
+        """The districts among ``options`` of the unit type written, when one is: "Huyện Cai Lậy" is
+        not "Thị xã Cai Lậy" of the same province."""
+        written = _same_type(split_unit_type(text)[0])
+        if written is None or len(options) < 2:
+            return options
+        return {d for d in options if _same_type(split_unit_type(self.district_names[d])[0]) == written}
+
     def _context_district(self, context, province):
         for part in context:
             key = name_key(part)
-            options = {d for d, p in self.districts.get(key, set()) if province in (None, p)}
+            options = self._of_written_type(
+                {d for d, p in self.districts.get(key, set()) if province in (None, p)}, part)
             if len(options) == 1:
                 return options.pop()
             if len(options) > 1:
+                if province is not None:      # namesakes in one province: a town and its district
+                    return ("!district name fits several districts of that province; write its type "
+                            "(Huyện, Thành phố, Thị xã, Quận)")
                 return "!district name fits several districts; add the province"
             if key not in self.provinces:
                 return f"!unknown district or province {part!r}"
         return None
 
     def _district(self, text, province):
-        options = {d for d, p in self.districts.get(name_key(text), set()) if province in (None, p)}
+        options = self._of_written_type(
+            {d for d, p in self.districts.get(name_key(text), set()) if province in (None, p)}, text)
         if len(options) == 1:
             return ("district", options.pop()), None
         if not options:
@@ -171,17 +194,17 @@ class Locator:
         rows = self.by_commune.get(name_key(text), [])
         c = self.communes
         candidates = [i for i in rows
-                      if (district is None or c.at[i, "district_code"] == district)
-                      and (province is None or c.at[i, "province_code"] == province)
+                      if (district is None or self._district_of[i] == district)
+                      and (province is None or self._province_of[i] == province)
                       and (head_type is None or head_type not in _COMMUNE_TYPES
-                           or name_key(c.at[i, "unit_type"] or "") == name_key(head_type)
-                           or split_unit_type(c.at[i, "name"])[0] == head_type)]
+                           or self._type_of[i] == name_key(head_type)
+                           or self._written_type_of[i] == head_type)]
         if len(candidates) > 1 and has_diacritics(text):
             # "Tân Thành" written with its diacritics is not "Tân Thạnh".
             exact = [i for i in candidates if accent_key(c.at[i, "name"]) == accent_key(text)]
             candidates = exact or candidates
         if len(candidates) == 1:
-            return ("commune", c.at[candidates[0], "code"]), None
+            return ("commune", self._code_at[candidates[0]]), None
         if not candidates:
             return None, "unknown commune" + (" in that district/province" if rows else "")
         listed = "; ".join(f"{c.at[i, 'name']}, {c.at[i, 'district_name']} ({c.at[i, 'code']})"

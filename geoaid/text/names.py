@@ -10,6 +10,7 @@ build, the importers and the web search agree on what "the same name" means.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -36,6 +37,13 @@ def nfc(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).split())
 
 
+# Imports fold the same few thousand unit names over and over (every row of a
+# 200,000-project list names its commune, district and province): each
+# distinct text is transliterated once.
+_CACHED = 1 << 16
+
+
+@functools.lru_cache(maxsize=_CACHED)
 def fold(text: str) -> str:
     """Lower-case ASCII form with single spaces: ``"Xã Sà Phìn"`` → ``"xa sa phin"``."""
     ascii_text = unidecode(nfc(text)).lower()
@@ -56,6 +64,7 @@ _ACCENTED_PREFIXES = {
 }
 
 
+@functools.lru_cache(maxsize=_CACHED)
 def split_unit_type(name: str) -> tuple[str | None, str]:
     """Split a leading unit type off a name.
 
