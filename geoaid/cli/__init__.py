@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "geoaid.cli.brief",
     "geoaid.cli.check",
     "geoaid.cli.annex",
+    "geoaid.cli.workspaces",
 ]
 
 
