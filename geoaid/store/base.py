@@ -61,12 +61,14 @@ class WorkspaceBase:
 
     ``location`` is what opened it (a path or a connection string, used as a
     key); ``display`` is the same without any password, for messages;
-    ``cache_dir`` is a folder for files made from it (print-map caches).
+    ``cache_dir`` is a folder for files made from it (print-map caches);
+    ``staging_dir`` holds uploads waiting for a planner's confirmation.
     """
 
     location: str
     display: str
     cache_dir: Path
+    staging_dir: Path
 
     def exists(self) -> bool:
         raise NotImplementedError

@@ -65,6 +65,7 @@ class Workspace(WorkspaceBase):
         self.path = Path(path)
         self.location = self.display = str(self.path)
         self.cache_dir = self.path.parent
+        self.staging_dir = self.path.with_name(f".{self.path.stem}.uploads")
         self._check = check          # False only for a transaction's own copy
         self._checked: tuple | None = None
         self._cache: dict[tuple, Any] = {}

@@ -63,6 +63,7 @@ class PostgisWorkspace(WorkspaceBase):
         self.where = Location.parse(self.location)
         self.display = self.where.display
         self.cache_dir = cache_folder(self.where)
+        self.staging_dir = self.cache_dir / "uploads"
         self._local = threading.local()
         self._checked = False
         self._cache: dict[tuple, Any] = {}
