@@ -23,6 +23,7 @@ from tests.accounts import ACCOUNTS, PASSWORD, sign_in, token
 from tests.concurrent_imports import PROVINCE, X, Y, import_in_process, write_a_and_b
 from tests.postgis_workspaces import table_digests
 from tests.test_import_projects import write_csv
+from tests.web_uploads import GOOD_PROJECTS, confirm, upload
 from web import create_app
 
 
@@ -99,6 +100,22 @@ def test_accounts_and_sign_ins_are_shared_by_every_server_of_the_workspace(works
     assert again.get("/manage").status_code == 302
     assert store.authenticate("admin1", PASSWORD).role == "admin"
     assert store.authenticate("admin1", "wrong password") is None
+
+
+def test_a_web_upload_previews_then_commits(workspace_backend, tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOAID_CACHE_DIR", str(tmp_path / "cache"))    # where a database's uploads wait
+    AccountStore.for_workspace(workspace_backend.location).add("planner1", PASSWORD, "planner")
+    app = create_app(workspace_backend.location)
+    planner = app.test_client()
+    assert sign_in(planner, "planner1").status_code == 302
+    before = stored_state(workspace_backend)
+    preview = upload(planner, "projects", "dự án.csv", GOOD_PROJECTS.encode())
+    assert preview.status_code == 200 and stored_state(workspace_backend) == before
+    assert confirm(planner, preview).status_code == 200
+    assert workspace_backend.read(schema.PROJECTS).set_index("project_id").loc["W-1", "title"] == \
+        "Trạm y tế xã Tân Thành"
+    last = workspace_backend.read(schema.AUDIT_LOG).iloc[-1]
+    assert (last["user"], last["action"], last["file"]) == ("planner1", "import projects", "dự án.csv")
 
 
 def gaps_view(snapshot: Snapshot) -> frozenset:
