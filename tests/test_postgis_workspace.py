@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 
+import geopandas as gpd
 import pandas as pd
 import psycopg
 import pytest
@@ -18,6 +19,7 @@ from geoaid.store import schema
 from geoaid.store.copying import frame_problem
 from geoaid.store.errors import WorkspaceError, WorkspaceNotWritten
 from geoaid.store.opener import open_workspace
+from geoaid.store.postgis.tables import table_columns
 from geoaid.store.postgis.workspace import PostgisWorkspace
 from geoaid.store.workspace import Workspace
 from tests.postgis_workspaces import table_digests
@@ -163,3 +165,31 @@ def test_a_read_only_database_refuses_changes_with_a_clear_message(postgis_works
     with pytest.raises(WorkspaceNotWritten, match="read-only replica: make changes on the primary"):
         with workspace.transaction() as tx:
             tx.audit("thu", "test", None, {})
+
+
+PG_TYPES = {"text": "text", "real": "double precision", "integer": "bigint", "boolean": "boolean"}
+SPATIAL = (schema.COMMUNES, schema.COMMUNES_2025, schema.UNMATCHED_POLYGONS)
+
+
+def _frame(layer, rows):
+    """Every declared column of ``layer``, all null (an empty import, a concat with nothing)."""
+    data = {column: pd.Series([None] * rows, dtype=object) for column in schema.COLUMN_TYPES[layer]}
+    if layer in SPATIAL:
+        return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([None] * rows), crs=schema.CRS)
+    return pd.DataFrame(data)
+
+
+@pytest.mark.parametrize("rows", [0, 2], ids=["empty frame", "all-null frame"])
+def test_every_layer_keeps_its_declared_types_and_reads_back_as_from_a_geopackage(postgres_dsn, tmp_path, rows):
+    database, geopackage = PostgisWorkspace(postgres_dsn), Workspace(tmp_path / "typed.gpkg")
+    for workspace in (database, geopackage):
+        with workspace.transaction(create=True) as tx:
+            for layer in schema.COLUMN_TYPES:
+                tx.write(layer, _frame(layer, rows))
+    with psycopg.connect(postgres_dsn) as db:
+        for layer, types in schema.COLUMN_TYPES.items():
+            stored = dict(table_columns(db, database.where, layer))
+            assert stored == {**{c: PG_TYPES[k] for c, k in types.items()},
+                              **({"geometry": "geometry(MultiPolygon,4326)"} if layer in SPATIAL else {})}, layer
+    for layer in schema.COLUMN_TYPES:
+        assert frame_problem(geopackage.read(layer), database.read(layer)) == "", layer
