@@ -193,3 +193,36 @@ def test_every_layer_keeps_its_declared_types_and_reads_back_as_from_a_geopackag
                               **({"geometry": "geometry(MultiPolygon,4326)"} if layer in SPATIAL else {})}, layer
     for layer in schema.COLUMN_TYPES:
         assert frame_problem(geopackage.read(layer), database.read(layer)) == "", layer
+
+
+def test_a_layer_whose_table_was_dropped_is_named(postgis_workspace):
+    with psycopg.connect(postgis_workspace.location, autocommit=True) as db:
+        db.execute("DROP TABLE projects")
+    with pytest.raises(WorkspaceError, match="layer 'projects' is listed but its table is missing"):
+        PostgisWorkspace(postgis_workspace.location).read(schema.PROJECTS)
+
+
+def test_a_column_name_postgresql_would_cut_is_refused_and_nothing_changes(postgis_workspace):
+    before = table_digests(postgis_workspace.location)
+    long_name = "tên_đơn_vị_hành_chính_cấp_xã_theo_nghị_quyết_của_ủy_ban"   # 63+ bytes in UTF-8
+    with pytest.raises(WorkspaceNotWritten, match="longer than PostgreSQL allows"):
+        with postgis_workspace.transaction() as tx:
+            tx.write("boundary_fields", pd.DataFrame({long_name: ["Xã Tân Thành"]}))
+    assert table_digests(postgis_workspace.location) == before
+
+
+def test_two_workspaces_share_one_database_in_their_own_schemas(demo_workspace, postgres_dsn):
+    from geoaid.store.accounts import AccountStore
+    from geoaid.store.copying import copy_workspace
+
+    can_tho, ha_giang = (PostgisWorkspace(f"{postgres_dsn}?schema={name}") for name in ("can_tho", "ha_giang"))
+    copy_workspace(demo_workspace, can_tho, log=lambda _line: None)
+    with can_tho.transaction() as tx:
+        tx.write(schema.PROJECTS, can_tho.read(schema.PROJECTS).iloc[:1])
+    AccountStore.for_workspace(can_tho.location).add("lan", "a long password", "admin")
+    assert not ha_giang.exists() and len(can_tho.read(schema.PROJECTS)) == 1
+    assert AccountStore.for_workspace(ha_giang.location).list() == []
+    with psycopg.connect(postgres_dsn) as db:
+        tables = {row[0] for row in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'can_tho'")}
+        assert {"communes", "projects", "geoaid_version", "accounts", "sessions"} <= tables
+        assert db.execute("SELECT to_regclass('public.communes')").fetchone()[0] is None

@@ -46,8 +46,11 @@ class Difference:
 
     def line(self) -> str:
         verdict = f"DIFFERENT: {self.problem}" if self.problem else "equal"
-        rows = lambda n: "-" if n is None else f"{n:,}"   # noqa: E731
-        return f"  {self.table:<28} {rows(self.source_rows):>9} {rows(self.copy_rows):>9}  {verdict}"
+        return f"  {self.table:<28} {_count(self.source_rows):>9} {_count(self.copy_rows):>9}  {verdict}"
+
+
+def _count(rows: int | None) -> str:
+    return "-" if rows is None else f"{rows:,}"
 
 
 def pinned_layers(workspace: WorkspaceBase) -> dict[str, pd.DataFrame]:

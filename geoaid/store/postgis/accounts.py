@@ -71,6 +71,8 @@ class PostgresAccounts:
                                "OR to_regclass('geoaid_secret') IS NULL").fetchone()[0]
         if missing:      # only then: a read-only replica has them already and may not create anything
             with conn.transaction():
+                if self.where.schema != "public":
+                    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.where.schema)))
                 for statement in _TABLES:
                     conn.execute(statement)
         return SqliteDialect(conn)

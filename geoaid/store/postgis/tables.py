@@ -28,6 +28,7 @@ from pandas.api.types import is_bool_dtype, is_float_dtype, is_integer_dtype
 from psycopg import sql
 
 from geoaid.store import schema
+from geoaid.store.errors import WorkspaceNotWritten
 from geoaid.store.postgis.connection import Location
 
 VERSION_TABLE = "geoaid_version"
@@ -35,6 +36,7 @@ LAYERS_TABLE = "geoaid_layers"
 ROW_ID = "fid"
 GEOMETRY = "geometry"
 SRID = int(schema.CRS.split(":")[1])
+MAX_NAME_BYTES = 63     # PostgreSQL cuts longer names silently: refuse them instead
 _TEXT = pd.StringDtype("python", na_value=np.nan)   # what pyogrio gives for a text column
 _MULTI = {"Polygon": shapely.MultiPolygon, "LineString": shapely.MultiLineString, "Point": shapely.MultiPoint}
 
@@ -123,6 +125,11 @@ def write_layer(conn: psycopg.Connection, location: Location, name: str, frame: 
         kind, values = _geometry_values(frame.geometry)
         columns.append((GEOMETRY, kind))
         data.append(values)
+    too_long = [column for column, _ in columns if len(column.encode()) > MAX_NAME_BYTES]
+    if too_long:
+        raise WorkspaceNotWritten(f"layer {name!r}: column name {too_long[0]!r} is longer than PostgreSQL "
+                                  f"allows ({MAX_NAME_BYTES} bytes)",
+                                  public="A column name is too long for the workspace database.")
     table = location.table(name)
     if table_columns(conn, location, name) == columns:
         conn.execute(sql.SQL("DELETE FROM {}").format(table))

@@ -188,6 +188,8 @@ def read_in(conn: psycopg.Connection, location: Location, layer: str) -> pd.Data
     """A layer as read inside ``conn``'s current transaction."""
     if layer not in tables.layer_names(conn, location):
         return empty_layer(layer)
+    if not tables.has_table(conn, location, layer):
+        raise WorkspaceDamaged(location.display, f"layer {layer!r} is listed but its table is missing")
     try:
         return as_read(layer, tables.read_layer(conn, location, layer))
     except column_types.ColumnTypeError as exc:
