@@ -7,6 +7,7 @@ copy and as a PostGIS clone (tests/conftest.py); each test runs on both.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import threading
 
@@ -20,8 +21,9 @@ from geoaid.store import schema
 from geoaid.store.accounts import AccountStore
 from geoaid.store.workspace import Workspace
 from tests.accounts import ACCOUNTS, PASSWORD, sign_in, token
-from tests.concurrent_imports import PROVINCE, X, Y, import_in_process, write_a_and_b
+from tests.concurrent_imports import PROVINCE, cli_import, import_in_process, write_a_and_b
 from tests.postgis_workspaces import table_digests
+from tests.server_process import running_server, timed_get
 from tests.test_import_projects import write_csv
 from tests.web_uploads import GOOD_PROJECTS, confirm, upload
 from web import create_app
@@ -123,40 +125,54 @@ def gaps_view(snapshot: Snapshot) -> frozenset:
     return frozenset(zip(gaps["commune_code"], gaps["project_count"].astype(int), gaps["funding_vnd"].astype(int)))
 
 
-def test_readers_during_imports_see_one_whole_version(workspace_backend, demo_workspace_path, tmp_path):
-    a, b = write_a_and_b(tmp_path)
+def gaps_states(demo_workspace_path, a, b, folder) -> dict[str, frozenset]:
+    """The gaps of the province before the imports, after A, after A then B (on GeoPackage copies)."""
     states = {}
     for name, sequence in {"before": [], "A": [a], "A+B": [a, b]}.items():
-        copy = Workspace(tmp_path / f"state-{name.replace('+', '-')}.gpkg")
+        copy = Workspace(folder / f"state-{name.replace('+', '-')}.gpkg")
         shutil.copy2(demo_workspace_path, copy.path)
         for path in sequence:
             import_in_process(copy, path)
         states[name] = gaps_view(Snapshot.read(copy))
     assert len(set(states.values())) == len(states)
-    stop, seen, failures = threading.Event(), set(), []
-    readers_started = threading.Barrier(4)        # the imports begin once every reader has read once
+    return states
 
-    def reader():
-        first = True
-        while first or not stop.is_set():
-            shown = gaps_view(Snapshot.read(workspace_backend))
-            match = [name for name, state in states.items() if state == shown]
-            (seen.add(match[0]) if match else failures.append(sorted(shown - states["before"])))
-            if first:
-                readers_started.wait(60)
-                first = False
 
-    threads = [threading.Thread(target=reader) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    try:
-        readers_started.wait(60)
-        for path in (a, b):
-            import_in_process(workspace_backend, path)
-    finally:
-        stop.set()
+def test_a_served_postgis_workspace_shows_whole_versions_while_command_line_imports_run(
+        postgis_workspace, demo_workspace_path, tmp_path):
+    """Separate processes, as deployed: `geoaid serve --production` on the database, readers over HTTP,
+    and `geoaid import projects` runs committing to the same database meanwhile."""
+    a, b = write_a_and_b(tmp_path)
+    states = gaps_states(demo_workspace_path, a, b, tmp_path)
+    url = f"/api/v1/gaps?province={PROVINCE}"
+    with running_server(postgis_workspace.location, tmp_path / "server-tmp",
+                        env={"GEOAID_CACHE_DIR": str(tmp_path / "cache")}) as server:
+        stop, seen, failures = threading.Event(), set(), []
+
+        def reader():
+            while not stop.is_set():
+                status, _, body = timed_get(server.port, url, timeout=60)
+                if status != 200:
+                    failures.append(f"HTTP {status}: {body[:200]!r}")
+                    continue
+                shown = frozenset((c["commune_code"], c["project_count"], c["funding_vnd"])
+                                  for c in json.loads(body)["communes"])
+                match = [name for name, state in states.items() if state == shown]
+                (seen.add(match[0]) if match else failures.append(sorted(shown - states["before"])))
+
+        threads = [threading.Thread(target=reader) for _ in range(2)]
         for thread in threads:
-            thread.join(60)
-    assert failures == []
-    assert "before" in seen and gaps_view(Snapshot.read(workspace_backend)) == states["A+B"]
-    assert {X, Y} <= {code for code, _, _ in states["A+B"]}
+            thread.start()
+        try:
+            for path in (a, b):
+                output, _ = cli_import(path, postgis_workspace.location).communicate(timeout=120)
+                assert "written" in output, output
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(60)
+        assert failures == [], "".join(server.log)[-2000:]
+        assert "before" in seen
+        status, _, body = timed_get(server.port, url, timeout=60)
+        assert frozenset((c["commune_code"], c["project_count"], c["funding_vnd"])
+                         for c in json.loads(body)["communes"]) == states["A+B"]
