@@ -1,9 +1,11 @@
 """geoaid's Flask app: thin views over the geoaid library.
 
 ``create_app`` is the app factory (Flask tutorial style). The app is
-configured by the workspace path only; views parse requests, call
-``geoaid``, and render. Run it with ``geoaid serve`` or, in production,
-``gunicorn 'web:create_app()'`` (the workspace comes from GEOAID_WORKSPACE).
+configured by the workspace location only (a GeoPackage path or a
+``postgresql://`` database, opened by geoaid.store.opener); views parse
+requests, call ``geoaid``, and render. Run it with ``geoaid serve`` or, in
+production, ``gunicorn 'web:create_app()'`` (the workspace comes from
+GEOAID_WORKSPACE; on PostGIS, every worker shares data, accounts and sign-ins).
 """
 
 from __future__ import annotations
