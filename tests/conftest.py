@@ -154,3 +154,27 @@ def postgres_cluster():
 def postgres_dsn(postgres_cluster):
     """The connection string of a new, empty PostGIS database for one test."""
     return postgres_cluster.new_database()
+
+
+@pytest.fixture(scope="session")
+def postgis_demo_template(postgres_cluster, demo_workspace_path):
+    """Name of a database holding the demo workspace, copied once per session (clone it, never change it)."""
+    from tests.postgis_workspaces import fill_template
+
+    return fill_template(postgres_cluster, demo_workspace_path)
+
+
+@pytest.fixture
+def postgis_workspace(postgres_cluster, postgis_demo_template):
+    """A private PostGIS copy of the demo workspace that a test may change."""
+    from geoaid.store.postgis.workspace import PostgisWorkspace
+
+    return PostgisWorkspace(postgres_cluster.new_database(template=postgis_demo_template))
+
+
+@pytest.fixture(params=["geopackage", "postgis"])
+def workspace_backend(request):
+    """A private, writable demo workspace on each backend in turn (a GeoPackage copy, a PostGIS clone)."""
+    if request.param == "geopackage":
+        return request.getfixturevalue("writable_workspace")
+    return request.getfixturevalue("postgis_workspace")

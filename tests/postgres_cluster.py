@@ -86,14 +86,17 @@ class Cluster:
     def dsn(self, database: str) -> str:
         return f"postgresql://geoaid@127.0.0.1:{self.port}/{database}"
 
-    def new_database(self) -> str:
-        """A new database with PostGIS, copied from the template (a tenth of a second); its DSN."""
+    def new_database(self, template: str = TEMPLATE) -> str:
+        """A new database copied from ``template`` (PostGIS only, by default: a tenth of a second); its DSN.
+
+        A database filled once can serve as the template of many (nobody may be connected to it).
+        """
         import psycopg  # only the PostgreSQL tests load the driver
 
         self._count += 1
         name = f"test_{os.getpid()}_{self._count}"
         with psycopg.connect(self.dsn("postgres"), autocommit=True) as admin:
-            admin.execute(f"create database {name} template {TEMPLATE}")
+            admin.execute(f"create database {name} template {template}")
         return self.dsn(name)
 
 

@@ -98,7 +98,7 @@ def test_an_error_is_raised_and_not_kept(demo_workspace):
     assert analysis.memo.builds == 1                          # only the allocations were kept
 
 
-def test_a_swap_during_the_read_gives_one_version(writable_workspace, tmp_path, monkeypatch):
+def test_a_swap_during_the_read_gives_one_version(workspace_backend, tmp_path, monkeypatch):
     """A real import lands after the legacy tables were read and before the 2025 tables are:
     the snapshot notices and reads everything again from the new version."""
     a, _ = write_a_and_b(tmp_path)
@@ -109,38 +109,38 @@ def test_a_swap_during_the_read_gives_one_version(writable_workspace, tmp_path, 
         frames = original(workspace)
         reads.append(workspace.version())
         if len(reads) == 1:
-            import_in_process(writable_workspace, a)          # swaps the file (atomic rename)
+            import_in_process(workspace_backend, a)          # swaps the file (atomic rename)
         return frames
     monkeypatch.setattr(snapshot_module, "load_frames", read_then_import)
-    snapshot = Snapshot.read(writable_workspace)
+    snapshot = Snapshot.read(workspace_backend)
     assert len(reads) == 2 and reads[0] != reads[1]
-    assert snapshot.version == writable_workspace.version() == reads[1]
+    assert snapshot.version == workspace_backend.version() == reads[1]
     assert "CC-A1" in set(snapshot.frames("2019").projects["project_id"])
     moved = snapshot.on("2025").allocations()
     assert "CC-A1" in set(moved["project_id"])                # the 2025 tables are the same version's
 
 
-def test_a_snapshot_keeps_its_version_after_an_import(writable_workspace, tmp_path):
+def test_a_snapshot_keeps_its_version_after_an_import(workspace_backend, tmp_path):
     a, _ = write_a_and_b(tmp_path)
     registry = SnapshotRegistry()
-    before = registry.current(writable_workspace)
-    import_in_process(writable_workspace, a)
+    before = registry.current(workspace_backend)
+    import_in_process(workspace_backend, a)
     assert "CC-A1" not in set(before.on("2025").project_rows()["project_id"])   # built after the swap
-    assert before.lineage(X) == Snapshot.read(writable_workspace).lineage(X)
-    after = registry.current(writable_workspace)
-    assert after is not before and after is registry.current(writable_workspace)
+    assert before.lineage(X) == Snapshot.read(workspace_backend).lineage(X)
+    after = registry.current(workspace_backend)
+    assert after is not before and after is registry.current(workspace_backend)
     assert "CC-A1" in set(after.on("2019").project_rows()["project_id"])
 
 
-def test_the_registry_keeps_the_newest_two_versions(writable_workspace, tmp_path):
+def test_the_registry_keeps_the_newest_two_versions(workspace_backend, tmp_path):
     a, b = write_a_and_b(tmp_path)
     registry = SnapshotRegistry()
-    first = weakref.ref(registry.current(writable_workspace))
+    first = weakref.ref(registry.current(workspace_backend))
     versions = [first().version]
     for path in (a, b):
-        import_in_process(writable_workspace, path)
-        versions.append(registry.current(writable_workspace).version)
-    assert registry.held_versions(writable_workspace.path) == versions[1:]
+        import_in_process(workspace_backend, path)
+        versions.append(registry.current(workspace_backend).version)
+    assert registry.held_versions(workspace_backend.location) == versions[1:]
     gc.collect()
     assert first() is None                                    # the oldest version's memory is freed
 

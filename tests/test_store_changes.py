@@ -16,32 +16,32 @@ def audit_rows(workspace) -> list[tuple]:
     return [(row.user, row.action, json.loads(row.details)) for row in log.itertuples()]
 
 
-def test_a_setting_change_is_stored_with_who_made_it(writable_workspace):
-    before = len(audit_rows(writable_workspace))
-    assert change_setting(writable_workspace, "thu", "gap_area_weight", 0.25) == 0.25
-    assert writable_workspace.settings()["gap_area_weight"] == 0.25
-    rows = audit_rows(writable_workspace)
+def test_a_setting_change_is_stored_with_who_made_it(workspace_backend):
+    before = len(audit_rows(workspace_backend))
+    assert change_setting(workspace_backend, "thu", "gap_area_weight", 0.25) == 0.25
+    assert workspace_backend.settings()["gap_area_weight"] == 0.25
+    rows = audit_rows(workspace_backend)
     assert len(rows) == before + 1 and rows[-1] == ("thu", "settings set", {"gap_area_weight": 0.25})
 
 
-def test_a_refused_setting_writes_nothing(writable_workspace):
-    before = (writable_workspace.settings(), audit_rows(writable_workspace))
+def test_a_refused_setting_writes_nothing(workspace_backend):
+    before = (workspace_backend.settings(), audit_rows(workspace_backend))
     for key, value in (("gap_area_weight", 2), ("area_allocation_rule", "random"), ("no_such_key", 1)):
         with pytest.raises(ValueError):
-            change_setting(writable_workspace, "thu", key, value)
-    assert (writable_workspace.settings(), audit_rows(writable_workspace)) == before
+            change_setting(workspace_backend, "thu", key, value)
+    assert (workspace_backend.settings(), audit_rows(workspace_backend)) == before
 
 
-def test_account_changes_are_audited_with_the_account_that_made_them(writable_workspace):
-    store = AccountStore.for_workspace(writable_workspace.path)
-    add_account(writable_workspace, "cli", "lan", PASSWORD, "admin")
-    add_account(writable_workspace, "lan", "minh", PASSWORD, "planner")
-    change_role(writable_workspace, "lan", "minh", "admin")
-    change_password(writable_workspace, "lan", "minh", PASSWORD + "!")
-    remove_account(writable_workspace, "minh", "lan")
+def test_account_changes_are_audited_with_the_account_that_made_them(workspace_backend):
+    store = AccountStore.for_workspace(workspace_backend.location)
+    add_account(workspace_backend, "cli", "lan", PASSWORD, "admin")
+    add_account(workspace_backend, "lan", "minh", PASSWORD, "planner")
+    change_role(workspace_backend, "lan", "minh", "admin")
+    change_password(workspace_backend, "lan", "minh", PASSWORD + "!")
+    remove_account(workspace_backend, "minh", "lan")
     assert [(a.name, a.role) for a in store.list()] == [("minh", "admin")]
     assert store.authenticate("minh", PASSWORD + "!") is not None
-    assert audit_rows(writable_workspace)[-5:] == [
+    assert audit_rows(workspace_backend)[-5:] == [
         ("cli", "user add", {"name": "lan", "role": "admin"}),
         ("lan", "user add", {"name": "minh", "role": "planner"}),
         ("lan", "user role", {"name": "minh", "role": "admin"}),
@@ -49,16 +49,16 @@ def test_account_changes_are_audited_with_the_account_that_made_them(writable_wo
         ("minh", "user remove", {"name": "lan"})]
 
 
-def test_a_refused_account_change_is_not_audited(writable_workspace):
-    add_account(writable_workspace, "cli", "lan", PASSWORD, "admin")
-    add_account(writable_workspace, "cli", "minh", PASSWORD, "planner")
-    before = audit_rows(writable_workspace)
+def test_a_refused_account_change_is_not_audited(workspace_backend):
+    add_account(workspace_backend, "cli", "lan", PASSWORD, "admin")
+    add_account(workspace_backend, "cli", "minh", PASSWORD, "planner")
+    before = audit_rows(workspace_backend)
     with pytest.raises(AccountError, match="no admin left"):
-        change_role(writable_workspace, "lan", "lan", "planner")
+        change_role(workspace_backend, "lan", "lan", "planner")
     with pytest.raises(AccountError, match="no admin left"):
-        remove_account(writable_workspace, "lan", "lan")
+        remove_account(workspace_backend, "lan", "lan")
     with pytest.raises(AccountError, match="already exists"):
-        add_account(writable_workspace, "lan", "lan", PASSWORD, "planner")
+        add_account(workspace_backend, "lan", "lan", PASSWORD, "planner")
     with pytest.raises(AccountError, match="at least 10"):
-        change_password(writable_workspace, "lan", "lan", "short")
-    assert audit_rows(writable_workspace) == before
+        change_password(workspace_backend, "lan", "lan", "short")
+    assert audit_rows(workspace_backend) == before

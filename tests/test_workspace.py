@@ -27,17 +27,17 @@ def test_failed_transaction_leaves_the_file_byte_identical(writable_workspace):
     assert leftovers == []
 
 
-def test_successful_transaction_replaces_layers_and_changes_version(writable_workspace):
-    old_version = writable_workspace.version()
-    communes = writable_workspace.read(schema.COMMUNES)
-    with writable_workspace.transaction() as tx:
+def test_successful_transaction_replaces_layers_and_changes_version(workspace_backend):
+    old_version = workspace_backend.version()
+    communes = workspace_backend.read(schema.COMMUNES)
+    with workspace_backend.transaction() as tx:
         tx.write(schema.COMMUNES, communes.iloc[:10])
         tx.set_metadata(note="ten communes")
         tx.set_settings(area_allocation_rule="area")
-    assert len(writable_workspace.read(schema.COMMUNES)) == 10
-    assert writable_workspace.metadata()["note"] == "ten communes"
-    assert writable_workspace.settings()["area_allocation_rule"] == "area"
-    assert writable_workspace.version() != old_version
+    assert workspace_backend.read(schema.COMMUNES)["code"].tolist() == communes["code"].tolist()[:10]
+    assert workspace_backend.metadata()["note"] == "ten communes"
+    assert workspace_backend.settings()["area_allocation_rule"] == "area"
+    assert workspace_backend.version() != old_version
 
 
 def test_reads_are_copies(demo_workspace):

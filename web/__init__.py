@@ -1,9 +1,11 @@
 """geoaid's Flask app: thin views over the geoaid library.
 
 ``create_app`` is the app factory (Flask tutorial style). The app is
-configured by the workspace path only; views parse requests, call
-``geoaid``, and render. Run it with ``geoaid serve`` or, in production,
-``gunicorn 'web:create_app()'`` (the workspace comes from GEOAID_WORKSPACE).
+configured by the workspace location only (a GeoPackage path or a
+``postgresql://`` database, opened by geoaid.store.opener); views parse
+requests, call ``geoaid``, and render. Run it with ``geoaid serve`` or, in
+production, ``gunicorn 'web:create_app()'`` (the workspace comes from
+GEOAID_WORKSPACE; on PostGIS, every worker shares data, accounts and sign-ins).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from flask import Flask
 from geoaid.output.print_process import DrawingProcess
 from geoaid.output.print_service import DEFAULT_MAX_WAITING, PrintService
 from geoaid.serving.limits import request_limit_bytes, upload_limit_bytes
+from geoaid.store.base import WorkspaceBase
 from geoaid.store.config import resolve_workspace
+from geoaid.store.opener import open_workspace
 from geoaid.store.temp_copies import clean_if_no_writer
 from geoaid.store.workspace import Workspace
 from web import api, auth, errors, i18n, manage, pages, scenarios, security, vendor
@@ -49,7 +53,7 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
         # request from its Content-Length before reading the body, and cuts a
         # body without one off at the limit.
         app.config["MAX_CONTENT_LENGTH"] = request_limit_bytes(app.config["UPLOAD_MAX_BYTES"])
-    app.extensions["geoaid_workspace"] = ws = Workspace(app.config["WORKSPACE"])
+    app.extensions["geoaid_workspace"] = ws = open_workspace(app.config["WORKSPACE"])
     _check_workspace_at_start(ws)
     # Print maps: cached per workspace version, drawn one at a time by a drawing process, bounded queue.
     app.config.setdefault("PRINT_CACHE_MB", float(os.environ.get("GEOAID_PRINT_CACHE_MB", "64")))
@@ -70,14 +74,14 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
     auth.init_app(app)
     errors.register(app)
     security.register(app)  # headers on every response, error pages included
-    logging.getLogger(__name__).info("geoaid serving workspace %s", app.config["WORKSPACE"])
+    logging.getLogger(__name__).info("geoaid serving workspace %s", ws.display)
     return app
 
 
-def _check_workspace_at_start(ws: Workspace) -> None:
+def _check_workspace_at_start(ws: WorkspaceBase) -> None:
     """Refuse to start on a damaged workspace (it would answer every page with an error), and
     remove the temporary copies of writers that were killed, unless a writer is running now."""
-    removed = clean_if_no_writer(ws.path)
+    removed = clean_if_no_writer(ws.path) if isinstance(ws, Workspace) else []
     if removed:
         logging.getLogger(__name__).warning("removed %d temporary file(s) left by interrupted writes: %s",
                                             len(removed), ", ".join(p.name for p in removed))

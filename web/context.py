@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from geoaid.store.workspace import Workspace
+from geoaid.store.base import WorkspaceBase
 
 
-def workspace() -> Workspace:
+def workspace() -> WorkspaceBase:
     """The workspace of the current app."""
     return current_app.extensions["geoaid_workspace"]

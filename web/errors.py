@@ -37,7 +37,7 @@ def _wants_json() -> bool:
 
 def public_text(message) -> str:
     """A message as users may read it: no folder of this server in it."""
-    folders = (Path(current_app.config["WORKSPACE"]).parent, tempfile.gettempdir(),
+    folders = (current_app.extensions["geoaid_workspace"].cache_dir, tempfile.gettempdir(),
                Path(__file__).resolve().parent.parent, sys.prefix)
     return hide_server_paths("" if message is None else str(message), folders)
 

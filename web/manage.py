@@ -10,8 +10,6 @@ declared options, checked by the same function as the CLI's flags.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from geoaid.imports import registry, uploads
@@ -31,8 +29,7 @@ bp = Blueprint("manage", __name__)
 
 
 def _staging() -> uploads.Staging:
-    path = Path(current_app.config["WORKSPACE"])
-    return uploads.Staging(path.with_name(f".{path.stem}.uploads"))
+    return uploads.Staging(workspace().staging_dir)
 
 
 def _limits() -> Limits:

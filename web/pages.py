@@ -191,7 +191,7 @@ def plan_annex_file(fmt: str):
         raise BadParameter("lang must be vi or en")
     filters = data.filters_from_request()
     annex = plan_annex(data.analysis(), filters, lang, status=data.need_status(), fits=data.need_fits())
-    body = annex_pdf(data.analysis(), annex, cache_dir=workspace().path.parent) if fmt == "pdf" else annex_xlsx(annex)
+    body = annex_pdf(data.analysis(), annex, cache_dir=workspace().cache_dir) if fmt == "pdf" else annex_xlsx(annex)
     return Response(body, mimetype="application/pdf" if fmt == "pdf" else
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename=geoaid-plan-annex.{fmt}"})
@@ -266,14 +266,14 @@ def map_image(fmt: str):
         raise BadParameter(f"image format must be one of {', '.join(IMAGE_FORMATS)}")
     filters = data.filters_from_request()
     try:
-        job = PrintRequest(str(workspace().path), data.file_version(), data.boundary_version(),
+        job = PrintRequest(workspace().location, data.file_version(), data.boundary_version(),
                            request.args.get("view", DEFAULT_VIEW), filters, fmt=fmt,
                            paper=request.args.get("paper", "A4"),
                            orientation=request.args.get("orientation", "landscape"),
                            dpi=request.args.get("dpi", SERVED_DEFAULT_DPI),
                            lang=request.args.get("lang_map") or _lang()).normalised()
         body = current_app.extensions["geoaid_print"].render(job, data.analysis(),
-                                                              cache_dir=workspace().path.parent)
+                                                              cache_dir=workspace().cache_dir)
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
     return Response(body, mimetype=IMAGE_FORMATS[fmt],

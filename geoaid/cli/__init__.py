@@ -15,8 +15,10 @@ import os
 import sys
 
 from geoaid import __version__
-from geoaid.store.config import ENV_VAR, resolve_workspace
-from geoaid.store.workspace import Workspace, WorkspaceError
+from geoaid.store.base import WorkspaceBase
+from geoaid.store.config import ENV_VAR
+from geoaid.store.errors import WorkspaceError
+from geoaid.store.opener import open_workspace
 
 COMMAND_MODULES = [
     "geoaid.cli.demo",
@@ -34,18 +36,20 @@ COMMAND_MODULES = [
     "geoaid.cli.brief",
     "geoaid.cli.check",
     "geoaid.cli.annex",
+    "geoaid.cli.workspaces",
 ]
 
 
 def add_workspace_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--workspace", metavar="PATH",
-        help=f"workspace GeoPackage (default: ${ENV_VAR}, else workspace/demo.gpkg)",
+        "--workspace", metavar="LOCATION",
+        help=f"workspace GeoPackage, or postgresql://user@host/db for a PostGIS one "
+             f"(default: ${ENV_VAR}, else workspace/demo.gpkg)",
     )
 
 
-def workspace_from(args: argparse.Namespace) -> Workspace:
-    return Workspace(resolve_workspace(getattr(args, "workspace", None)))
+def workspace_from(args: argparse.Namespace) -> WorkspaceBase:
+    return open_workspace(getattr(args, "workspace", None))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -47,7 +47,7 @@ def run(args) -> int:
         def progress(pages):
             return tqdm(pages, desc="Annex", unit="page", file=sys.stderr)
 
-        body = annex_pdf(analysis, annex, cache_dir=workspace.path.parent, dpi=args.dpi, progress=progress,
+        body = annex_pdf(analysis, annex, cache_dir=workspace.cache_dir, dpi=args.dpi, progress=progress,
                          base_url=args.base_url)
     else:
         body = annex_xlsx(annex)

@@ -9,7 +9,6 @@ from tqdm import tqdm
 from boundaries.registry import DEMO_PROVINCES
 from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.demo.build import build_workspace
-from geoaid.store.integrity import check_writable
 
 
 def register(subparsers) -> None:
@@ -35,9 +34,9 @@ def register(subparsers) -> None:
 def run(args) -> int:
     workspace = workspace_from(args)
     if args.if_missing and workspace.exists():
-        print(f"Workspace exists: {workspace.path} (use `geoaid demo` without --if-missing to rebuild)")
+        print(f"Workspace exists: {workspace.display} (use `geoaid demo` without --if-missing to rebuild)")
         return 0
-    check_writable(workspace.path)     # before the build, not after it: a refusal costs no wait
+    workspace.check_writable()     # before the build, not after it: a refusal costs no wait
     provinces = None if args.national else (
         [p.strip().zfill(2) for p in args.provinces.split(",")] if args.provinces else list(DEMO_PROVINCES))
 
@@ -52,5 +51,5 @@ def run(args) -> int:
     print(f"Population 2019 (GSO census): {int(figures['with_population'].sum())} of {int(figures['communes'].sum())} "
           f"communes have a figure; {int(figures['joined_total'].sum()):,} of {int(figures['census_total'].sum()):,} "
           "people placed (details in layer 'population_report').")
-    print(f"Workspace written: {workspace.path}")
+    print(f"Workspace written: {workspace.display}")
     return 0

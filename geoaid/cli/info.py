@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.store import schema, temp_copies
+from geoaid.store.workspace import Workspace
 
 
 def register(subparsers) -> None:
@@ -16,7 +17,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     workspace = workspace_from(args).require()
-    print(f"Workspace: {workspace.path}")
+    print(f"Workspace: {workspace.display}")
     for layer in workspace.layers():
         print(f"  {layer}: {len(workspace.read(layer))} row(s)")
     print("Metadata:")
@@ -26,7 +27,8 @@ def run(args) -> int:
     if len(communes):
         print("Communes per province:")
         print(communes.groupby(["province_code", "province_name"]).size().to_string())
-    _report_temporary_copies(workspace.path)
+    if isinstance(workspace, Workspace):    # temporary copies exist beside a GeoPackage only
+        _report_temporary_copies(workspace.path)
     return 0
 
 

@@ -86,7 +86,7 @@ def run_map(args) -> int:
         validate("web_base_url", args.base_url)
     workspace, analysis, filters = load(args)
     out = save_map(analysis, args.view, args.out, filters, paper=args.paper, orientation=args.orientation,
-                   dpi=args.dpi, lang=args.lang, title=args.title, cache_dir=workspace.path.parent,
+                   dpi=args.dpi, lang=args.lang, title=args.title, cache_dir=workspace.cache_dir,
                    base_url=args.base_url)
     print(f"Map written: {out}")
     if analysis.frames.is_sample:
@@ -110,7 +110,7 @@ def run_atlas(args) -> int:
     written = write_atlas(analysis, Path(args.out), view=args.view, by=args.by, filters=filters,
                           paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
                           fmt=args.image_format, overview=not args.no_overview,
-                          cache_dir=workspace.path.parent,
+                          cache_dir=workspace.cache_dir,
                           progress=progress, base_url=args.base_url)
     if Path(args.out).suffix.lower() == ".pdf":
         print(f"Atlas written: {written[0]} ({len(pages)} pages)")

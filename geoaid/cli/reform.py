@@ -82,7 +82,7 @@ def run_build(args) -> int:
     summary = result.report["status"].value_counts().sort_index()
     print("Report: " + (", ".join(f"{k}: {v}" for k, v in summary.items()) or "nothing to report")
           + " (geoaid reform report)")
-    print(f"Workspace written: {workspace.path}")
+    print(f"Workspace written: {workspace.display}")
     return 0
 
 

@@ -46,15 +46,15 @@ def run(args) -> int:
     config = {"SESSION_COOKIE_SECURE": not loopback}
     if args.production:  # print maps may hold at most half of waitress's threads: the rest serve pages
         config["PRINT_MAX_WAITING"] = max(0, args.threads // 2 - 1)
-    app = create_app(workspace.path, config)
+    app = create_app(workspace.location, config)
     limits = ServingLimits(max_request_bytes=app.config["MAX_CONTENT_LENGTH"], threads=args.threads,
                            connection_limit=args.connection_limit,
                            deadlines=RequestDeadlines(header_timeout=args.header_timeout,
                                                       body_timeout=args.body_timeout))
-    print(f"geoaid: serving {workspace.path} on http://{args.host}:{args.port}/")
-    if not AccountStore.for_workspace(workspace.path).list():
+    print(f"geoaid: serving {workspace.display} on http://{args.host}:{args.port}/")
+    if not AccountStore.for_workspace(workspace.location).list():
         print("geoaid: no planner accounts yet: maps are public, uploads need one. Create the first "
-              f"admin with: geoaid user add NAME --role admin --workspace {workspace.path}")
+              f"admin with: geoaid user add NAME --role admin --workspace {workspace.display}")
     if args.production:
         from geoaid.serving import channel as waitress_server  # waitress only for --production
 

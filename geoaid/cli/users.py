@@ -76,12 +76,13 @@ def _read_password(args) -> str:
 def run_add(args) -> int:
     workspace = workspace_from(args).require()
     account = add_account(workspace, "cli", args.name, _read_password(args), args.role)
-    print(f"created {account.role} {account.name!r} in {AccountStore.for_workspace(workspace.path).path}")
+    where = AccountStore.for_workspace(workspace.location).database.display
+    print(f"created {account.role} {account.name!r} in {where}")
     return 0
 
 
 def run_list(args) -> int:
-    accounts = AccountStore.for_workspace(workspace_from(args).require().path).list()
+    accounts = AccountStore.for_workspace(workspace_from(args).require().location).list()
     if not accounts:
         print("no accounts yet: geoaid user add NAME --role admin")
     for account in accounts:

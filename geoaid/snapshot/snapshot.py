@@ -35,7 +35,8 @@ from geoaid.output.display_geometry import stored_display
 from geoaid.output.simplify import DECIMALS, TOLERANCE, simplify_for_web
 from geoaid.reform.versions import available_versions, frames_for_version, new_to_old, old_to_new, read_stored_crosswalk
 from geoaid.store import schema
-from geoaid.store.workspace import Workspace, WorkspaceError
+from geoaid.store.base import WorkspaceBase as Workspace
+from geoaid.store.errors import WorkspaceError
 
 READ_ATTEMPTS = 5   # an import takes seconds: five swaps during one read means something is wrong
 BOUNDARY_LAYERS = {"2019": schema.COMMUNES, "2025": schema.COMMUNES_2025}
@@ -76,7 +77,7 @@ def read_pinned(workspace: Workspace) -> tuple[tuple, Frames, PinnedLayers]:
         legacy, pinned = _read_once(workspace)
         if workspace.version() == version:
             return version, legacy, pinned
-    raise WorkspaceError(f"{workspace.path} keeps changing; try again in a moment",
+    raise WorkspaceError(f"{workspace.display} keeps changing; try again in a moment",
                          public="The workspace keeps changing; try again in a moment.")
 
 
@@ -85,7 +86,7 @@ class Snapshot:
 
     def __init__(self, workspace: Workspace, version: tuple, legacy: Frames, pinned: PinnedLayers):
         self.workspace = workspace       # for the stored display geometry only (fingerprinted)
-        self.path = str(workspace.path)
+        self.path = workspace.location
         self.version = version           # Workspace.version() of everything here
         self._legacy = legacy
         self._pinned = pinned
@@ -159,7 +160,7 @@ class SnapshotRegistry:
 
     def current(self, workspace: Workspace) -> Snapshot:
         """The snapshot of the workspace's current file version, read if not yet held."""
-        path = str(workspace.path)
+        path = workspace.location
         found = self._held(path, workspace.version())
         if found is not None:
             return found

@@ -4,7 +4,8 @@ Everyone else is *public*: maps, donor views, API and exports are read-only
 and need no account. Planners import files and edit settings; admins also
 manage accounts.
 
-Why a separate SQLite file (``<workspace>.accounts.sqlite``) and not a table
+Why a separate SQLite file (``<workspace>.accounts.sqlite``; a PostGIS workspace keeps
+accounts in tables of its database, see geoaid.store.accounts_database) and not a table
 in the GeoPackage: the workspace is a file planners hand to GIS colleagues
 and donors; password hashes must not travel with it. Passwords are hashed
 with Argon2id (argon2-cffi, its recommended parameters); a hash made with
@@ -23,22 +24,23 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import sqlite3
-import tempfile
 import unicodedata
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from geoaid.store.integrity import check_writable
+from geoaid.store.accounts_database import (  # noqa: F401  (accounts_path: where tests look)
+    SqliteAccounts,
+    accounts_database,
+    accounts_path,
+)
 
 if TYPE_CHECKING:
-    from geoaid.store.workspace import Workspace
+    from geoaid.store.base import WorkspaceBase as Workspace
 
 ROLES = ("planner", "admin")
 RANK = {"public": 0, "planner": 1, "admin": 2}
@@ -66,49 +68,17 @@ class Account:
         return RANK[self.role] >= RANK[role]
 
 
-def accounts_path(workspace_path: str | os.PathLike) -> Path:
-    """Where the accounts of a workspace live: beside it, never inside it."""
-    path = Path(workspace_path)
-    return path.with_name(path.stem + ".accounts.sqlite")
-
-
-def secret_key(workspace_path: str | os.PathLike) -> str:
+def secret_key(location: str | os.PathLike) -> str:
     """The web session signing key: ``$GEOAID_SECRET_KEY``, else one generated once.
 
-    The generated key lives beside the workspace (``<workspace>.secret-key``,
-    mode 0600), so it is never in the repository and survives restarts.
+    The generated key is kept with the accounts (beside a GeoPackage in
+    ``<workspace>.secret-key``, mode 0600; in a PostGIS workspace's database),
+    so it is never in the repository and survives restarts.
     """
     from_env = os.environ.get(SECRET_ENV, "").strip()
     if from_env:
         return from_env
-    path = Path(workspace_path)
-    key_file = path.with_name(path.stem + ".secret-key")
-    if not key_file.exists():
-        # Written whole into a private temporary file, then linked into place: two
-        # servers starting at once agree on one key, and nobody reads a half-written one.
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".secret-", dir=key_file.parent)   # mode 0600
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
-            os.link(tmp, key_file)
-        except FileExistsError:
-            pass                                  # another process made it first: use theirs
-        finally:
-            os.unlink(tmp)
-    return key_file.read_text().strip()
-
-
-def open_database(path: Path) -> sqlite3.Connection:
-    """The accounts file (created private, mode 0600), in autocommit mode, with its accounts table."""
-    new = not path.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=30, isolation_level=None)
-    if new:
-        os.chmod(path, 0o600)
-    db.execute("CREATE TABLE IF NOT EXISTS accounts (name TEXT PRIMARY KEY, role TEXT NOT NULL, "
-               "hash TEXT NOT NULL, epoch INTEGER NOT NULL, created TEXT NOT NULL)")
-    return db
+    return accounts_database(location).secret_key()
 
 
 def clean_name(name: str) -> str:
@@ -132,15 +102,17 @@ def _check_role(role: str) -> str:
 class AccountStore:
     """The accounts of one workspace."""
 
-    def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
+    def __init__(self, database):
+        """``database``: an accounts database of geoaid.store.accounts_database, or an SQLite file's path."""
+        self.database = database if hasattr(database, "connect") else SqliteAccounts(database)
 
     @classmethod
-    def for_workspace(cls, workspace_path: str | os.PathLike) -> AccountStore:
-        return cls(accounts_path(workspace_path))
+    def for_workspace(cls, location: str | os.PathLike) -> AccountStore:
+        """The accounts of the workspace at ``location`` (a GeoPackage path or a database URI)."""
+        return cls(accounts_database(location))
 
-    def _connect(self) -> sqlite3.Connection:
-        return open_database(self.path)
+    def _connect(self):
+        return self.database.connect()
 
     def _row(self, db, name: str) -> tuple | None:
         return db.execute("SELECT name, role, hash, epoch, created FROM accounts WHERE name = ?",
@@ -151,14 +123,14 @@ class AccountStore:
         return Account(name=row[0], role=row[1], epoch=row[3], created=row[4])
 
     def list(self) -> list[Account]:
-        if not self.path.exists():
+        if not self.database.exists():
             return []
         with closing(self._connect()) as db:
             rows = db.execute("SELECT name, role, hash, epoch, created FROM accounts ORDER BY name")
             return [self._account(r) for r in rows]
 
     def get(self, name: str) -> Account | None:
-        if not self.path.exists():
+        if not self.database.exists():
             return None
         with closing(self._connect()) as db:
             row = self._row(db, unicodedata.normalize("NFC", name or ""))
@@ -172,7 +144,7 @@ class AccountStore:
             try:
                 db.execute("INSERT INTO accounts VALUES (?, ?, ?, ?, ?)",
                            (name, role, _HASHER.hash(password), secrets.randbits(31), created))
-            except sqlite3.IntegrityError:
+            except self.database.duplicate:
                 raise AccountError(f"user {name!r} already exists") from None
         return self.get(name)
 
@@ -221,7 +193,7 @@ class AccountStore:
     def _refuse_no_admin(db) -> None:
         """Commit, unless the change would leave accounts but no admin to manage them."""
         users, admins = db.execute(
-            "SELECT COUNT(*), SUM(role = 'admin') FROM accounts").fetchone()
+            "SELECT COUNT(*), SUM(CASE WHEN role = 'admin' THEN 1 ELSE 0 END) FROM accounts").fetchone()
         if users and not admins:
             db.execute("ROLLBACK")
             raise AccountError("refused: the workspace would have no admin left")
@@ -233,8 +205,8 @@ class AccountStore:
 def _changeable_accounts(workspace: Workspace) -> AccountStore:
     # Every change is logged in the workspace: refuse it before the account changes
     # when that audit row could not be written.
-    check_writable(workspace.path)
-    return AccountStore.for_workspace(workspace.path)
+    workspace.check_writable()
+    return AccountStore.for_workspace(workspace.location)
 
 
 def add_account(workspace: Workspace, by: str, name: str, password: str, role: str) -> Account:

@@ -198,9 +198,18 @@ class PostgresCounters(_SharedCounters):
         return psycopg.Error
 
     def _connection(self):
-        import psycopg  # GeoPackage deployments never load the PostgreSQL driver
+        # The workspace's own connection rules: its ?schema= is the search path, so the counters sit
+        # beside its accounts. Imported here: GeoPackage deployments never load the PostgreSQL driver.
+        from psycopg import sql
 
-        return psycopg.connect(self.dsn, autocommit=True)
+        from geoaid.store.postgis.connection import Location, connect
+
+        where = Location.parse(self.dsn)
+        conn = connect(where, autocommit=True)
+        if where.schema != "public":
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(where.schema)))
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(where.schema)))
+        return conn
 
     def _create_table(self, db) -> None:
         # Two processes creating the table at once would both pass IF NOT EXISTS and one would

@@ -12,7 +12,7 @@ ends, a hash of the browser's User-Agent — stays on the server, in the table
   epoch, which ends every session made before;
 * a cookie carried to another browser (another User-Agent) is refused.
 
-Only a SHA-256 of each session id is stored, so the accounts file does not
+Only a SHA-256 of each session id is stored, so the accounts database does not
 hold ids anyone could sign in with. Expired and outdated records are purged
 at every sign-in.
 """
@@ -22,13 +22,12 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import sqlite3
 import time
 from contextlib import closing
 from datetime import timedelta
-from pathlib import Path
 
-from geoaid.store.accounts import Account, accounts_path, open_database
+from geoaid.store.accounts import Account
+from geoaid.store.accounts_database import SqliteAccounts, accounts_database
 
 DEFAULT_LIFETIME = timedelta(hours=8)
 
@@ -40,19 +39,17 @@ def _digest(text: str) -> str:
 class SessionStore:
     """The sign-in records of one workspace's accounts."""
 
-    def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
+    def __init__(self, database):
+        """``database``: an accounts database of geoaid.store.accounts_database, or an SQLite file's path."""
+        self.database = database if hasattr(database, "connect") else SqliteAccounts(database)
 
     @classmethod
-    def for_workspace(cls, workspace_path: str | os.PathLike) -> SessionStore:
-        return cls(accounts_path(workspace_path))
+    def for_workspace(cls, location: str | os.PathLike) -> SessionStore:
+        """The sign-ins of the workspace at ``location`` (a GeoPackage path or a database URI)."""
+        return cls(accounts_database(location))
 
-    def _connect(self) -> sqlite3.Connection:
-        db = open_database(self.path)
-        db.execute("CREATE TABLE IF NOT EXISTS sessions (id_hash TEXT PRIMARY KEY, name TEXT NOT NULL, "
-                   "epoch INTEGER NOT NULL, agent_hash TEXT NOT NULL, created REAL NOT NULL, "
-                   "expires REAL NOT NULL)")
-        return db
+    def _connect(self):
+        return self.database.connect()
 
     def open(self, account: Account, user_agent: str, lifetime: timedelta = DEFAULT_LIFETIME) -> str:
         """Record a sign-in; returns the new session id (for the signed cookie only)."""
@@ -71,7 +68,7 @@ class SessionStore:
         A record that can never be valid again (expired, or its account
         changed or removed) is deleted on the way.
         """
-        if not session_id or not self.path.exists():
+        if not session_id or not self.database.exists():
             return None
         with closing(self._connect()) as db:
             row = db.execute(
@@ -90,14 +87,14 @@ class SessionStore:
 
     def close(self, session_id: str) -> None:
         """End a session (sign-out): its cookie is refused from now on."""
-        if not session_id or not self.path.exists():
+        if not session_id or not self.database.exists():
             return
         with closing(self._connect()) as db:
             db.execute("DELETE FROM sessions WHERE id_hash = ?", (_digest(session_id),))
 
     def count(self) -> int:
         """How many sign-in records are stored (live or not yet purged)."""
-        if not self.path.exists():
+        if not self.database.exists():
             return 0
         with closing(self._connect()) as db:
             return db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]

@@ -18,14 +18,11 @@ geoaid/temp_copies.py (the writer lock; copies of killed writers removed).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +32,7 @@ import pyogrio
 import shapely
 
 from geoaid.store import column_types, integrity, schema, temp_copies
+from geoaid.store.base import TransactionBase, WorkspaceBase, as_read, empty_layer
 from geoaid.store.errors import (  # noqa: F401
     WorkspaceDamaged,
     WorkspaceError,
@@ -42,39 +40,18 @@ from geoaid.store.errors import (  # noqa: F401
     first_line,
     write_failed,
 )
-from geoaid.store.settings import DEFAULTS
 
 # What reading a damaged file can raise from GDAL, SQLite, text decoding or WKB parsing.
 _READ_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.DatabaseError,
                 UnicodeError, shapely.errors.GEOSException, column_types.ColumnTypeError)
 _WRITE_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError)
 
-_EMPTY_COLUMNS = {
-    schema.SCHEMES: schema.SCHEME_COLUMNS,
-    schema.CLASSIFICATIONS: schema.CLASSIFICATION_COLUMNS,
-    schema.PROJECTS: schema.PROJECT_COLUMNS,
-    schema.PROJECT_LOCATIONS: schema.PROJECT_LOCATION_COLUMNS,
-    schema.PROJECT_FLOWS: schema.PROJECT_FLOW_COLUMNS,
-    schema.PROJECT_BENEFICIARIES: schema.PROJECT_BENEFICIARY_COLUMNS,
-    schema.PROJECT_IATI: schema.PROJECT_IATI_COLUMNS,
-    schema.PROJECT_IATI_LOCATIONS: schema.PROJECT_IATI_LOCATION_COLUMNS,
-    schema.NEEDS: schema.NEED_COLUMNS,
-    schema.NEED_LOCATIONS: schema.NEED_LOCATION_COLUMNS,
-    schema.MATCH_REPORT: schema.MATCH_REPORT_COLUMNS,
-    schema.POPULATION_REPORT: schema.POPULATION_REPORT_COLUMNS,
-    schema.METADATA: ["key", "value"],
-    schema.SETTINGS: ["key", "value"],
-    schema.AUDIT_LOG: ["at", "user", "action", "file", "details"],
-    schema.SCENARIOS: schema.SCENARIO_COLUMNS,
-}
-
-
 def _stamp(path: Path) -> tuple[int, int, int]:
     st = path.stat()
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-class Workspace:
+class Workspace(WorkspaceBase):
     """A GeoPackage workspace at ``path``.
 
     Reads are cached per file version (inode, mtime, size), so a server that
@@ -86,6 +63,9 @@ class Workspace:
 
     def __init__(self, path: str | os.PathLike, check: bool = True):
         self.path = Path(path)
+        self.location = self.display = str(self.path)
+        self.cache_dir = self.path.parent
+        self.staging_dir = self.path.with_name(f".{self.path.stem}.uploads")
         self._check = check          # False only for a transaction's own copy
         self._checked: tuple | None = None
         self._cache: dict[tuple, Any] = {}
@@ -97,11 +77,6 @@ class Workspace:
     # -- reading -----------------------------------------------------------
     def exists(self) -> bool:
         return self.path.is_file()
-
-    def require(self) -> Workspace:
-        """Raise a clear error when there is no workspace file, or it is not a sound one."""
-        self.version()
-        return self
 
     def version(self) -> tuple[int, int, int]:
         """An identifier of the current file version (changes on every write)."""
@@ -142,37 +117,16 @@ class Workspace:
 
     def _read_uncached(self, layer: str):
         if layer not in self.layers():
-            columns = _EMPTY_COLUMNS.get(layer)
-            if columns is None and layer in (schema.COMMUNES, schema.COMMUNES_2025,
-                                            schema.UNMATCHED_POLYGONS):
-                return gpd.GeoDataFrame(columns=schema.COMMUNE_COLUMNS, geometry=[], crs=schema.CRS)
-            return pd.DataFrame(columns=columns or [])
+            return empty_layer(layer)
         try:
-            frame = column_types.repaired_on_read(layer, pyogrio.read_dataframe(self.path, layer=layer))
+            return as_read(layer, pyogrio.read_dataframe(self.path, layer=layer))
         except _READ_ERRORS as exc:
             raise WorkspaceDamaged(self.path, f"layer {layer!r} cannot be read ({first_line(exc)})") from None
-        if "code" in frame.columns:
-            frame["code"] = frame["code"].astype("string")
-        return frame
 
-    def metadata(self) -> dict[str, str]:
-        table = self.read(schema.METADATA)
-        return dict(zip(table["key"].astype(str), table["value"].astype(str)))
-
-    def settings(self) -> dict[str, Any]:
-        """User-editable settings (JSON values), over the documented defaults."""
-        table = self.read(schema.SETTINGS)
-        values = dict(DEFAULTS)
-        for key, raw in zip(table["key"], table["value"]):
-            values[str(key)] = json.loads(raw)
-        return values
+    def check_writable(self) -> None:
+        integrity.check_writable(self.path)
 
     # -- writing -----------------------------------------------------------
-    def record(self, user: str, action: str, details: dict, file: str | None = None) -> None:
-        """Add an audit-log row for a change made outside the workspace (an account)."""
-        with self.transaction() as tx:
-            tx.audit(user, action, file, details)
-
     @contextlib.contextmanager
     def transaction(self, create: bool = False) -> Iterator[Transaction]:
         """Apply a set of layer writes all together, or not at all.
@@ -236,14 +190,12 @@ class Workspace:
             raise write_failed(f"cannot save the changed {self.path}", exc) from None
 
 
-@dataclass
-class Transaction:
+class Transaction(TransactionBase):
     """Pending writes to a temporary copy of the workspace."""
 
-    path: Path
-    _metadata: dict[str, str] = field(default_factory=dict)
-    _settings: dict[str, Any] = field(default_factory=dict)
-    written: dict[str, int] = field(default_factory=dict)   # layer -> rows written
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path = path
 
     def write(self, layer: str, frame: pd.DataFrame) -> None:
         """Replace ``layer`` with ``frame`` (a GeoDataFrame for spatial layers).
@@ -266,32 +218,3 @@ class Transaction:
     def read(self, layer: str):
         """Read a layer as it stands in this transaction's copy."""
         return Workspace(self.path, check=False).read(layer)
-
-    def set_metadata(self, **values: str) -> None:
-        self._metadata.update({k: str(v) for k, v in values.items()})
-
-    def set_settings(self, **values: Any) -> None:
-        self._settings.update(values)
-
-    def audit(self, user: str, action: str, file: str | None, details: dict) -> None:
-        """Append an audit-log row: who changed what, from which file, with counts."""
-        log = self.read(schema.AUDIT_LOG)
-        row = pd.DataFrame([{
-            "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "user": user, "action": action, "file": file or "",
-            "details": json.dumps(details, ensure_ascii=False, sort_keys=True),
-        }])
-        self.write(schema.AUDIT_LOG, pd.concat([log, row], ignore_index=True))
-
-    def _merge_kv(self, layer: str, updates: dict[str, str]) -> None:
-        current = self.read(layer)
-        merged = dict(zip(current["key"].astype(str), current["value"].astype(str)))
-        merged.update(updates)
-        self.write(layer, pd.DataFrame({"key": list(merged), "value": list(merged.values())}))
-
-    def flush(self) -> None:
-        if self._metadata:
-            self._merge_kv(schema.METADATA, self._metadata)
-        if self._settings:
-            self._merge_kv(schema.SETTINGS, {k: json.dumps(v, ensure_ascii=False)
-                                             for k, v in self._settings.items()})
