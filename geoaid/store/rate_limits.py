@@ -7,7 +7,7 @@ attempts. The storages here keep the counters where the workspace keeps its
 accounts, so every process serving it counts together:
 
 * GeoPackage workspace: table ``rate_limit_counters`` in the accounts file
-  beside it (:func:`geoaid.store.accounts.accounts_path`), never in the
+  beside it (:func:`geoaid.store.accounts_database.accounts_path`), never in the
   GeoPackage a planner hands on. SQLite's busy timeout makes concurrent
   processes wait their turn instead of failing.
 * PostgreSQL workspace (``postgresql://…``): the same table in that database,
@@ -45,7 +45,7 @@ from pathlib import Path
 
 from limits.storage import Storage
 
-from geoaid.store.accounts import accounts_path, open_database
+from geoaid.store.accounts_database import accounts_path, open_database
 
 SQLITE_SCHEME = "geoaid+sqlite"
 POSTGRES_SCHEME = "geoaid+postgresql"
