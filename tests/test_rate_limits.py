@@ -11,6 +11,7 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 
+import psycopg
 import pytest
 from limits import parse
 from limits.storage import storage_from_string
@@ -92,6 +93,18 @@ def test_counters_outlive_the_storage_that_wrote_them(storage_uri):
         first.incr("login/192.0.2.9", 60)
     assert storage_from_string(storage_uri).incr("login/192.0.2.9", 60) == 4
     assert storage_from_string(storage_uri).reset() == 1
+
+
+def test_postgresql_counters_sit_in_the_workspace_schema(postgres_dsn):
+    """Two workspaces in two schemas of one database count apart, each beside its own accounts."""
+    east, west = (storage_from_string(rate_limits.storage_uri(f"{postgres_dsn}?schema={name}"))
+                  for name in ("ca_mau", "ha_giang"))
+    assert [east.incr("login/192.0.2.5", 60) for _ in range(3)][-1] == 3
+    assert west.incr("login/192.0.2.5", 60) == 1
+    with psycopg.connect(postgres_dsn) as db:
+        schemas = db.execute("SELECT table_schema FROM information_schema.tables WHERE table_name = %s "
+                             "ORDER BY 1", (rate_limits.TABLE,)).fetchall()
+    assert [row[0] for row in schemas] == ["ca_mau", "ha_giang"]
 
 
 def test_the_sqlite_counters_live_in_the_accounts_file_not_the_workspace(tmp_path):
