@@ -199,10 +199,10 @@ class PostgresCounters(_SharedCounters):
 
     def _connection(self):
         # The workspace's own connection rules: its ?schema= is the search path, so the counters sit
-        # beside its accounts. Imported here: GeoPackage deployments never load the PostgreSQL driver.
-        from psycopg import sql
+        # beside its accounts.
+        from psycopg import sql  # GeoPackage deployments never load the PostgreSQL driver
 
-        from geoaid.store.postgis.connection import Location, connect
+        from geoaid.store.postgis.connection import Location, connect  # (same: it loads psycopg)
 
         where = Location.parse(self.dsn)
         conn = connect(where, autocommit=True)
