@@ -1,0 +1,166 @@
+"""Vector tiles of a commune layer: light at national zoom, full useful detail zoomed in.
+
+Why vector tiles (Mapbox Vector Tiles, drawn with Leaflet.VectorGrid) rather
+than per-zoom simplified GeoJSON layers: the browser fetches only the tiles
+on screen, each cut from geometry simplified for its own zoom, so a view at
+zoom 12 carries a few dozen communes at 20 m detail instead of the country;
+VectorGrid draws each tile in its own square, so polygons cut at a tile edge
+show no seam (cut GeoJSON polygons would outline the cut, or paint the
+overlap twice); MVT is binary and quantised to the tile grid (4,096 units a
+tile, 1/16 of a screen pixel), and its URL scheme is the one PostGIS's
+``ST_AsMVT`` answers, so another storage backend can serve the same URLs.
+Tiles are cut here, in Python, from the snapshot's communes, so they work
+the same on every storage backend.
+
+Detail per zoom: every zoom has its own level, the whole coverage simplified
+once in Web Mercator (``shapely.coverage_simplify``: a border shared by two
+communes is simplified once for both, so neighbours keep meeting exactly) at
+half a screen pixel of that zoom. Its Visvalingam–Whyatt rule removes
+zero-width spikes whatever their length, so a handful of communes per zoom
+would be drawn more than a pixel from their boundary; those keep their full
+geometry at that zoom (their neighbours then meet them within the
+neighbour's own sub-pixel error). Every commune is thus drawn within one
+screen pixel of its full-detail boundary (Hausdorff distance, see
+:func:`boundary_error_px`).
+
+Example::
+
+    tiles = TileSet(communes)                  # codes, names, geometry in EPSG:4326
+    body = tiles.tile(12, 3258, 1805)          # MVT bytes, layer "communes" (code, name)
+"""
+
+from __future__ import annotations
+
+import threading
+
+import geopandas as gpd
+import mapbox_vector_tile
+import numpy as np
+import shapely
+from cachetools import LRUCache
+
+from geoaid.analysis.memoised import Memo
+
+WEB_MERCATOR = "EPSG:3857"
+EARTH_CIRCUMFERENCE = 40075016.686       # metres at the equator, the Web Mercator world's width
+HALF_WORLD = EARTH_CIRCUMFERENCE / 2
+MAX_ZOOM = 14                            # a pixel is 9.6 m; the browser enlarges zoom-14 tiles beyond
+# The national light layer (simplified at 0.02°, about 2 km) is drawn up to zoom 6, where a pixel is
+# 2.4 km; from zoom 7 on the map draws tiles instead.
+FIRST_TILE_ZOOM = 7
+SIMPLIFY_PX = 0.5                        # simplification tolerance in screen pixels of the tile's zoom
+MAX_ERROR_PX = 1.0                       # a commune drawn farther than this from its boundary keeps full detail
+EXTENT = 4096                            # tile units per tile side (the MVT default)
+BUFFER = 64                              # tile units drawn beyond each edge, so edge strokes are not cut
+LAYER = "communes"
+TILE_CACHE_BYTES = 64 * 1024 * 1024      # encoded tiles kept per tile set
+
+
+class TileError(ValueError):
+    """A tile address outside the tile pyramid (a 404 on the web)."""
+
+
+def pixel_size(zoom: int) -> float:
+    """Web Mercator metres per screen pixel at ``zoom`` (256-pixel tiles).
+
+    >>> round(pixel_size(12), 2)
+    38.22
+    """
+    return EARTH_CIRCUMFERENCE / (256 * 2 ** zoom)
+
+
+def tile_bounds(zoom: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """The tile's (minx, miny, maxx, maxy) in Web Mercator metres; TileError outside the pyramid.
+
+    >>> tile_bounds(0, 0, 0)[2]
+    20037508.343
+    """
+    if not (0 <= zoom <= MAX_ZOOM and 0 <= x < 2 ** zoom and 0 <= y < 2 ** zoom):
+        raise TileError(f"no tile {zoom}/{x}/{y}: zoom 0–{MAX_ZOOM}, x and y 0–2^zoom−1")
+    size = EARTH_CIRCUMFERENCE / 2 ** zoom
+    return (-HALF_WORLD + x * size, HALF_WORLD - (y + 1) * size,
+            -HALF_WORLD + (x + 1) * size, HALF_WORLD - y * size)
+
+
+def tiles_covering(bounds: tuple[float, float, float, float], zoom: int) -> list[tuple[int, int]]:
+    """(x, y) of every tile of ``zoom`` that a Web Mercator rectangle touches (a browser viewport)."""
+    size = EARTH_CIRCUMFERENCE / 2 ** zoom
+    last = 2 ** zoom - 1
+    x0, x1 = (int(np.clip(np.floor((v + HALF_WORLD) / size), 0, last)) for v in (bounds[0], bounds[2]))
+    y0, y1 = (int(np.clip(np.floor((HALF_WORLD - v) / size), 0, last)) for v in (bounds[3], bounds[1]))
+    return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+
+
+def boundary_error_px(original, drawn, zoom: int) -> np.ndarray:
+    """How far, in screen pixels at ``zoom``, each drawn geometry strays from its original
+    (Hausdorff distance in Web Mercator metres / pixel size; both arrays in EPSG:3857)."""
+    return shapely.hausdorff_distance(np.asarray(original), np.asarray(drawn)) / pixel_size(zoom)
+
+
+def simplified_for_zoom(geoms: np.ndarray, zoom: int) -> np.ndarray:
+    """The coverage ``geoms`` (Web Mercator) simplified for ``zoom``, every one within a pixel of its original."""
+    if not len(geoms):
+        return geoms
+    simplified = shapely.coverage_simplify(geoms, SIMPLIFY_PX * pixel_size(zoom))
+    too_far = boundary_error_px(geoms, simplified, zoom) > MAX_ERROR_PX
+    return np.where(too_far, geoms, simplified)
+
+
+class TileSet:
+    """The vector tiles of one commune layer at one workspace version (thread-safe, built lazily).
+
+    A zoom's level is simplified on the first tile asked at that zoom; each
+    encoded tile is kept (bounded by bytes), so a warm tile costs a lookup.
+    """
+
+    def __init__(self, communes: gpd.GeoDataFrame):
+        projected = communes.to_crs(WEB_MERCATOR)
+        self.codes = projected["code"].astype(str).to_numpy()
+        self.names = projected["name"].astype(str).to_numpy()
+        self.geometry = np.asarray(projected.geometry.values)
+        self._levels = Memo(max_results=MAX_ZOOM + 1)
+        self._tiles: LRUCache = LRUCache(maxsize=TILE_CACHE_BYTES, getsizeof=lambda body: len(body) + 100)
+        self._lock = threading.Lock()
+
+    def level(self, zoom: int) -> tuple[np.ndarray, shapely.STRtree]:
+        """The geometry drawn at ``zoom`` (by position, like ``codes``) and its spatial index."""
+        def build():
+            geoms = simplified_for_zoom(self.geometry, zoom)
+            return geoms, shapely.STRtree(geoms)
+        return self._levels.value(zoom, build)
+
+    def tile(self, zoom: int, x: int, y: int) -> bytes:
+        """The MVT tile ``zoom/x/y``: layer "communes", properties code and name; b"" where no commune is.
+
+        TileError for an address outside the pyramid.
+        """
+        bounds = tile_bounds(zoom, x, y)
+        with self._lock:
+            body = self._tiles.get((zoom, x, y))
+        if body is None:
+            body = self._encode(zoom, bounds)
+            with self._lock:
+                self._tiles[(zoom, x, y)] = body
+        return body
+
+    def _encode(self, zoom: int, bounds) -> bytes:
+        geoms, index = self.level(zoom)
+        minx, miny, maxx, maxy = bounds
+        unit = (maxx - minx) / EXTENT
+        margin = BUFFER * unit
+        hits = np.sort(index.query(shapely.box(minx - margin, miny - margin, maxx + margin, maxy + margin)))
+        if not len(hits):
+            return b""
+        clipped = shapely.clip_by_rect(geoms[hits], minx - margin, miny - margin, maxx + margin, maxy + margin)
+        # To tile units (y down, as MVT stores them), rounded here in one vectorised step.
+        in_tile = shapely.transform(clipped, lambda xy: np.round(
+            np.column_stack([(xy[:, 0] - minx) / unit, (maxy - xy[:, 1]) / unit])))
+        features = [{"geometry": geom, "properties": {"code": code, "name": name}}
+                    for geom, code, name in zip(in_tile, self.codes[hits], self.names[hits])
+                    if not geom.is_empty and geom.area > 0]
+        if not features:
+            return b""
+        return mapbox_vector_tile.encode(
+            {"name": LAYER, "features": features},
+            default_options={"y_coord_down": True, "extents": EXTENT,
+                             "on_invalid_geometry": mapbox_vector_tile.encoder.on_invalid_geometry_make_valid})
