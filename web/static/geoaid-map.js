@@ -174,6 +174,7 @@
         // An IATI location known only as an area is drawn faint and dashed at the commune's point.
         var approximate = p.precision === "approximate area";
         var marker = L.circleMarker([c[1], c[0]], {radius: 6, color: "#1a1a1a", weight: 1,
+                                                   bubblingMouseEvents: false,  // no commune popup too
                                                    dashArray: approximate ? "2 2" : null,
                                                    fillColor: "#2c7fb8", fillOpacity: approximate ? 0.35 : 0.9});
         marker.bindPopup(function () {
@@ -201,6 +202,7 @@
       data.features.forEach(function (feature) {
         var p = feature.properties, c = feature.geometry.coordinates;
         var marker = L.circleMarker([c[1], c[0]], {radius: 7, color: "#7f2704", weight: 1.5,
+                                                   bubblingMouseEvents: false,  // no commune popup too
                                                    fillColor: "#fd8d3c", fillOpacity: 0.95});
         marker.bindPopup(function () {
           var box = el("div", null, "geoaid-popup need-popup");
@@ -221,6 +223,70 @@
     });
   }
 
+  // Zoomed in on the national map, the communes come as vector tiles cut for each zoom
+  // (/tiles/…, geoaid.output.tiles); colours and popups come from the light layer's
+  // features, joined by commune code, so the tiles carry only code and name.
+  function fineLayer(data, options, map) {
+    var byCode = {};
+    data.features.forEach(function (f) { byCode[f.id] = f; });
+    var layer = L.vectorGrid.protobuf(options.tilesUrl, {
+      // SVG: each commune is a DOM path a click can find (tileFeatureCode); "interactive" lets it be hit.
+      rendererFactory: L.svg.tile,
+      interactive: true,
+      maxNativeZoom: options.tilesMaxZoom,
+      getFeatureId: function (f) { return f.properties.code; },
+      vectorTileLayerStyles: {
+        communes: function (props) {
+          var feature = byCode[props.code];
+          if (!feature) return [];  // filtered out: not drawn
+          return communeStyle(feature, data);
+        }
+      }
+    });
+    // The map's canvas (project and need markers) lies above the tile pane and takes the
+    // clicks, so a click the markers do not take reaches the map: the commune is the tile
+    // path under the pointer.
+    map.on("click", function (e) {
+      if (!map.hasLayer(layer)) return;
+      var under = document.elementsFromPoint(e.originalEvent.clientX, e.originalEvent.clientY);
+      var feature = byCode[tileFeatureCode(layer, under)];
+      if (!feature) return;
+      var props = Object.assign({}, feature.properties, {id: feature.id});
+      L.popup().setLatLng(e.latlng).setContent(popupFor(props, options)).openOn(map);
+    });
+    return layer;
+  }
+
+  // VectorGrid keeps each tile's drawn features by id (getFeatureId) in _vectorTiles[key]._features.
+  function tileFeatureCode(layer, elements) {
+    for (var key in layer._vectorTiles) {
+      var features = layer._vectorTiles[key]._features;
+      for (var code in features) {
+        if (elements.indexOf(features[code].feature._path) >= 0) return code;
+      }
+    }
+    return null;
+  }
+
+  function communeStyle(feature, data) {
+    var props = feature.properties;
+    // Light (national) layers name their legend entry ("k") instead of carrying a colour.
+    var fill = props.fill || (data.legend && data.legend[props.k] ? data.legend[props.k].colour : "#cccccc");
+    return {color: "#555", weight: 0.5, fillColor: fill, fillOpacity: 0.75, fill: true};
+  }
+
+  // Below tilesMinZoom the light layer is drawn; from it on, the tiles instead.
+  function switchByZoom(map, light, fine, minZoom) {
+    function show() {
+      var zoomedIn = map.getZoom() >= minZoom;
+      var add = zoomedIn ? fine : light, remove = zoomedIn ? light : fine;
+      if (map.hasLayer(remove)) map.removeLayer(remove);
+      if (!map.hasLayer(add)) add.addTo(map);
+    }
+    map.on("zoomend", show);
+    show();
+  }
+
   function start(options) {
     var map = window[options.map];
     var status = document.getElementById("map-status");
@@ -233,12 +299,7 @@
       .then(function (data) {
         var overlays = {};
         var communes = L.geoJSON(data, {
-          style: function (feature) {
-            var props = feature.properties;
-            // Light (national) layers name their legend entry ("k") instead of carrying a colour.
-            var fill = props.fill || (data.legend && data.legend[props.k] ? data.legend[props.k].colour : "#cccccc");
-            return {color: "#555", weight: 0.5, fillColor: fill, fillOpacity: 0.75};
-          },
+          style: function (feature) { return communeStyle(feature, data); },
           onEachFeature: function (feature, layer) {
             layer.bindTooltip(tooltipFor(feature.properties, options.labels), {sticky: true});
             feature.properties.id = feature.id;
@@ -251,6 +312,10 @@
         window.geoaidMap.layers.communes = communes;
         // Pages with several maps (the planner's before/after) name them: each keeps its own layer.
         if (options.name) window.geoaidMap.named[options.name] = communes;
+        if (options.tilesUrl && L.vectorGrid) {
+          window.geoaidMap.layers.tiles = fineLayer(data, options, map);
+          switchByZoom(map, communes, window.geoaidMap.layers.tiles, options.tilesMinZoom);
+        }
         // Gap collections always carry the zone flags (light ones omit them when false).
         var zones = [];
         if (data.view !== undefined) {
