@@ -89,6 +89,23 @@ def test_every_commune_is_drawn_within_a_pixel_and_neighbours_still_meet(demo_wo
     assert overlap_px(drawn) == pytest.approx(overlap_px(original), abs=1.0)
 
 
+def test_no_commune_is_lost_where_rounding_to_the_tile_grid_folds_its_ring(demo_workspace):
+    # Zoom 9 over Hà Tiên, Kiên Giang: rounding to the tile grid folds narrow parts of Xã Tiên Hải
+    # (30781) and Xã Sơn Hải (30811); an encoder left to itself dropped both communes.
+    snapshot = Snapshot.read(demo_workspace)
+    communes = snapshot.frames("2019").communes.to_crs(WEB_MERCATOR).set_index("code")
+    box = tile_bounds(9, 404, 241)
+    features = decoded(snapshot.tiles("2019").tile(9, 404, 241))
+    inside = set(communes.index[shapely.area(shapely.clip_by_rect(communes.geometry.values, *box))
+                                > (pixel_size(9) / 16) ** 2])
+    margin = 64 * (box[2] - box[0]) / 4096    # the tile's buffer beyond its edges
+    near = set(communes.index[shapely.intersects(communes.geometry.values, shapely.box(
+        box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin))])
+    drawn = {f["properties"]["code"] for f in features}
+    assert {"30781", "30811"} <= inside and len(inside) == 26
+    assert inside <= drawn <= near
+
+
 def test_a_viewport_needs_the_tiles_it_touches():
     # 1280 × 800 pixels at zoom 12: 5 or 6 tiles across, 4 or 5 down.
     half_w, half_h = 640 * pixel_size(12), 400 * pixel_size(12)

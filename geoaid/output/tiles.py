@@ -152,15 +152,36 @@ class TileSet:
         if not len(hits):
             return b""
         clipped = shapely.clip_by_rect(geoms[hits], minx - margin, miny - margin, maxx + margin, maxy + margin)
-        # To tile units (y down, as MVT stores them), rounded here in one vectorised step.
-        in_tile = shapely.transform(clipped, lambda xy: np.round(
-            np.column_stack([(xy[:, 0] - minx) / unit, (maxy - xy[:, 1]) / unit])))
         features = [{"geometry": geom, "properties": {"code": code, "name": name}}
-                    for geom, code, name in zip(in_tile, self.codes[hits], self.names[hits])
-                    if not geom.is_empty and geom.area > 0]
+                    for geom, code, name in zip(in_tile_units(clipped, minx, maxy, unit),
+                                                self.codes[hits], self.names[hits])
+                    if not geom.is_empty]
         if not features:
             return b""
-        return mapbox_vector_tile.encode(
-            {"name": LAYER, "features": features},
-            default_options={"y_coord_down": True, "extents": EXTENT,
-                             "on_invalid_geometry": mapbox_vector_tile.encoder.on_invalid_geometry_make_valid})
+        return mapbox_vector_tile.encode({"name": LAYER, "features": features},
+                                         default_options={"y_coord_down": True, "extents": EXTENT})
+
+
+def in_tile_units(geoms: np.ndarray, minx: float, maxy: float, unit: float) -> np.ndarray:
+    """Web Mercator polygons in whole tile units (y down, as MVT stores them), valid and polygonal.
+
+    Rounding can fold a ring onto itself where it runs narrower than a unit.
+    The encoder drops a polygon it finds invalid, so such polygons are
+    repaired here, keeping their areas and dropping what rounding collapsed
+    to a line or a point (narrower than 1/16 of a screen pixel).
+    """
+    rounded = shapely.transform(geoms, lambda xy: np.round(
+        np.column_stack([(xy[:, 0] - minx) / unit, (maxy - xy[:, 1]) / unit])))
+    broken = ~shapely.is_valid(rounded)
+    if broken.any():
+        rounded[broken] = [polygonal(g) for g in
+                           shapely.make_valid(rounded[broken], method="structure", keep_collapsed=False)]
+    return rounded
+
+
+def polygonal(geometry):
+    """The polygons of a repaired geometry as one (Multi)Polygon (an empty one if none is left)."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    parts = [p for p in shapely.get_parts(geometry) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.MultiPolygon()
