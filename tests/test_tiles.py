@@ -80,7 +80,7 @@ def test_the_drawn_commune_is_within_a_pixel_of_its_boundary_at_zoom_12(demo_wor
 def test_every_commune_is_drawn_within_a_pixel_and_neighbours_still_meet(demo_workspace, zoom):
     snapshot = Snapshot.read(demo_workspace)
     original = snapshot.frames("2019").communes.to_crs(WEB_MERCATOR).geometry.values
-    drawn, _ = snapshot.tiles("2019").level(zoom)
+    drawn = snapshot.tiles("2019").level(zoom).drawn()
     assert boundary_error_px(original, drawn, zoom).max() <= 1.0
     assert shapely.get_num_coordinates(drawn).sum() < shapely.get_num_coordinates(original).sum()
 

@@ -16,12 +16,20 @@ Detail per zoom: every zoom has its own level, the whole coverage simplified
 once in Web Mercator (``shapely.coverage_simplify``: a border shared by two
 communes is simplified once for both, so neighbours keep meeting exactly) at
 half a screen pixel of that zoom. Its Visvalingam–Whyatt rule removes
-zero-width spikes whatever their length, so a handful of communes per zoom
-would be drawn more than a pixel from their boundary; those keep their full
-geometry at that zoom (their neighbours then meet them within the
-neighbour's own sub-pixel error). Every commune is thus drawn within one
+near-zero-width spikes whatever their length, so a handful of communes per
+zoom would be drawn more than a pixel from their boundary; those keep their
+full geometry at that zoom (their neighbours then meet them within the
+neighbour's own sub-pixel error). Every commune's level is thus within one
 screen pixel of its full-detail boundary (Hausdorff distance, see
-:func:`boundary_error_px`).
+:func:`boundary_error_px`). Encoding rounds to the tile grid: what is
+narrower than 1/16 of a pixel there (a sliver of a spike, an islet of a few
+square metres at zoom 12) cannot be drawn and is left out
+(bench/tiles.py counts the communes this puts more than a pixel off).
+
+The first tile of a zoom simplifies that zoom's level (1–3 s for the
+national coverage on this machine); each commune's error is checked when a
+tile first draws it. Both are kept with the snapshot, so later tiles only
+cut and encode, and a tile once encoded is kept too.
 
 Example::
 
@@ -97,13 +105,35 @@ def boundary_error_px(original, drawn, zoom: int) -> np.ndarray:
     return shapely.hausdorff_distance(np.asarray(original), np.asarray(drawn)) / pixel_size(zoom)
 
 
-def simplified_for_zoom(geoms: np.ndarray, zoom: int) -> np.ndarray:
-    """The coverage ``geoms`` (Web Mercator) simplified for ``zoom``, every one within a pixel of its original."""
-    if not len(geoms):
-        return geoms
-    simplified = shapely.coverage_simplify(geoms, SIMPLIFY_PX * pixel_size(zoom))
-    too_far = boundary_error_px(geoms, simplified, zoom) > MAX_ERROR_PX
-    return np.where(too_far, geoms, simplified)
+class Level:
+    """One zoom's geometry: the coverage simplified once, each commune's error checked when first drawn.
+
+    Checking a commune's error costs a Hausdorff distance over its vertices;
+    a view at zoom 12 draws a few hundred of the country's 10,000 communes,
+    so they are checked as tiles need them, and kept.
+    """
+
+    def __init__(self, geoms: np.ndarray, zoom: int):
+        self.zoom = zoom
+        self.original = geoms
+        simplified = shapely.coverage_simplify(geoms, SIMPLIFY_PX * pixel_size(zoom)) if len(geoms) else geoms
+        self.simplified = np.asarray(simplified)
+        self._drawn = self.simplified.copy()
+        self._checked = np.zeros(len(geoms), dtype=bool)
+        self._lock = threading.Lock()
+
+    def drawn(self, positions: np.ndarray | None = None) -> np.ndarray:
+        """The geometry drawn at this zoom for ``positions`` (default all), each within a pixel of its
+        original: a commune the simplification moved farther keeps its full geometry."""
+        positions = np.arange(len(self.original)) if positions is None else np.asarray(positions, dtype=int)
+        with self._lock:
+            todo = positions[~self._checked[positions]]
+            if len(todo):
+                far = todo[boundary_error_px(self.original[todo], self.simplified[todo], self.zoom)
+                           > MAX_ERROR_PX]
+                self._drawn[far] = self.original[far]
+                self._checked[todo] = True
+            return self._drawn[positions]
 
 
 class TileSet:
@@ -118,16 +148,15 @@ class TileSet:
         self.codes = projected["code"].astype(str).to_numpy()
         self.names = projected["name"].astype(str).to_numpy()
         self.geometry = np.asarray(projected.geometry.values)
+        # Simplified vertices are a subset of the original ones, so the original extents find every commune.
+        self._index = shapely.STRtree(self.geometry)
         self._levels = Memo(max_results=MAX_ZOOM + 1)
         self._tiles: LRUCache = LRUCache(maxsize=TILE_CACHE_BYTES, getsizeof=lambda body: len(body) + 100)
         self._lock = threading.Lock()
 
-    def level(self, zoom: int) -> tuple[np.ndarray, shapely.STRtree]:
-        """The geometry drawn at ``zoom`` (by position, like ``codes``) and its spatial index."""
-        def build():
-            geoms = simplified_for_zoom(self.geometry, zoom)
-            return geoms, shapely.STRtree(geoms)
-        return self._levels.value(zoom, build)
+    def level(self, zoom: int) -> Level:
+        """The geometry of ``zoom`` (positions as in ``codes``)."""
+        return self._levels.value(zoom, lambda: Level(self.geometry, zoom))
 
     def tile(self, zoom: int, x: int, y: int) -> bytes:
         """The MVT tile ``zoom/x/y``: layer "communes", properties code and name; b"" where no commune is.
@@ -144,14 +173,14 @@ class TileSet:
         return body
 
     def _encode(self, zoom: int, bounds) -> bytes:
-        geoms, index = self.level(zoom)
         minx, miny, maxx, maxy = bounds
         unit = (maxx - minx) / EXTENT
         margin = BUFFER * unit
-        hits = np.sort(index.query(shapely.box(minx - margin, miny - margin, maxx + margin, maxy + margin)))
+        hits = np.sort(self._index.query(shapely.box(minx - margin, miny - margin, maxx + margin, maxy + margin)))
         if not len(hits):
             return b""
-        clipped = shapely.clip_by_rect(geoms[hits], minx - margin, miny - margin, maxx + margin, maxy + margin)
+        clipped = shapely.clip_by_rect(self.level(zoom).drawn(hits), minx - margin, miny - margin,
+                                       maxx + margin, maxy + margin)
         features = [{"geometry": geom, "properties": {"code": code, "name": name}}
                     for geom, code, name in zip(in_tile_units(clipped, minx, maxy, unit),
                                                 self.codes[hits], self.names[hits])
