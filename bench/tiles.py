@@ -69,7 +69,8 @@ def directed_px(shown, full, box, zoom: int) -> np.ndarray:
     points, owner = shapely.get_coordinates(shapely.clip_by_rect(shown, *box), return_index=True)
     out = np.zeros(len(shown))
     if len(points):
-        np.maximum.at(out, owner, shapely.distance(shapely.points(points), full[owner]))
+        with np.errstate(invalid="ignore"):   # a commune drawn as nothing: nan, counted as not drawn
+            np.maximum.at(out, owner, shapely.distance(shapely.points(points), full[owner]))
     return out / pixel_size(zoom)
 
 
@@ -79,8 +80,10 @@ def errors_px(drawn, original, box, zoom: int) -> np.ndarray:
     return np.maximum(directed_px(drawn, original, box, zoom), directed_px(original, drawn, box, zoom))
 
 
-def tile_errors_px(body: bytes, address: tuple[int, int, int], original: gpd.GeoSeries) -> dict[str, float]:
-    """Per commune in the tile: how far its drawn boundary strays from the original, inside the tile."""
+def tile_errors_px(body: bytes, address: tuple[int, int, int], original: gpd.GeoSeries,
+                   view) -> dict[str, float]:
+    """Per commune in the tile: how far its drawn boundary strays from the original, inside the tile
+    and the viewport ``view``."""
     if not body:
         return {}
     box = tile_bounds(*address)
@@ -89,7 +92,8 @@ def tile_errors_px(body: bytes, address: tuple[int, int, int], original: gpd.Geo
     drawn = [shapely.transform(shapely.geometry.shape(f["geometry"]), lambda xy: np.column_stack(
         [box[0] + xy[:, 0] * unit, box[3] - xy[:, 1] * unit])) for f in features]
     codes = [f["properties"]["code"] for f in features]
-    return dict(zip(codes, errors_px(drawn, original.loc[codes].to_numpy(), box, address[0])))
+    inside = (max(box[0], view[0]), max(box[1], view[1]), min(box[2], view[2]), min(box[3], view[3]))
+    return dict(zip(codes, errors_px(drawn, original.loc[codes].to_numpy(), inside, address[0])))
 
 
 def light_errors_px(light: gpd.GeoSeries, original: gpd.GeoSeries, bounds, zoom: int) -> np.ndarray:
@@ -128,12 +132,12 @@ def bench(workspace: Workspace) -> None:
             urls = [f"/tiles/2019/{z}/{x}/{y}.pbf" for z, x, y in addresses]
             cold, raw, sent = fetch_all(client, urls)
             warm, _, _ = fetch_all(client, urls)
-            per_commune: dict[str, float] = {}
+            # A commune in view that no tile holds counts as not drawn (nan).
+            per_commune = dict.fromkeys(original[original.intersects(shapely.box(*bounds))].index, np.nan)
             for url, address in zip(urls, addresses):
-                for code, error in tile_errors_px(client.get(url).data, address, original).items():
-                    per_commune[code] = max(error, per_commune.get(code, 0.0))
-            for code in original[original.intersects(shapely.box(*bounds))].index:
-                per_commune.setdefault(code, float("nan"))   # in view, yet in no tile: not drawn
+                for code, error in tile_errors_px(client.get(url).data, address, original, bounds).items():
+                    if code in per_commune:
+                        per_commune[code] = np.fmax(error, per_commune[code])
             today = light_errors_px(light, original, bounds, zoom)
             report(f"zoom {zoom}, {place}: bytes raw / gzip", f"{raw / 1e3:,.0f} / {sent / 1e3:,.0f} kB "
                    f"({len(urls)} tiles)", f"{layer_raw / 1e3:,.0f} / {layer_gz / 1e3:,.0f} kB (whole layer)")
