@@ -61,7 +61,10 @@ MAX_ERROR_PX = 1.0                       # a commune drawn farther than this fro
 EXTENT = 4096                            # tile units per tile side (the MVT default)
 BUFFER = 64                              # tile units drawn beyond each edge, so edge strokes are not cut
 LAYER = "communes"
-TILE_CACHE_BYTES = 64 * 1024 * 1024      # encoded tiles kept per tile set
+TILE_CACHE_BYTES = 32 * 1024 * 1024      # encoded tiles kept per tile set
+# Zoom levels kept per tile set, the least recently drawn going first: a national level holds
+# about 18 MB of geometry, and a session moves between a few neighbouring zooms.
+KEPT_LEVELS = 4
 
 
 class TileError(ValueError):
@@ -150,7 +153,7 @@ class TileSet:
         self.geometry = np.asarray(projected.geometry.values)
         # Simplified vertices are a subset of the original ones, so the original extents find every commune.
         self._index = shapely.STRtree(self.geometry)
-        self._levels = Memo(max_results=MAX_ZOOM + 1)
+        self._levels = Memo(max_results=KEPT_LEVELS)
         self._tiles: LRUCache = LRUCache(maxsize=TILE_CACHE_BYTES, getsizeof=lambda body: len(body) + 100)
         self._lock = threading.Lock()
 

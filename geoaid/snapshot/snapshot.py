@@ -135,7 +135,8 @@ class Snapshot:
 
     def tiles(self, boundary: str) -> TileSet:
         """The vector tiles of the communes on ``boundary`` (geoaid.output.tiles), one tile set per snapshot."""
-        return self.on(boundary).remember(("tiles",), lambda: TileSet(self.frames(boundary).communes))
+        # Kept beside the analyses, not among the many response bodies that could push it out.
+        return self._boundaries.value(("tiles", boundary), lambda: TileSet(self.frames(boundary).communes))
 
     def lineage(self, code: str, boundary: str = "2019") -> list[dict]:
         """The legacy communes a 2025 commune came from, or the 2025 communes a legacy one went to."""
