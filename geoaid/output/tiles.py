@@ -108,6 +108,27 @@ def boundary_error_px(original, drawn, zoom: int) -> np.ndarray:
     return shapely.hausdorff_distance(np.asarray(original), np.asarray(drawn)) / pixel_size(zoom)
 
 
+def coverage_simplified(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """``shapely.coverage_simplify``, also on coverages with degenerate rings.
+
+    GEOS refuses a whole coverage over one zero-area hole (a dissolve of
+    communes into a 2025 commune can leave some); ``buffer(0)`` drops such
+    rings and changes nothing else. Should GEOS still refuse, each commune
+    is simplified on its own (shared borders may then part by up to the
+    tolerance, half a pixel).
+    """
+    if not len(geoms):
+        return geoms
+    try:
+        return np.asarray(shapely.coverage_simplify(geoms, tolerance))
+    except shapely.errors.GEOSException:
+        cleaned = shapely.buffer(geoms, 0)
+    try:
+        return np.asarray(shapely.coverage_simplify(cleaned, tolerance))
+    except shapely.errors.GEOSException:
+        return np.asarray(shapely.simplify(cleaned, tolerance))
+
+
 class Level:
     """One zoom's geometry: the coverage simplified once, each commune's error checked when first drawn.
 
@@ -119,8 +140,7 @@ class Level:
     def __init__(self, geoms: np.ndarray, zoom: int):
         self.zoom = zoom
         self.original = geoms
-        simplified = shapely.coverage_simplify(geoms, SIMPLIFY_PX * pixel_size(zoom)) if len(geoms) else geoms
-        self.simplified = np.asarray(simplified)
+        self.simplified = coverage_simplified(geoms, SIMPLIFY_PX * pixel_size(zoom))
         self._drawn = self.simplified.copy()
         self._checked = np.zeros(len(geoms), dtype=bool)
         self._lock = threading.Lock()
