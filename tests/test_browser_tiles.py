@@ -56,7 +56,9 @@ def test_zooming_in_on_the_national_map_draws_fine_tiles_and_their_popups(base_u
         page.wait_for_function(TILE_VERTICES, timeout=30000)
         fine = page.evaluate(TILE_VERTICES)
         assert fine >= 3 * light, (fine, light)
+        # The light layer and its coarse zone outlines give way (the tiles outline zones themselves).
         assert not page.evaluate("() => geoaidMap.map.hasLayer(geoaidMap.layers.communes)")
+        assert not page.evaluate("() => geoaidMap.map.hasLayer(geoaidMap.layers.zones.ethnic_minority)")
         zoom_12 = [status for url, status in tile_answers if "/tiles/2019/12/" in url]
         assert zoom_12 and set(zoom_12) == {200}
 
@@ -78,3 +80,4 @@ def test_zooming_in_on_the_national_map_draws_fine_tiles_and_their_popups(base_u
         page.evaluate("() => { geoaidMap.map.setZoom(6, {animate: false}); }")
         page.wait_for_function("() => geoaidMap.map.hasLayer(geoaidMap.layers.communes)", timeout=10000)
         assert not page.evaluate("() => geoaidMap.map.hasLayer(geoaidMap.layers.tiles)")
+        assert page.evaluate("() => geoaidMap.map.hasLayer(geoaidMap.layers.zones.ethnic_minority)")

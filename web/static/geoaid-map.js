@@ -239,7 +239,13 @@
         communes: function (props) {
           var feature = byCode[props.code];
           if (!feature) return [];  // filtered out: not drawn
-          return communeStyle(feature, data);
+          // A zone's outline is the commune's own outline here (the light zone layers are coarse).
+          var zone = ["ethnic_minority", "coastal"].filter(function (f) { return feature.properties[f] === true; });
+          var style = communeStyle(feature, data);
+          if (zone.length) {
+            ["color", "weight", "dashArray"].forEach(function (k) { style[k] = ZONE_STYLES[zone[0]][k]; });
+          }
+          return style;
         }
       }
     });
@@ -275,13 +281,20 @@
     return {color: "#555", weight: 0.5, fillColor: fill, fillOpacity: 0.75, fill: true};
   }
 
-  // Below tilesMinZoom the light layer is drawn; from it on, the tiles instead.
+  // Below tilesMinZoom the light layers (communes, zone outlines) are drawn; from it on, the tiles
+  // instead, and zooming out brings back the light layers that were shown.
   function switchByZoom(map, light, fine, minZoom) {
+    var shown = light;
     function show() {
-      var zoomedIn = map.getZoom() >= minZoom;
-      var add = zoomedIn ? fine : light, remove = zoomedIn ? light : fine;
-      if (map.hasLayer(remove)) map.removeLayer(remove);
-      if (!map.hasLayer(add)) add.addTo(map);
+      if (map.getZoom() >= minZoom) {
+        if (map.hasLayer(fine)) return;
+        shown = light.filter(function (layer) { return map.hasLayer(layer); });
+        shown.forEach(function (layer) { map.removeLayer(layer); });
+        fine.addTo(map);
+      } else if (map.hasLayer(fine)) {
+        map.removeLayer(fine);
+        shown.forEach(function (layer) { layer.addTo(map); });
+      }
     }
     map.on("zoomend", show);
     show();
@@ -312,10 +325,6 @@
         window.geoaidMap.layers.communes = communes;
         // Pages with several maps (the planner's before/after) name them: each keeps its own layer.
         if (options.name) window.geoaidMap.named[options.name] = communes;
-        if (options.tilesUrl && L.vectorGrid) {
-          window.geoaidMap.layers.tiles = fineLayer(data, options, map);
-          switchByZoom(map, communes, window.geoaidMap.layers.tiles, options.tilesMinZoom);
-        }
         // Gap collections always carry the zone flags (light ones omit them when false).
         var zones = [];
         if (data.view !== undefined) {
@@ -331,6 +340,12 @@
           window.geoaidMap.layers.highlight = L.geoJSON(own, {
             style: function () { return {color: "#000", weight: 4, fill: false}; }, interactive: false
           }).addTo(map);
+        }
+        if (options.tilesUrl && L.vectorGrid) {
+          window.geoaidMap.layers.tiles = fineLayer(data, options, map);
+          var light = [communes].concat(zones.length ? [overlays[options.labels.zoneEM],
+                                                        overlays[options.labels.zoneCoastal]] : []);
+          switchByZoom(map, light, window.geoaidMap.layers.tiles, options.tilesMinZoom);
         }
         var control = L.control.layers(null, overlays, {collapsed: false}).addTo(map);
         legendControl(options.legendTitle, data.legend || [], options.sampleText, zones).addTo(map);
