@@ -19,6 +19,12 @@ LIGHT_VERTICES = """() => {
   const layer = geoaidMap.layers.communes.getLayers().find(l => l.feature.id === '32026');
   return layer.toGeoJSON().geometry.coordinates.flat(Infinity).length / 2;
 }"""
+TILES_LOADED = """() => {
+  const tiles = geoaidMap.layers.tiles;
+  if (!tiles || !geoaidMap.map.hasLayer(tiles)) return false;
+  const keys = Object.keys(tiles._tiles);
+  return keys.length > 0 && keys.every(k => tiles._tiles[k].loaded);
+}"""
 TILE_VERTICES = """() => {
   const tiles = geoaidMap.layers.tiles;
   let vertices = 0;
@@ -53,7 +59,7 @@ def test_zooming_in_on_the_national_map_draws_fine_tiles_and_their_popups(base_u
         assert tile_answers == []                     # national zoom: the light layer only
 
         page.evaluate("([lat, lng]) => { geoaidMap.map.setView([lat, lng], 12, {animate: false}); }", TAN_THANH)
-        page.wait_for_function(TILE_VERTICES, timeout=30000)
+        page.wait_for_function(TILES_LOADED, timeout=30000)
         fine = page.evaluate(TILE_VERTICES)
         assert fine >= 3 * light, (fine, light)
         # The light layer and its coarse zone outlines give way (the tiles outline zones themselves).

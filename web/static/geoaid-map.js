@@ -223,81 +223,11 @@
     });
   }
 
-  // Zoomed in on the national map, the communes come as vector tiles cut for each zoom
-  // (/tiles/…, geoaid.output.tiles); colours and popups come from the light layer's
-  // features, joined by commune code, so the tiles carry only code and name.
-  function fineLayer(data, options, map) {
-    var byCode = {};
-    data.features.forEach(function (f) { byCode[f.id] = f; });
-    var layer = L.vectorGrid.protobuf(options.tilesUrl, {
-      // SVG: each commune is a DOM path a click can find (tileFeatureCode); "interactive" lets it be hit.
-      rendererFactory: L.svg.tile,
-      interactive: true,
-      maxNativeZoom: options.tilesMaxZoom,
-      getFeatureId: function (f) { return f.properties.code; },
-      vectorTileLayerStyles: {
-        communes: function (props) {
-          var feature = byCode[props.code];
-          if (!feature) return [];  // filtered out: not drawn
-          // A zone's outline is the commune's own outline here (the light zone layers are coarse).
-          var zone = ["ethnic_minority", "coastal"].filter(function (f) { return feature.properties[f] === true; });
-          var style = communeStyle(feature, data);
-          if (zone.length) {
-            ["color", "weight", "dashArray"].forEach(function (k) { style[k] = ZONE_STYLES[zone[0]][k]; });
-          }
-          return style;
-        }
-      }
-    });
-    // The map's canvas (project and need markers) lies above the tile pane and takes the
-    // clicks, so a click the markers do not take reaches the map: the commune is the tile
-    // path under the pointer.
-    map.on("click", function (e) {
-      if (!map.hasLayer(layer)) return;
-      var under = document.elementsFromPoint(e.originalEvent.clientX, e.originalEvent.clientY);
-      var feature = byCode[tileFeatureCode(layer, under)];
-      if (!feature) return;
-      var props = Object.assign({}, feature.properties, {id: feature.id});
-      L.popup().setLatLng(e.latlng).setContent(popupFor(props, options)).openOn(map);
-    });
-    return layer;
-  }
-
-  // VectorGrid keeps each tile's drawn features by id (getFeatureId) in _vectorTiles[key]._features.
-  function tileFeatureCode(layer, elements) {
-    for (var key in layer._vectorTiles) {
-      var features = layer._vectorTiles[key]._features;
-      for (var code in features) {
-        if (elements.indexOf(features[code].feature._path) >= 0) return code;
-      }
-    }
-    return null;
-  }
-
   function communeStyle(feature, data) {
     var props = feature.properties;
     // Light (national) layers name their legend entry ("k") instead of carrying a colour.
     var fill = props.fill || (data.legend && data.legend[props.k] ? data.legend[props.k].colour : "#cccccc");
     return {color: "#555", weight: 0.5, fillColor: fill, fillOpacity: 0.75, fill: true};
-  }
-
-  // Below tilesMinZoom the light layers (communes, zone outlines) are drawn; from it on, the tiles
-  // instead, and zooming out brings back the light layers that were shown.
-  function switchByZoom(map, light, fine, minZoom) {
-    var shown = light;
-    function show() {
-      if (map.getZoom() >= minZoom) {
-        if (map.hasLayer(fine)) return;
-        shown = light.filter(function (layer) { return map.hasLayer(layer); });
-        shown.forEach(function (layer) { map.removeLayer(layer); });
-        fine.addTo(map);
-      } else if (map.hasLayer(fine)) {
-        map.removeLayer(fine);
-        shown.forEach(function (layer) { layer.addTo(map); });
-      }
-    }
-    map.on("zoomend", show);
-    show();
   }
 
   function start(options) {
@@ -341,11 +271,10 @@
             style: function () { return {color: "#000", weight: 4, fill: false}; }, interactive: false
           }).addTo(map);
         }
-        if (options.tilesUrl && L.vectorGrid) {
-          window.geoaidMap.layers.tiles = fineLayer(data, options, map);
+        if (options.tilesUrl && window.geoaidMap.useTiles) {  // geoaid-tiles.js
           var light = [communes].concat(zones.length ? [overlays[options.labels.zoneEM],
                                                         overlays[options.labels.zoneCoastal]] : []);
-          switchByZoom(map, light, window.geoaidMap.layers.tiles, options.tilesMinZoom);
+          window.geoaidMap.layers.tiles = window.geoaidMap.useTiles(map, data, options, light);
         }
         var control = L.control.layers(null, overlays, {collapsed: false}).addTo(map);
         legendControl(options.legendTitle, data.legend || [], options.sampleText, zones).addTo(map);
@@ -378,5 +307,7 @@
   }
 
   // The map and its layers stay reachable (for the browser tests and for debugging).
-  window.geoaidMap = {start: start, map: null, layers: {}, named: {}};
+  // popupFor, communeStyle and ZONE_STYLES are shared with geoaid-tiles.js.
+  window.geoaidMap = {start: start, map: null, layers: {}, named: {},
+                      popupFor: popupFor, communeStyle: communeStyle, zoneStyles: ZONE_STYLES};
 })();
