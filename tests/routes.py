@@ -25,6 +25,7 @@ SAMPLE_PATHS = {
     "pages.map_image": ({"fmt": "svg"}, {"province": "95", "dpi": "72"}),
     "manage.upload": ({"kind": "projects"}, {}),
     "pages.plan_annex_file": ({"fmt": "xlsx"}, {"province": "95"}),
+    "tiles.tile": ({"boundary": "2019", "z": "12", "x": "3245", "y": "1942"}, {}),
 }
 
 

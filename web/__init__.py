@@ -23,7 +23,7 @@ from geoaid.store.config import resolve_workspace
 from geoaid.store.opener import open_workspace
 from geoaid.store.temp_copies import clean_if_no_writer
 from geoaid.store.workspace import Workspace
-from web import api, auth, errors, i18n, manage, pages, scenarios, security, vendor
+from web import api, auth, errors, i18n, manage, pages, scenarios, security, tiles, vendor
 from web.query import PathFirstRequest
 
 
@@ -70,6 +70,7 @@ def create_app(workspace_path: str | os.PathLike | None = None, config: dict | N
     app.register_blueprint(auth.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(scenarios.bp)
+    app.register_blueprint(tiles.bp)
     i18n.register(app)      # first: the language of every page, error pages included
     auth.init_app(app)
     errors.register(app)

@@ -22,6 +22,7 @@ from geoaid.output.plan_annex import annex_xlsx, plan_annex
 from geoaid.output.plan_annex_pdf import annex_pdf
 from geoaid.output.print_service import PrintRequest
 from geoaid.output.simplify import TOLERANCE
+from geoaid.output.tiles import FIRST_TILE_ZOOM, MAX_ZOOM
 from geoaid.reform.versions import describe_version
 from web import data, scenarios
 from web.api import view_from_request
@@ -88,7 +89,17 @@ def home():
                         for fmt in ("png", "pdf", "svg")},
         commune_url=url_for("pages.commune", code="CODE", **_version_query()),
         commune_api_url=url_for("api.commune_json", code="CODE", **_version_query()),
-        **_flow_charts(filters, query), **_form_context(filters))
+        tiles=_tiles(filters), **_flow_charts(filters, query), **_form_context(filters))
+
+
+def _tiles(filters) -> dict | None:
+    """The national map's vector tiles (zoomed in it draws them instead of its light layer); none
+    for a province map, whose layer is detailed already."""
+    if filters.provinces:
+        return None
+    first = url_for("tiles.tile", boundary=data.boundary_version(), z=0, x=0, y=0)
+    return {"url": first.replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf"), "min_zoom": FIRST_TILE_ZOOM,
+            "max_zoom": MAX_ZOOM}
 
 
 def _flow_charts(filters, query: dict, **series) -> dict:

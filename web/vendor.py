@@ -24,6 +24,7 @@ VENDOR_FILES = {
     "bootstrap.css": "bootstrap/dist/css/bootstrap.min.css",
     "chart.js": "chart.js/dist/chart.umd.min.js",
     "markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
+    "vectorgrid.js": "leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js",
     "markercluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
     "markercluster-default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
     "images/marker-icon.png": "leaflet/dist/images/marker-icon.png",

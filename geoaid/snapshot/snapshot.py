@@ -20,6 +20,7 @@ Example::
     snapshot = Snapshot.read(Workspace("workspace/demo.gpkg"))
     rows = snapshot.on("2025").coverage(Filters(provinces=("96",)))   # computed once, then kept
     snapshot.light_geometry("2019", "province")                       # by commune code
+    snapshot.tiles("2019").tile(12, 3258, 1805)                        # MVT bytes
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from geoaid.analysis.frames import Frames, load_frames
 from geoaid.analysis.memoised import Analysis, Memo
 from geoaid.output.display_geometry import stored_display
 from geoaid.output.simplify import DECIMALS, TOLERANCE, simplify_for_web
+from geoaid.output.tiles import TileSet
 from geoaid.reform.versions import available_versions, frames_for_version, new_to_old, old_to_new, read_stored_crosswalk
 from geoaid.store import schema
 from geoaid.store.base import WorkspaceBase as Workspace
@@ -131,6 +133,11 @@ class Snapshot:
                 return stored
             return simplify_for_web(communes, TOLERANCE[detail], DECIMALS[detail]).set_index("code").geometry
         return analysis.remember(("geometry", detail), build)
+
+    def tiles(self, boundary: str) -> TileSet:
+        """The vector tiles of the communes on ``boundary`` (geoaid.output.tiles), one tile set per snapshot."""
+        # Kept beside the analyses, not among the many response bodies that could push it out.
+        return self._boundaries.value(("tiles", boundary), lambda: TileSet(self.frames(boundary).communes))
 
     def lineage(self, code: str, boundary: str = "2019") -> list[dict]:
         """The legacy communes a 2025 commune came from, or the 2025 communes a legacy one went to."""

@@ -177,6 +177,7 @@
         // An IATI location known only as an area is drawn faint and dashed at the commune's point.
         var approximate = p.precision === "approximate area";
         var marker = L.circleMarker([c[1], c[0]], {radius: 6, color: "#1a1a1a", weight: 1,
+                                                   bubblingMouseEvents: false,  // no commune popup too
                                                    dashArray: approximate ? "2 2" : null,
                                                    fillColor: "#2c7fb8", fillOpacity: approximate ? 0.35 : 0.9});
         marker.bindPopup(function () {
@@ -204,6 +205,7 @@
       data.features.forEach(function (feature) {
         var p = feature.properties, c = feature.geometry.coordinates;
         var marker = L.circleMarker([c[1], c[0]], {radius: 7, color: "#7f2704", weight: 1.5,
+                                                   bubblingMouseEvents: false,  // no commune popup too
                                                    fillColor: "#fd8d3c", fillOpacity: 0.95});
         marker.bindPopup(function () {
           var box = el("div", null, "geoaid-popup need-popup");
@@ -224,6 +226,13 @@
     });
   }
 
+  function communeStyle(feature, data) {
+    var props = feature.properties;
+    // Light (national) layers name their legend entry ("k") instead of carrying a colour.
+    var fill = props.fill || (data.legend && data.legend[props.k] ? data.legend[props.k].colour : "#cccccc");
+    return {color: "#555", weight: 0.5, fillColor: fill, fillOpacity: 0.75, fill: true};
+  }
+
   function start(options) {
     var map = window[options.map];
     var status = document.getElementById("map-status");
@@ -236,12 +245,7 @@
       .then(function (data) {
         var overlays = {};
         var communes = L.geoJSON(data, {
-          style: function (feature) {
-            var props = feature.properties;
-            // Light (national) layers name their legend entry ("k") instead of carrying a colour.
-            var fill = props.fill || (data.legend && data.legend[props.k] ? data.legend[props.k].colour : "#cccccc");
-            return {color: "#555", weight: 0.5, fillColor: fill, fillOpacity: 0.75};
-          },
+          style: function (feature) { return communeStyle(feature, data); },
           onEachFeature: function (feature, layer) {
             layer.bindTooltip(tooltipFor(feature.properties, options.labels), {sticky: true});
             feature.properties.id = feature.id;
@@ -269,6 +273,11 @@
           window.geoaidMap.layers.highlight = L.geoJSON(own, {
             style: function () { return {color: "#000", weight: 4, fill: false}; }, interactive: false
           }).addTo(map);
+        }
+        if (options.tilesUrl && window.geoaidMap.useTiles) {  // geoaid-tiles.js
+          var light = [communes].concat(zones.length ? [overlays[options.labels.zoneEM],
+                                                        overlays[options.labels.zoneCoastal]] : []);
+          window.geoaidMap.layers.tiles = window.geoaidMap.useTiles(map, data, options, light);
         }
         var control = L.control.layers(null, overlays, {collapsed: false}).addTo(map);
         legendControl(options.legendTitle, data.legend || [], options.sampleText, zones).addTo(map);
@@ -301,5 +310,7 @@
   }
 
   // The map and its layers stay reachable (for the browser tests and for debugging).
-  window.geoaidMap = {start: start, map: null, layers: {}, named: {}};
+  // popupFor, communeStyle and ZONE_STYLES are shared with geoaid-tiles.js.
+  window.geoaidMap = {start: start, map: null, layers: {}, named: {},
+                      popupFor: popupFor, communeStyle: communeStyle, zoneStyles: ZONE_STYLES};
 })();
