@@ -56,10 +56,13 @@ def _form_context(filters):
 
 
 def _bounds(filters):
-    communes = data.frames().communes
-    if filters.provinces:
-        communes = communes[communes["province_code"].isin(filters.provinces)]
-    return communes.total_bounds if len(communes) else None
+    """The map's frame: the chosen provinces' communes, or all (once per workspace version and provinces)."""
+    def bounds():
+        communes = data.frames().communes
+        if filters.provinces:
+            communes = communes[communes["province_code"].isin(filters.provinces)]
+        return communes.total_bounds if len(communes) else None
+    return data.analysis().remember(("map bounds", tuple(sorted(filters.provinces))), bounds)
 
 
 def _export_urls(query: dict) -> dict:
