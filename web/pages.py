@@ -44,15 +44,20 @@ def _query(filters) -> dict:
 
 def _form_context(filters):
     frames = data.frames()
-    donors = sorted(frames.projects["donor"].dropna().unique())
-    schemes = frames.schemes[["scheme", "label"]].itertuples(index=False) if len(frames.schemes) else []
-
-    return {"filters": filters, "provinces": sorted(data.province_names().items()), "sectors": SECTORS,
+    names, choices = data.analysis().remember(("filter form choices",), _form_choices)
+    return {"filters": filters, **choices, "sectors": SECTORS,
             "versions": data.versions(), "version": data.boundary_version(),
-            "version_text": describe_version(frames, _lang()),
-            "donors": donors, "schemes": list(schemes), "metadata": frames.metadata,
-            "filters_text": filters.describe(_lang(), data.province_names()),
-            "is_sample": frames.is_sample}
+            "version_text": describe_version(frames, _lang()), "metadata": frames.metadata,
+            "filters_text": filters.describe(_lang(), names), "is_sample": frames.is_sample}
+
+
+def _form_choices() -> tuple[dict, dict]:
+    """Province names, and the filter form's provinces, donors and schemes (once per workspace version)."""
+    frames = data.frames()
+    names = data.province_names()
+    schemes = frames.schemes[["scheme", "label"]].itertuples(index=False) if len(frames.schemes) else []
+    return names, {"provinces": sorted(names.items()), "donors": sorted(frames.projects["donor"].dropna().unique()),
+                   "schemes": list(schemes)}
 
 
 def _bounds(filters):
@@ -203,30 +208,34 @@ def plan_annex_file(fmt: str):
 @bp.route("/communes/<code>")
 def commune(code: str):
     frames = data.frames()
-    communes = frames.communes
-    if code not in set(communes["code"]):
+    if code not in set(frames.communes["code"]):
         abort(404, description=f"unknown commune code {code!r}")
-    rows = data.coverage_rows()
-    row = rows[rows["commune_code"] == code].iloc[0]
-    near = data.neighbour_codes(code)
-    near_rows = rows[rows["commune_code"].isin(near)].sort_values("gap_rank")
-    projects = data.project_rows()
-    projects = projects[projects["commune_code"] == code]
-    shape = communes[communes["code"] == code]
-    # The mini-map frames the commune with its neighbours, so their coverage is in view too.
-    around = communes[communes["code"].isin([code, *near])]
+    # The page's figures, once per workspace version and commune (read, never changed, by the template).
+    page = data.analysis().remember(("commune page", code), lambda: _commune_figures(code))
     version = data.boundary_version()
-    needs = data.need_status()
-    needs = needs[needs["communes"].map(lambda codes: code in codes)]
-    return render_template("commune.html", commune=row, neighbours=near_rows.to_dict("records"),
-                           needs=needs.to_dict("records"),
-                           projects=projects.to_dict("records"), frame=map_frame(around.total_bounds),
-                           data_url=url_for("api.gaps_geojson", view=DEFAULT_VIEW,
-                                            province=shape["province_code"].iloc[0],
+    return render_template("commune.html", commune=page["commune"], neighbours=page["neighbours"],
+                           needs=page["needs"], projects=page["projects"], frame=map_frame(page["bounds"]),
+                           data_url=url_for("api.gaps_geojson", view=DEFAULT_VIEW, province=page["province"],
                                             **({"version": version} if version != "2019" else {}),
                                             lang=_lang()),
                            code=code, is_sample=frames.is_sample, version=version,
-                           lineage=data.lineage(code), people=_people(row))
+                           lineage=data.lineage(code), people=_people(page["commune"]))
+
+
+def _commune_figures(code: str) -> dict:
+    communes = data.frames().communes
+    rows = data.coverage_rows()
+    near = data.neighbour_codes(code)
+    near_rows = rows[rows["commune_code"].isin(near)].sort_values("gap_rank")
+    projects = data.project_rows()
+    needs = data.need_status()
+    # The mini-map frames the commune with its neighbours, so their coverage is in view too.
+    around = communes[communes["code"].isin([code, *near])]
+    return {"commune": rows[rows["commune_code"] == code].iloc[0], "neighbours": near_rows.to_dict("records"),
+            "needs": needs[needs["communes"].map(lambda codes: code in codes)].to_dict("records"),
+            "projects": projects[projects["commune_code"] == code].to_dict("records"),
+            "bounds": around.total_bounds,
+            "province": communes.loc[communes["code"] == code, "province_code"].iloc[0]}
 
 
 def _people(row) -> dict:
