@@ -95,33 +95,39 @@ def feature_collection(rows: pd.DataFrame, properties: list[str], detail: str, *
 def communes_geojson():
     """Commune polygons with names, coloured by province."""
     filters = data.filters_from_request()
+    detail = _detail()
+    data.light_geometry(detail)  # validates detail before anything is cached
+    # Built and encoded once per workspace version and query, like the gap layer.
+    return cached_json(lambda: _communes_collection(filters, detail), "application/geo+json")
+
+
+def _communes_collection(filters, detail: str) -> dict:
     communes = data.frames().communes
     if filters.provinces:
         communes = communes[communes["province_code"].isin(filters.provinces)]
-    codes = sorted(data.province_names())
+    names = data.province_names()
+    codes = sorted(names)
     colour = {c: PROVINCE_COLOURS[i % len(PROVINCE_COLOURS)] for i, c in enumerate(codes)}
     rows = pd.DataFrame({"commune_code": communes["code"], "name": communes["name"],
                          "district": communes["district_name"], "province": communes["province_name"],
                          "area_km2": communes["area_km2"].round(2),
                          "fill": communes["province_code"].map(colour)})
-    names = data.province_names()
     legend = [{"colour": colour[c], "label": names[c]} for c in codes
               if not filters.provinces or c in filters.provinces]
-    detail = _detail()
-    data.light_geometry(detail)  # validates detail before anything is cached
-    # Built and encoded once per workspace version and query, like the gap layer.
-    return cached_json(lambda: feature_collection(rows, list(rows.columns), detail, legend=legend,
-                                                  boundary_version="2019"), "application/geo+json")
+    return feature_collection(rows, list(rows.columns), detail, legend=legend, boundary_version="2019")
 
 
 @bp.route("/communes")
 @documented("Commune attributes", *FILTERS, VERSION)
 def communes_json():
     filters = data.filters_from_request()
-    communes = data.frames().communes
-    if filters.provinces:
-        communes = communes[communes["province_code"].isin(filters.provinces)]
-    return cached_json(lambda: {"communes": records(pd.DataFrame(communes.drop(columns="geometry")))})
+
+    def body():
+        communes = data.frames().communes
+        if filters.provinces:
+            communes = communes[communes["province_code"].isin(filters.provinces)]
+        return {"communes": records(pd.DataFrame(communes.drop(columns="geometry")))}
+    return cached_json(body)
 
 
 @bp.route("/communes/<code>")
