@@ -13,7 +13,7 @@ TARGET_MIXED_P95_MS = 250.0
 def print_results(results: list, bodies: dict[str, tuple[str, bytes]], province: str) -> None:
     """``results``: (server, group, figures) rows, or (server, None, why) for a server not available."""
     print_body_sizes(bodies, province)
-    print("\n| server | URL group | req/s | latency p50 / p95 / p99 | errors | memory (all processes) |")
+    print("\n| server | URL group | req/s | latency p50 / p95 / p99 | errors | memory (PSS, all processes) |")
     print("|---|---|---|---|---|---|")
     for server, group, figures in results:
         if group is None:

@@ -55,8 +55,9 @@ class Service:
         raise NotAvailable(f"{self.name} did not answer {path} in {timeout:.0f} s")
 
     def memory_mb(self) -> float:
-        """Resident memory of the server and every process under it (workers), MB."""
-        return sum(rss_kb(pid) for pid in process_tree(self.process.pid)) / 1024
+        """Memory of the server and every process under it (workers), MB: proportional set sizes,
+        so pages the workers share (forked from one parent) count once, not once per worker."""
+        return sum(pss_kb(pid) for pid in process_tree(self.process.pid)) / 1024
 
     def tracebacks(self) -> int:
         return self.log.read_text(errors="replace").count("Traceback (most recent call last)")
@@ -84,12 +85,12 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
-def rss_kb(pid: int) -> int:
+def pss_kb(pid: int) -> int:
     try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except FileNotFoundError:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except (FileNotFoundError, ProcessLookupError):   # ended meanwhile
         return 0
-    return next((int(line.split()[1]) for line in lines if line.startswith("VmRSS:")), 0)
+    return next((int(line.split()[1]) for line in lines if line.startswith("Pss:")), 0)
 
 
 def geoaid(location: str, workers: int, port: int, folder: Path, label: str) -> Service:
