@@ -18,8 +18,9 @@ vendored Leaflet files. It is measured in four groups: the communes layer of
 each demo province alone (the request every server here can answer), layers
 and API, pages (with their Leaflet files), and the whole mix by weight.
 
-Servers, each started, warmed (every URL once, which must answer 200) and
-stopped in turn (bench/load_servers.py):
+Servers, each started, warmed (every URL once, which must answer 200, then
+10 s of unmeasured load so that every worker has its caches) and stopped in
+turn (bench/load_servers.py):
 
 * geoaid on the demo GeoPackage, ``geoaid serve --production --workers N``, N = 2 and 4;
 * geoaid on PostGIS: the demo copied into a throwaway cluster with ``geoaid
@@ -184,7 +185,11 @@ def measure(name: str, service: servers.Service, groups: dict[str, list[str]], a
     try:
         started = service.wait_ready(ready)
         answers = warm_up(service.port, [path for paths in groups.values() for path in paths])
-        print(f"{name}: answering after {started:.1f} s; {len(answers)} distinct URLs answer 200", flush=True)
+        # Each worker keeps its own caches: a short load on every URL warms all of them, not just the
+        # one that answered above (the cold cost is paid once per worker; it is not measured here).
+        run_wrk(service.port, write_mix_file(list(answers), folder, "warm-up"), args.warm_seconds, args.connections)
+        print(f"{name}: answering after {started:.1f} s; {len(answers)} distinct URLs answer 200; "
+              f"{args.warm_seconds:g} s of warm-up load", flush=True)
         for group, paths in groups.items():
             result = run_wrk(service.port, write_mix_file(paths, folder, f"{name}-{group}".replace(" ", "_")),
                              args.seconds, args.connections)
@@ -229,6 +234,8 @@ def postgis_copy(demo: Path):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=15, help="load duration per server and group (15)")
+    parser.add_argument("--warm-seconds", type=float, default=10,
+                        help="unmeasured load on every URL first, warming every worker's caches (10)")
     parser.add_argument("--connections", type=int, default=50, help="wrk's keep-alive connections (50)")
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 4], help="worker counts (2 4)")
     args = parser.parse_args()
