@@ -19,11 +19,18 @@ def print_results(results: list, bodies: dict[str, tuple[str, bytes]], province:
         if group is None:
             print(f"| {server} | — | not available: {figures} | | | |")
             continue
-        print(f"| {server} | {group} | {figures['rps']:,.0f} | {figures['p50_ms']:.0f} / {figures['p95_ms']:.0f} / "
-              f"{figures['p99_ms']:.0f} ms | {errors_text(figures)} | {figures['memory_mb']:.0f} MB |")
+        print(f"| {server} | {group} | {figures['rps']:,.1f} | {latency_text(figures)} | {errors_text(figures)} | "
+              f"{figures['memory_mb']:.0f} MB |")
     print("\n| target | measured | met |\n|---|---|---|")
     for target, measured, met in targets(results):
         print(f"| {target} | {measured} | {'yes' if met else 'no'} |")
+
+
+def latency_text(figures: dict) -> str:
+    # wrk times only the responses that came within its timeout (10 s); the others are errors.
+    if figures["p50_ms"] == 0 and figures["timeout"]:
+        return "none within 10 s"
+    return f"{figures['p50_ms']:.0f} / {figures['p95_ms']:.0f} / {figures['p99_ms']:.0f} ms"
 
 
 def errors_text(figures: dict) -> str:
