@@ -106,6 +106,9 @@ def run(args) -> int:
         waitress_server.serve(create_app(workspace.path, config), fitted, args.host, args.port, listeners)
 
     print(f"geoaid: {args.workers} worker processes share the port; one that dies is replaced", flush=True)
+    # Flask-Limiter keeps its counters in each process (web/auth.py): say what that allows.
+    print(f"geoaid: warning: each worker counts sign-in attempts on its own, so an address may try up to "
+          f"{args.workers} times the sign-in limit", flush=True)
     listeners = workers.bind_listeners(args.host, args.port)
     return workers.Supervisor(serve_worker, listeners, args.workers,
                               log=lambda line: print(f"geoaid: {line}", flush=True)).run()
