@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from geoaid.analysis.donor_fit import reason_words
 from geoaid.analysis.donor_names import donor_key
+from geoaid.analysis.memoised import filter_key
 from geoaid.analysis.sectors import SECTORS
 from geoaid.analysis.views import DEFAULT_VIEW, WEB_MAP_VIEWS
 from geoaid.output.brief import brief_pdf, brief_xlsx, donor_brief
@@ -178,15 +179,22 @@ def brief(donor: str, fmt: str):
 @bp.route("/planner")
 def planner():
     filters = data.filters_from_request()
-    ranking = data.ranking(filters)
     limit = request.args.get("limit", "50")
     if not limit.isdigit():
         raise BadParameter("limit must be a whole number")
     query = _query(filters)
-    return render_template("planner.html", rows=ranking.head(int(limit) or len(ranking)).to_dict("records"),
-                           total=len(ranking),
+    # The ranking's rows as the table shows them, once per workspace version, filters and limit.
+    rows, total = data.analysis().remember(("planner rows", filter_key(filters), int(limit)),
+                                           lambda: _ranking_rows(filters, int(limit)))
+    return render_template("planner.html", rows=rows, total=total,
                            export_urls=_export_urls(query),
                            **_form_context(filters), **scenarios.panel(filters))
+
+
+def _ranking_rows(filters, limit: int) -> tuple[list[dict], int]:
+    """The first ``limit`` rows of the gap ranking (all for 0), and how many there are."""
+    ranking = data.ranking(filters)
+    return ranking.head(limit or len(ranking)).to_dict("records"), len(ranking)
 
 
 @bp.route("/planner/annex.<fmt>")
