@@ -140,3 +140,25 @@ def cached_response(build):
     """Response bytes for this exact request (path and query), built once per workspace version."""
     return analysis().remember(("response", request.full_path), build)
 
+
+def commune_figures(code: str) -> dict:
+    """A commune page's figures: its coverage row, neighbours, needs and projects (as records), the
+    bounds of it and its neighbours, and its province; once per workspace version and commune
+    (shared: read, never change them)."""
+    return analysis().remember(("commune page", code), lambda: _commune_figures(code))
+
+
+def _commune_figures(code: str) -> dict:
+    communes = frames().communes
+    rows = coverage_rows()
+    near = neighbour_codes(code)
+    near_rows = rows[rows["commune_code"].isin(near)].sort_values("gap_rank")
+    projects = project_rows()
+    needs = need_status()
+    # The mini-map frames the commune with its neighbours, so their coverage is in view too.
+    around = communes[communes["code"].isin([code, *near])]
+    return {"commune": rows[rows["commune_code"] == code].iloc[0], "neighbours": near_rows.to_dict("records"),
+            "needs": needs[needs["communes"].map(lambda codes: code in codes)].to_dict("records"),
+            "projects": projects[projects["commune_code"] == code].to_dict("records"),
+            "bounds": around.total_bounds,
+            "province": communes.loc[communes["code"] == code, "province_code"].iloc[0]}

@@ -218,8 +218,7 @@ def commune(code: str):
     frames = data.frames()
     if code not in set(frames.communes["code"]):
         abort(404, description=f"unknown commune code {code!r}")
-    # The page's figures, once per workspace version and commune (read, never changed, by the template).
-    page = data.analysis().remember(("commune page", code), lambda: _commune_figures(code))
+    page = data.commune_figures(code)
     version = data.boundary_version()
     return render_template("commune.html", commune=page["commune"], neighbours=page["neighbours"],
                            needs=page["needs"], projects=page["projects"], frame=map_frame(page["bounds"]),
@@ -228,22 +227,6 @@ def commune(code: str):
                                             lang=_lang()),
                            code=code, is_sample=frames.is_sample, version=version,
                            lineage=data.lineage(code), people=_people(page["commune"]))
-
-
-def _commune_figures(code: str) -> dict:
-    communes = data.frames().communes
-    rows = data.coverage_rows()
-    near = data.neighbour_codes(code)
-    near_rows = rows[rows["commune_code"].isin(near)].sort_values("gap_rank")
-    projects = data.project_rows()
-    needs = data.need_status()
-    # The mini-map frames the commune with its neighbours, so their coverage is in view too.
-    around = communes[communes["code"].isin([code, *near])]
-    return {"commune": rows[rows["commune_code"] == code].iloc[0], "neighbours": near_rows.to_dict("records"),
-            "needs": needs[needs["communes"].map(lambda codes: code in codes)].to_dict("records"),
-            "projects": projects[projects["commune_code"] == code].to_dict("records"),
-            "bounds": around.total_bounds,
-            "province": communes.loc[communes["code"] == code, "province_code"].iloc[0]}
 
 
 def _people(row) -> dict:
