@@ -3,6 +3,8 @@
 #   ./run.sh demo   install everything, build the demo workspace, serve it on http://127.0.0.1:5000
 #   ./run.sh test   install everything (test tools, Debian's chromium and PostgreSQL/PostGIS too),
 #                   run the whole test suite
+#   ./run.sh bench  install what the load benchmark drives and compares against (Debian's wrk, nginx-light,
+#                   libgdal-dev for pygeoapi's own venv), run bench/load.py (not part of the tests)
 # Only package registries are used: PyPI (pip), npm (npm ci), Debian (apt-get).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -44,6 +46,18 @@ setup_test_services() {  # Debian's chromium (browser tests) and PostgreSQL + Po
     fi
 }
 
+setup_bench_services() {  # the load generator and the servers bench/load.py compares geoaid with
+    local missing=""
+    command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
+    command -v gdal-config >/dev/null 2>&1 || missing="$missing libgdal-dev"
+    if [ -n "$missing" ]; then
+        local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    fi
+}
+
 case "${1:-}" in
     demo)
         setup_python
@@ -59,8 +73,16 @@ case "${1:-}" in
         .venv/bin/ruff check .   # lint and import order, configured in pyproject.toml; any warning fails
         exec .venv/bin/python -m pytest "$@"
         ;;
+    bench)
+        setup_python
+        setup_node
+        setup_test_services   # PostgreSQL/PostGIS for the PostGIS row
+        setup_bench_services
+        shift
+        exec .venv/bin/python bench/load.py "$@"
+        ;;
     *)
-        echo "usage: ./run.sh demo | ./run.sh test [pytest args]" >&2
+        echo "usage: ./run.sh demo | ./run.sh test [pytest args] | ./run.sh bench [bench/load.py args]" >&2
         exit 64
         ;;
 esac

@@ -1,57 +1,71 @@
-"""Load benchmark: `geoaid serve --production` under many concurrent clients, beside Flask's server.
+"""Load benchmark: geoaid under load from wrk, beside pygeoapi and nginx, in one run.
 
-    .venv/bin/python bench/load.py                                  # 50 clients, 30 s (+ 10 s naive)
-    .venv/bin/python bench/load.py --clients 50 --seconds 30 --naive-seconds 10
+    .venv/bin/python bench/load.py                      # 15 s per server and URL group
+    .venv/bin/python bench/load.py --seconds 30 --connections 50
 
-Builds the demo workspace once (bench/.cache/demo.gpkg, the four demo provinces
-96, 95, 91, 02 with their SAMPLE data, as `geoaid demo` does), serves a
-temporary copy of it with the real command on 127.0.0.1 at a free port, waits
-until it answers, requests every URL of the mix once (cold caches, reported
-separately), then lets N client threads send requests back to back for the
-given time. Each client keeps one HTTP/1.1 keep-alive connection and sends
-``Accept-Encoding: gzip``, as a browser does.
+Needs Debian's wrk and nginx-light, and for pygeoapi a Python ≥ 3.12 and
+GDAL's headers (``apt-get install wrk nginx-light libgdal-dev``; ``./run.sh
+bench`` installs them and runs this). pygeoapi gets its own virtual
+environment under bench/.cache (made once), never the project's.
 
-The mix is what people using the maps fetch (web/pages.py, web/api.py): the gap
-map page and its province layer, priority view and project markers, the donors
-list and donor pages, the planner ranking, commune pages with their API
-figures, and the map's vendored Leaflet files.
+The load comes from wrk (bench/wrk_mix.lua), a C program outside every
+server's process: 2 threads, 50 keep-alive connections sending
+``Accept-Encoding: gzip`` as browsers do. The URL mix is what people using the
+maps fetch (web/pages.py, web/api.py): the gap map page and its province
+layer, priority view and project markers, the donors list and donor pages,
+the planner ranking, commune pages with their API figures, and the map's
+vendored Leaflet files. It is measured in four groups: the communes layer of
+each demo province alone (the request every server here can answer), layers
+and API, pages (with their Leaflet files), and the whole mix by weight.
 
-Then the same load, for a shorter time, against the naive approach: the
-development server (`geoaid serve` without --production). Nothing here is a
-pass/fail test: targets are printed next to the figures, in bench/run.py's
-table. Client and server share this machine's cores.
+Servers, each started, warmed (every URL once, which must answer 200, then
+10 s of unmeasured load so that every worker has its caches) and stopped in
+turn (bench/load_servers.py):
+
+* geoaid on the demo GeoPackage, ``geoaid serve --production --workers N``, N = 2 and 4;
+* geoaid on PostGIS: the demo copied into a throwaway cluster with ``geoaid
+  workspace copy``, where this geoaid can open ``postgresql://`` workspaces;
+* pygeoapi serving the same communes layer from the same GeoPackage (OGR
+  provider, gunicorn with the same numbers of workers, gzip on);
+* nginx serving geoaid's own response bodies, saved as files with their gzip
+  copies: the ceiling for any server on this machine.
+
+Nothing here is a pass/fail test: targets are printed beside the figures.
+The load generator, the servers and whatever else runs on the machine share
+its cores, so figures move from run to run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import http.client
-import math
-import random
+import json
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
-import urllib.error
-import urllib.request
-from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import CACHE, print_table, report  # noqa: E402  (one table format for every benchmark)
+from bench import load_servers as servers  # noqa: E402
+from bench.load_report import print_results  # noqa: E402
+from bench.run import CACHE  # noqa: E402  (where every benchmark keeps its built workspaces)
 from geoaid.analysis.donors import list_donors  # noqa: E402
 from geoaid.analysis.frames import load_frames  # noqa: E402
+from geoaid.store import schema  # noqa: E402
 from geoaid.store.workspace import Workspace  # noqa: E402
-from tests.test_web_serve import free_port  # noqa: E402
+from tests.server_process import free_port  # noqa: E402
 
 DEMO = CACHE / "demo.gpkg"
 PROVINCES = ("96", "95", "91", "02")
+GROUPS = ("communes layer", "layers & API", "pages", "mixed")
+LAYER_FIELDS = "name,district_name,province_name,area_km2"   # what geoaid's communes layer carries
+WRK_LUA = ROOT / "bench" / "wrk_mix.lua"
 
 
 def demo_workspace() -> Path:
@@ -81,205 +95,194 @@ def url_mix(workspace: Workspace) -> list[tuple[str, str, int]]:
                 ("api", f"/api/v1/gaps.geojson?view=priority&province={province}&lang=en", 1),
                 ("api", f"/api/v1/projects.geojson?province={province}", 2),
                 ("api", f"/api/v1/gaps?province={province}", 1),
-                ("page", f"/planner?province={province}", 1)]
+                ("page", f"/planner?province={province}", 1),
+                ("layer", communes_layer(province), 1)]
         codes = communes.loc[communes["province_code"] == province, "code"].tolist()
         for code in codes[:: max(1, len(codes) // 4)][:4]:  # four communes spread over the province
             mix += [("page", f"/communes/{code}", 1), ("api", f"/api/v1/communes/{code}", 1)]
     return mix
 
 
-class Server:
-    """`geoaid serve` (with or without --production) on a free port; output goes to a log file."""
-
-    def __init__(self, workspace: Path, production: bool, log: Path):
-        self.port = free_port()
-        self.log = log
-        command = [sys.executable, "-m", "geoaid", "serve", "--workspace", str(workspace),
-                   "--host", "127.0.0.1", "--port", str(self.port)] + (["--production"] if production else [])
-        with open(log, "wb") as out:  # a file, not a pipe: the dev server logs every request
-            self.process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-
-    def wait_ready(self, timeout: float = 120.0) -> float:
-        start = time.monotonic()
-        while time.monotonic() - start < timeout:
-            if self.process.poll() is not None:
-                raise SystemExit(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v1/openapi.json", timeout=5).read()
-                return time.monotonic() - start
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)  # polling a port that is not listening yet: nothing to wait on
-        raise SystemExit(f"server did not answer in {timeout:.0f} s")
-
-    def memory_mb(self) -> tuple[float, float]:
-        """(resident now, peak resident) of the server process, MB."""
-        status = dict(line.split(":", 1) for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines()
-                      if ":" in line)
-        return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
-
-    def tracebacks(self) -> int:
-        return self.log.read_text(errors="replace").count("Traceback (most recent call last)")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+def communes_layer(province: str) -> str:
+    return f"/api/v1/communes.geojson?province={province}"
 
 
-HEADERS = {"Accept-Encoding": "gzip", "Accept-Language": "vi,en;q=0.8", "User-Agent": "geoaid-bench-load"}
+def pygeoapi_layer(province: str) -> str:
+    """The same communes as geoaid's layer, as pygeoapi's GeoJSON items (only the same properties)."""
+    return f"/collections/communes/items?f=json&province_code={province}&limit=1000&properties={LAYER_FIELDS}"
 
 
-def get(connection: http.client.HTTPConnection, url: str) -> tuple[int, int]:
-    """One request on a keep-alive connection: (status, decoded body bytes)."""
-    connection.request("GET", url, headers=HEADERS)
-    response = connection.getresponse()
-    body = response.read()
-    if response.getheader("Content-Encoding") == "gzip":
-        body = gzip.decompress(body)
-    return response.status, len(body)
+def group_paths(mix, group: str) -> list[str]:
+    """The request paths of one URL group, each repeated as often as its weight."""
+    kinds = {"communes layer": {"layer"}, "layers & API": {"layer", "api"}, "pages": {"page", "asset"},
+             "mixed": {"layer", "api", "page", "asset"}}[group]
+    return [url for kind, url, weight in mix if kind in kinds for _ in range(weight)]
 
 
-def warm_up(port: int, mix) -> tuple[float, Counter]:
-    """Every URL once, in order: the cold cost (per-version caches empty) and its errors."""
-    errors: Counter = Counter()
+def write_mix_file(paths: list[str], folder: Path, name: str) -> Path:
+    if not paths or any(not path.startswith("/") or "\n" in path for path in paths):
+        raise ValueError(f"request paths must be non-empty, start with / and hold no line break: {paths[:3]}")
+    target = folder / f"{name}.mix"
+    target.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    return target
+
+
+def fetch(port: int, path: str) -> tuple[int, str, bytes]:
+    """(status, content type, decoded body) as a browser gets it."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-    start = time.perf_counter()
-    for _kind, url, _weight in mix:
-        try:
-            status, _ = get(connection, url)
-            if not 200 <= status < 300:
-                errors[f"HTTP {status} {url}"] += 1
-        except (OSError, http.client.HTTPException) as exc:
-            errors[f"{type(exc).__name__} {url}"] += 1
-            connection.close()
-    connection.close()
-    return time.perf_counter() - start, errors
-
-
-def run_load(port: int, mix, clients: int, seconds: float) -> dict:
-    """``clients`` threads, each with one keep-alive connection, requesting back to back for ``seconds``."""
-    weighted = [(kind, url) for kind, url, weight in mix for _ in range(weight)]
-    results: list[list[tuple[str, str, float]]] = [[] for _ in range(clients)]
-    errors: list[Counter] = [Counter() for _ in range(clients)]
-
-    def client(n: int) -> None:
-        order = random.Random(n)  # each client its own reproducible sequence
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        while time.perf_counter() < deadline:
-            kind, url = order.choice(weighted)
-            began = time.perf_counter()
-            try:
-                status, _ = get(connection, url)
-            except (OSError, http.client.HTTPException) as exc:
-                errors[n][f"{type(exc).__name__} ({kind} {url.split('?')[0]})"] += 1
-                connection.close()  # http.client reconnects on the next request
-                continue
-            if 200 <= status < 300:
-                results[n].append((kind, url, time.perf_counter() - began))
-            else:
-                errors[n][f"HTTP {status} ({kind} {url.split('?')[0]})"] += 1
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": "gzip", "Accept-Language": "vi,en;q=0.8"})
+        response = connection.getresponse()
+        body = response.read()
+        if response.getheader("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return response.status, response.getheader("Content-Type", ""), body
+    finally:
         connection.close()
 
-    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
-    began = time.perf_counter()
-    deadline = began + seconds
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 180)
-    elapsed = time.perf_counter() - began
-    latencies = sorted(t for per_client in results for _, _, t in per_client)
-    by_kind: dict[str, list[float]] = {}
-    by_url: dict[str, list[float]] = {}
-    for per_client in results:
-        for kind, url, t in per_client:
-            by_kind.setdefault(kind, []).append(t)
-            by_url.setdefault(url, []).append(t)
-    all_errors = sum(errors, Counter())
-    total = len(latencies) + sum(all_errors.values())
-    return {"total": total, "ok": len(latencies), "elapsed": elapsed, "rps": total / elapsed,
-            "p": {q: percentile(latencies, q) for q in (50, 95, 99)}, "errors": all_errors,
-            "kind_p95": {kind: (len(ts), percentile(sorted(ts), 95)) for kind, ts in sorted(by_kind.items())},
-            "url_p50": sorted(((percentile(sorted(ts), 50), url) for url, ts in by_url.items()), reverse=True)}
+
+def warm_up(port: int, paths: list[str]) -> dict[str, tuple[str, bytes]]:
+    """Every path once (the cold caches filled); each must answer 200. Their content types and bodies."""
+    answers = {}
+    for path in dict.fromkeys(paths):
+        status, kind, body = fetch(port, path)
+        if status != 200:
+            raise servers.NotAvailable(f"{path} answered {status} when warming up")
+        answers[path] = (kind, body)
+    return answers
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile of sorted ``values``, in ms."""
-    if not values:
-        return float("nan")
-    rank = max(0, min(len(values) - 1, math.ceil(q / 100 * len(values)) - 1))
-    return values[rank] * 1000
+def save_static(answers: dict[str, tuple[str, bytes]], root: Path) -> dict[str, str]:
+    """geoaid's bodies as files for nginx, each beside its gzip copy; geoaid path → file path."""
+    extensions = {"text/html": "html", "application/geo+json": "geojson", "application/json": "json",
+                  "text/javascript": "js", "application/javascript": "js", "text/css": "css"}
+    root.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for number, (path, (kind, body)) in enumerate(answers.items()):
+        name = f"b{number}.{extensions.get(kind.split(';')[0].strip(), 'bin')}"
+        (root / name).write_bytes(body)
+        (root / f"{name}.gz").write_bytes(gzip.compress(body, 6))   # geoaid's level (web/api.py)
+        files[path] = "/" + name
+    return files
 
 
-def measure(name: str, workspace: Path, production: bool, mix, clients: int, seconds: float, folder: Path) -> dict:
-    server = Server(workspace, production, folder / f"{name}.log")
-    try:
-        started = server.wait_ready()
-        cold, cold_errors = warm_up(server.port, mix)
-        print(f"{name}: answering after {started:.1f} s; every URL once (cold): {cold:.1f} s"
-              + (f"; errors {dict(cold_errors)}" if cold_errors else ""), flush=True)
-        result = run_load(server.port, mix, clients, seconds)
-        result["rss"], result["peak"] = server.memory_mb()
-        result["cold"], result["cold_errors"] = cold, cold_errors
-    finally:
-        server.stop()
-    result["tracebacks"] = server.tracebacks()
-    p = result["p"]
-    print(f"{name}: {result['total']:,} requests in {result['elapsed']:.1f} s = {result['rps']:.1f} req/s; "
-          f"p50 {p[50]:.0f} ms, p95 {p[95]:.0f} ms, p99 {p[99]:.0f} ms; errors {sum(result['errors'].values())}; "
-          f"server RSS {result['rss']:.0f} MB (peak {result['peak']:.0f} MB); tracebacks in its log: "
-          f"{result['tracebacks']}", flush=True)
-    for kind, (count, p95) in result["kind_p95"].items():
-        print(f"    {kind:5}: {count:6,} ok, p95 {p95:.0f} ms", flush=True)
-    print("    slowest URLs (median): " + "; ".join(f"{url} {p50:.0f} ms" for p50, url in result["url_p50"][:5]),
-          flush=True)
-    for what, count in result["errors"].most_common():
-        print(f"    error: {count} × {what}", flush=True)
+def run_wrk(port: int, mix_file: Path, seconds: float, connections: int) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(WRK_LUA),
+               f"http://127.0.0.1:{port}", "--", str(mix_file)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    line = next((line for line in done.stdout.splitlines() if line.startswith("WRK_JSON ")), None)
+    if line is None:
+        raise servers.NotAvailable(f"wrk printed no summary: {(done.stderr or done.stdout)[-500:]}")
+    result = json.loads(line.removeprefix("WRK_JSON "))
+    result["errors"] = result["non_2xx"] + sum(result[k] for k in ("connect", "read", "write", "timeout"))
+    result["rps"] = result["requests"] / result["seconds"]
     return result
+
+
+def measure(name: str, service: servers.Service, groups: dict[str, list[str]], args, folder: Path,
+            results: list, ready: str = "/api/v1/openapi.json") -> dict[str, tuple[str, bytes]]:
+    """Start, warm and load one server with each group of paths; a row per group in ``results``."""
+    try:
+        started = service.wait_ready(ready)
+        answers = warm_up(service.port, [path for paths in groups.values() for path in paths])
+        # Each worker keeps its own caches: a short load on every URL warms all of them, not just the
+        # one that answered above (the cold cost is paid once per worker; it is not measured here).
+        run_wrk(service.port, write_mix_file(list(answers), folder, "warm-up"), args.warm_seconds, args.connections)
+        print(f"{name}: answering after {started:.1f} s; {len(answers)} distinct URLs answer 200; "
+              f"{args.warm_seconds:g} s of warm-up load", flush=True)
+        for group, paths in groups.items():
+            result = run_wrk(service.port, write_mix_file(paths, folder, f"{name}-{group}".replace(" ", "_")),
+                             args.seconds, args.connections)
+            result["memory_mb"] = service.memory_mb()
+            results.append((name, group, result))
+            print(f"  {group}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.0f} ms, p95 "
+                  f"{result['p95_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms, errors {result['errors']}", flush=True)
+        return answers
+    except servers.NotAvailable as why:
+        results.append((name, None, str(why)))
+        print(f"{name}: not available: {why}", flush=True)
+        return {}
+    finally:
+        service.stop()
+        if service.tracebacks():
+            print(f"{name}: {service.tracebacks()} traceback(s) in {service.log.name}", flush=True)
+
+
+@contextlib.contextmanager
+def postgis_copy(demo: Path):
+    """The demo copied into a throwaway PostGIS database; its location. NotAvailable where this geoaid
+    has no PostgreSQL backend or the cluster cannot start."""
+    copy_help = subprocess.run([sys.executable, "-m", "geoaid", "workspace", "copy", "--help"], cwd=ROOT,
+                               capture_output=True, text=True)
+    if copy_help.returncode != 0:
+        raise servers.NotAvailable("this geoaid has no `geoaid workspace copy`: geoaid.store opens GeoPackage "
+                                   "files only")
+    from tests.postgres_cluster import ClusterUnavailable, throwaway_cluster  # only when the backend exists
+
+    try:
+        with throwaway_cluster() as cluster:
+            location = cluster.new_database()
+            copied = subprocess.run([sys.executable, "-m", "geoaid", "workspace", "copy", str(demo), location],
+                                    cwd=ROOT, capture_output=True, text=True)
+            if copied.returncode != 0:
+                raise servers.NotAvailable(f"geoaid workspace copy failed: {(copied.stderr or copied.stdout)[-400:]}")
+            yield location
+    except ClusterUnavailable as why:
+        raise servers.NotAvailable(str(why)) from None
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
-    parser.add_argument("--seconds", type=float, default=30, help="load duration, production server (default 30)")
-    parser.add_argument("--naive-seconds", type=float, default=10,
-                        help="load duration against the development server (default 10; 0 skips it)")
+    parser.add_argument("--seconds", type=float, default=15, help="load duration per server and group (15)")
+    parser.add_argument("--warm-seconds", type=float, default=10,
+                        help="unmeasured load on every URL first, warming every worker's caches (10)")
+    parser.add_argument("--connections", type=int, default=50, help="wrk's keep-alive connections (50)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[2, 4], help="worker counts (2 4)")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench/load.py needs wrk: apt-get install wrk nginx-light libgdal-dev")
+    results: list = []
     with tempfile.TemporaryDirectory(prefix="geoaid-load-") as tmp:
         folder = Path(tmp)
         workspace = folder / "demo.gpkg"  # a copy: the server writes its secret key and accounts beside it
         shutil.copy2(demo_workspace(), workspace)
         mix = url_mix(Workspace(workspace))
-        print(f"workspace: demo provinces {', '.join(PROVINCES)}; {len(mix)} distinct URLs "
-              f"({', '.join(f'{n} {k}' for k, n in sorted(Counter(k for k, _, _ in mix).items()))}); "
-              f"{args.clients} clients", flush=True)
-        ours = measure("waitress (geoaid serve --production)", workspace, True, mix, args.clients, args.seconds,
-                       folder)
-        naive = (measure("Flask development server (geoaid serve)", workspace, False, mix, args.clients,
-                         args.naive_seconds, folder) if args.naive_seconds > 0 else None)
-
-    def errors_text(result) -> str:
-        count = sum(result["errors"].values())
-        return f"{count}" + (f" ({'; '.join(f'{n} × {w}' for w, n in result['errors'].most_common(3))})"
-                             if count else "")
-
-    n = naive or {}
-    report(f"requests ({args.clients} clients)", f"{ours['total']:,} in {ours['elapsed']:.0f} s",
-           f"{n['total']:,} in {n['elapsed']:.0f} s" if naive else "")
-    report("throughput", f"{ours['rps']:.1f} req/s", f"{n['rps']:.1f} req/s" if naive else "",
-           f"ratio ×{ours['rps'] / n['rps']:.2f}" if naive and n["rps"] else "")
-    report("latency p50 / p95 / p99", " / ".join(f"{ours['p'][q]:.0f}" for q in (50, 95, 99)) + " ms",
-           (" / ".join(f"{n['p'][q]:.0f}" for q in (50, 95, 99)) + " ms") if naive else "",
-           f"p95 ratio {ours['p'][95] / n['p'][95]:.2f}" if naive and n["p"][95] == n["p"][95] else "")
-    report("errors (non-2xx or exceptions)", errors_text(ours), errors_text(naive) if naive else "", "target 0")
-    report("server resident memory after the load", f"{ours['rss']:.0f} MB (peak {ours['peak']:.0f} MB)",
-           f"{n['rss']:.0f} MB (peak {n['peak']:.0f} MB)" if naive else "", "target < 1 GB")
-    report("every URL once, cold caches", f"{ours['cold']:.1f} s", f"{n['cold']:.1f} s" if naive else "",
-           f"{len(mix)} URLs, one client")
-    print_table()
+        groups = {group: group_paths(mix, group) for group in GROUPS}
+        print(f"demo provinces {', '.join(PROVINCES)}; {len(mix)} distinct URLs; wrk: 2 threads, "
+              f"{args.connections} connections, {args.seconds:g} s per group", flush=True)
+        bodies: dict[str, tuple[str, bytes]] = {}
+        for workers in args.workers:
+            name = f"geoaid GeoPackage, {workers} workers"
+            answers = measure(name, servers.geoaid(str(workspace), workers, free_port(), folder, name),
+                              groups, args, folder, results)
+            bodies = bodies or answers
+        name = f"geoaid PostGIS, {args.workers[0]} workers"
+        try:
+            with postgis_copy(workspace) as location:
+                measure(name, servers.geoaid(location, args.workers[0], free_port(), folder, name), groups, args,
+                        folder, results)
+        except servers.NotAvailable as why:
+            results.append((name, None, str(why)))
+            print(f"{name}: not available: {why}", flush=True)
+        layer = {"communes layer": [pygeoapi_layer(p) for p in PROVINCES]}
+        for workers in args.workers:
+            name = f"pygeoapi {servers.PYGEOAPI.split('==')[1]}, {workers} workers"
+            try:
+                service = servers.pygeoapi(workspace, list(Workspace(workspace).read(schema.COMMUNES).total_bounds),
+                                           workers, free_port(), folder)
+            except servers.NotAvailable as why:
+                results.append((name, None, str(why)))
+                continue
+            answers = measure(name, service, layer, args, folder, results, ready=layer["communes layer"][0])
+            bodies.update(answers)
+        if bodies:
+            files = save_static({path: bodies[path] for path in bodies if not path.startswith("/collections")},
+                                folder / "static")
+            folder.chmod(0o755)   # nginx's workers read the files
+            static = {group: [files[path] for path in paths] for group, paths in groups.items()}
+            measure("nginx, static files", servers.nginx(folder / "static", free_port(), 2, folder), static,
+                    args, folder, results, ready=static["pages"][0])
+        print_results(results, bodies, PROVINCES[0])
     return 0
 
 

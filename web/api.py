@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 from flask import Blueprint, Response, abort, current_app, jsonify, request
@@ -52,14 +54,14 @@ def _encode(payload) -> tuple[bytes, bytes, str]:
     return body, gzip.compress(body, 6), hashlib.sha256(body).hexdigest()[:32]
 
 
-def cached_json(payload, mimetype: str = "application/json") -> Response:
+def cached_json(payload: Callable[[], Any], mimetype: str = "application/json") -> Response:
     """JSON with ETag and Cache-Control, gzip-compressed when the client accepts it.
 
-    ``payload`` may be a function: then the encoded body is built once per
-    workspace version and request (path + query) and served from memory after.
+    ``payload`` builds the response's data; it is called, encoded and compressed
+    once per workspace version and request (path + query), then served from memory.
+    Every route checks its parameters before, so an error is never kept.
     """
-    body, compressed, etag = (data.cached_response(lambda: _encode(payload())) if callable(payload)
-                              else _encode(payload))
+    body, compressed, etag = data.cached_response(lambda: _encode(payload()))
     wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
     response = Response(compressed if wants_gzip else body, mimetype=mimetype)
     if wants_gzip:
@@ -93,33 +95,39 @@ def feature_collection(rows: pd.DataFrame, properties: list[str], detail: str, *
 def communes_geojson():
     """Commune polygons with names, coloured by province."""
     filters = data.filters_from_request()
+    detail = _detail()
+    data.light_geometry(detail)  # validates detail before anything is cached
+    # Built and encoded once per workspace version and query, like the gap layer.
+    return cached_json(lambda: _communes_collection(filters, detail), "application/geo+json")
+
+
+def _communes_collection(filters, detail: str) -> dict:
     communes = data.frames().communes
     if filters.provinces:
         communes = communes[communes["province_code"].isin(filters.provinces)]
-    codes = sorted(data.province_names())
+    names = data.province_names()
+    codes = sorted(names)
     colour = {c: PROVINCE_COLOURS[i % len(PROVINCE_COLOURS)] for i, c in enumerate(codes)}
     rows = pd.DataFrame({"commune_code": communes["code"], "name": communes["name"],
                          "district": communes["district_name"], "province": communes["province_name"],
                          "area_km2": communes["area_km2"].round(2),
                          "fill": communes["province_code"].map(colour)})
-    names = data.province_names()
     legend = [{"colour": colour[c], "label": names[c]} for c in codes
               if not filters.provinces or c in filters.provinces]
-    detail = _detail()
-    data.light_geometry(detail)  # validates detail before anything is cached
-    # Built and encoded once per workspace version and query, like the gap layer.
-    return cached_json(lambda: feature_collection(rows, list(rows.columns), detail, legend=legend,
-                                                  boundary_version="2019"), "application/geo+json")
+    return feature_collection(rows, list(rows.columns), detail, legend=legend, boundary_version="2019")
 
 
 @bp.route("/communes")
 @documented("Commune attributes", *FILTERS, VERSION)
 def communes_json():
     filters = data.filters_from_request()
-    communes = data.frames().communes
-    if filters.provinces:
-        communes = communes[communes["province_code"].isin(filters.provinces)]
-    return cached_json({"communes": records(pd.DataFrame(communes.drop(columns="geometry")))})
+
+    def body():
+        communes = data.frames().communes
+        if filters.provinces:
+            communes = communes[communes["province_code"].isin(filters.provinces)]
+        return {"communes": records(pd.DataFrame(communes.drop(columns="geometry")))}
+    return cached_json(body)
 
 
 @bp.route("/communes/<code>")
@@ -128,13 +136,16 @@ def commune_json(code: str):
     frames = data.frames()
     if code not in set(frames.communes["code"]):
         abort(404, description=f"unknown commune code {code!r}")
-    rows = data.coverage_rows()
-    row = rows[rows["commune_code"] == code].drop(columns="geometry")
-    projects = data.project_rows()
-    projects = projects[projects["commune_code"] == code]
-    near_rows = rows[rows["commune_code"].isin(data.neighbour_codes(code))].drop(columns="geometry")
-    return cached_json({"commune": records(pd.DataFrame(row))[0], "projects": records(projects),
-                        "neighbours": records(pd.DataFrame(near_rows))})
+
+    def body():
+        rows = data.coverage_rows()
+        row = rows[rows["commune_code"] == code].drop(columns="geometry")
+        projects = data.project_rows()
+        projects = projects[projects["commune_code"] == code]
+        near_rows = rows[rows["commune_code"].isin(data.neighbour_codes(code))].drop(columns="geometry")
+        return {"commune": records(pd.DataFrame(row))[0], "projects": records(projects),
+                "neighbours": records(pd.DataFrame(near_rows))}
+    return cached_json(body)
 
 
 # -- gaps ---------------------------------------------------------------------
@@ -143,9 +154,8 @@ def commune_json(code: str):
 def gaps_json():
     """The gap ranking (most urgent first) for the filters."""
     filters = data.filters_from_request()
-    ranking = data.ranking(filters)
-    return cached_json({"filters": filters.to_query(), "sample": data.frames().is_sample,
-                        "communes": records(ranking)})
+    return cached_json(lambda: {"filters": filters.to_query(), "sample": data.frames().is_sample,
+                                "communes": records(data.ranking(filters))})
 
 
 @bp.route("/gaps.geojson")
@@ -201,11 +211,14 @@ def _gaps_collection(filters, view: View, detail: str) -> dict:
 @documented("Projects and their allocations", *FILTERS, VERSION)
 def projects_json():
     filters = data.filters_from_request()
-    rows = data.project_rows(filters)
-    projects = data.frames().projects
-    wanted = projects[projects["project_id"].isin(rows["project_id"])]
-    return cached_json({"projects": records(wanted), "allocations": records(rows[[
-        "project_id", "commune_code", "scope", "amount_vnd"]])})
+
+    def body():
+        rows = data.project_rows(filters)
+        projects = data.frames().projects
+        wanted = projects[projects["project_id"].isin(rows["project_id"])]
+        return {"projects": records(wanted),
+                "allocations": records(rows[["project_id", "commune_code", "scope", "amount_vnd"]])}
+    return cached_json(body)
 
 
 @bp.route("/projects.geojson")
@@ -214,8 +227,8 @@ def projects_json():
 def projects_geojson():
     """Commune-targeted project locations: an IATI exact point where given, else the commune's point."""
     filters = data.filters_from_request()
-    points = project_points(data.frames(), data.project_rows(filters))
-    return cached_json(point_features(points), "application/geo+json")
+    return cached_json(lambda: point_features(project_points(data.frames(), data.project_rows(filters))),
+                       "application/geo+json")
 
 
 @bp.route("/needs.geojson")
@@ -234,8 +247,8 @@ def needs_geojson():
 @documented("Same sector, same commune, different donors, overlapping periods", *FILTERS, VERSION)
 def overlaps_json():
     filters = data.filters_from_request()
-    return cached_json({"filters": filters.to_query(),
-                        "overlaps": records(data.analysis().overlaps(filters))})
+    return cached_json(lambda: {"filters": filters.to_query(),
+                                "overlaps": records(data.analysis().overlaps(filters))})
 
 
 @bp.route("/flows")
@@ -261,7 +274,7 @@ def flows_json():
 @bp.route("/donors")
 @documented("Donors with project counts and funding", VERSION)
 def donors_json():
-    return cached_json({"donors": records(data.donors())})
+    return cached_json(lambda: {"donors": records(data.donors())})
 
 
 def reach_or_404(donor: str):
@@ -276,11 +289,11 @@ def donor_json(donor: str):
     if donor.endswith(".geojson"):
         return donor_geojson(donor.removesuffix(".geojson"))
     reach = reach_or_404(donor)
-    return cached_json({"donor": reach.donor, "totals": reach.totals, "sample": reach.sample,
-                        "by_province": records(reach.by_province), "by_sector": records(reach.by_sector),
-                        "by_commune": records(reach.by_commune),
-                        "priority_share": records(reach.priority_share),
-                        "projects": records(reach.projects)})
+    return cached_json(lambda: {"donor": reach.donor, "totals": reach.totals, "sample": reach.sample,
+                                "by_province": records(reach.by_province), "by_sector": records(reach.by_sector),
+                                "by_commune": records(reach.by_commune),
+                                "priority_share": records(reach.priority_share),
+                                "projects": records(reach.projects)})
 
 
 def donor_geojson(donor: str):

@@ -3,7 +3,7 @@
 Each request pins the workspace snapshot current when it first asks
 (geoaid.snapshot), so every figure of one response comes from one file
 version, and every result is computed once per version by the snapshot.
-Nothing is read, retried or cached here.
+Nothing is read or retried here; what is kept is kept by the snapshot, per version.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from flask import g, request
 from geoaid.analysis import needs
 from geoaid.analysis.donor_fit import donor_fits
 from geoaid.analysis.donor_names import UnknownDonor
-from geoaid.analysis.filters import Filters, filters_for
+from geoaid.analysis.filters import Filters, filter_names
 from geoaid.analysis.frames import Frames
 from geoaid.analysis.memoised import Analysis
 from geoaid.snapshot import Snapshot, current_snapshot
@@ -119,9 +119,13 @@ def province_names() -> dict[str, str]:
 
 
 def filters_from_request() -> Filters:
-    """Filters checked against the workspace: a bad value is a 400, an unknown donor a 404."""
+    """Filters checked against the workspace: a bad value is a 400, an unknown donor a 404.
+
+    What they are checked against is listed once per workspace version: listing the donors
+    took most of a cached response's time."""
+    names = analysis().remember(("filter names",), lambda: filter_names(frames()))
     try:
-        return filters_for(frames(), request.args)
+        return Filters.from_mapping(request.args, **names)
     except UnknownDonor:
         raise
     except ValueError as exc:
@@ -136,3 +140,25 @@ def cached_response(build):
     """Response bytes for this exact request (path and query), built once per workspace version."""
     return analysis().remember(("response", request.full_path), build)
 
+
+def commune_figures(code: str) -> dict:
+    """A commune page's figures: its coverage row, neighbours, needs and projects (as records), the
+    bounds of it and its neighbours, and its province; once per workspace version and commune
+    (shared: read, never change them)."""
+    return analysis().remember(("commune page", code), lambda: _commune_figures(code))
+
+
+def _commune_figures(code: str) -> dict:
+    communes = frames().communes
+    rows = coverage_rows()
+    near = neighbour_codes(code)
+    near_rows = rows[rows["commune_code"].isin(near)].sort_values("gap_rank")
+    projects = project_rows()
+    needs = need_status()
+    # The mini-map frames the commune with its neighbours, so their coverage is in view too.
+    around = communes[communes["code"].isin([code, *near])]
+    return {"commune": rows[rows["commune_code"] == code].iloc[0], "neighbours": near_rows.to_dict("records"),
+            "needs": needs[needs["communes"].map(lambda codes: code in codes)].to_dict("records"),
+            "projects": projects[projects["commune_code"] == code].to_dict("records"),
+            "bounds": around.total_bounds,
+            "province": communes.loc[communes["code"] == code, "province_code"].iloc[0]}

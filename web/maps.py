@@ -16,10 +16,12 @@ blocks the Content-Security-Policy would refuse; their sizing rules are in
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 import folium
 from branca.element import CssLink, JavascriptLink
+from flask import request
 from markupsafe import Markup
 
 from web.vendor import localise_folium
@@ -30,8 +32,19 @@ OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">Open
 BASEMAP_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(folium.TileLayer("OpenStreetMap").tiles))
 
 
-def map_frame(bounds=None) -> dict[str, Markup]:
-    """Render a folium map frame; return its head (asset tags), body and script parts."""
+def map_frame(bounds=None, slot: str = "map") -> dict[str, Markup]:
+    """A folium map frame framing ``bounds`` (minx, miny, maxx, maxy): its head (asset tags), body and
+    script parts. A page showing two maps gives each its own ``slot``, so their element ids differ.
+
+    Rendered once per bounds, slot and app root, then served from memory: building
+    folium's element tree took more of a map page's time than everything else."""
+    framed = None if bounds is None else tuple(round(float(value), 6) for value in bounds)
+    return dict(_rendered_frame(framed, slot, request.script_root))
+
+
+@functools.lru_cache(maxsize=2048)   # a few KB each
+def _rendered_frame(bounds, slot: str, app_root: str) -> dict[str, Markup]:
+    """``slot`` and ``app_root`` are part of the cache key only (app_root: the vendor URLs below)."""
     fmap = folium.Map(location=VIETNAM_CENTRE, zoom_start=6, tiles=None, control_scale=True,
                       prefer_canvas=True)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap", attr=OSM_ATTRIBUTION).add_to(fmap)

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from geoaid.analysis.donor_fit import reason_words
 from geoaid.analysis.donor_names import donor_key
+from geoaid.analysis.memoised import filter_key
 from geoaid.analysis.sectors import SECTORS
 from geoaid.analysis.views import DEFAULT_VIEW, WEB_MAP_VIEWS
 from geoaid.output.brief import brief_pdf, brief_xlsx, donor_brief
@@ -45,22 +46,30 @@ def _query(filters) -> dict:
 
 def _form_context(filters):
     frames = data.frames()
-    donors = sorted(frames.projects["donor"].dropna().unique())
-    schemes = frames.schemes[["scheme", "label"]].itertuples(index=False) if len(frames.schemes) else []
-
-    return {"filters": filters, "provinces": sorted(data.province_names().items()), "sectors": SECTORS,
+    names, choices = data.analysis().remember(("filter form choices",), _form_choices)
+    return {"filters": filters, **choices, "sectors": SECTORS,
             "versions": data.versions(), "version": data.boundary_version(),
-            "version_text": describe_version(frames, _lang()),
-            "donors": donors, "schemes": list(schemes), "metadata": frames.metadata,
-            "filters_text": filters.describe(_lang(), data.province_names()),
-            "is_sample": frames.is_sample}
+            "version_text": describe_version(frames, _lang()), "metadata": frames.metadata,
+            "filters_text": filters.describe(_lang(), names), "is_sample": frames.is_sample}
+
+
+def _form_choices() -> tuple[dict, dict]:
+    """Province names, and the filter form's provinces, donors and schemes (once per workspace version)."""
+    frames = data.frames()
+    names = data.province_names()
+    schemes = frames.schemes[["scheme", "label"]].itertuples(index=False) if len(frames.schemes) else []
+    return names, {"provinces": sorted(names.items()), "donors": sorted(frames.projects["donor"].dropna().unique()),
+                   "schemes": list(schemes)}
 
 
 def _bounds(filters):
-    communes = data.frames().communes
-    if filters.provinces:
-        communes = communes[communes["province_code"].isin(filters.provinces)]
-    return communes.total_bounds if len(communes) else None
+    """The map's frame: the chosen provinces' communes, or all (once per workspace version and provinces)."""
+    def bounds():
+        communes = data.frames().communes
+        if filters.provinces:
+            communes = communes[communes["province_code"].isin(filters.provinces)]
+        return communes.total_bounds if len(communes) else None
+    return data.analysis().remember(("map bounds", tuple(sorted(filters.provinces))), bounds)
 
 
 def _export_urls(query: dict) -> dict:
@@ -181,15 +190,22 @@ def brief(donor: str, fmt: str):
 @bp.route("/planner")
 def planner():
     filters = data.filters_from_request()
-    ranking = data.ranking(filters)
     limit = request.args.get("limit", "50")
     if not limit.isdigit():
         raise BadParameter("limit must be a whole number")
     query = _query(filters)
-    return render_template("planner.html", rows=ranking.head(int(limit) or len(ranking)).to_dict("records"),
-                           total=len(ranking),
+    # The ranking's rows as the table shows them, once per workspace version, filters and limit.
+    rows, total = data.analysis().remember(("planner rows", filter_key(filters), int(limit)),
+                                           lambda: _ranking_rows(filters, int(limit)))
+    return render_template("planner.html", rows=rows, total=total,
                            export_urls=_export_urls(query),
                            **_form_context(filters), **scenarios.panel(filters))
+
+
+def _ranking_rows(filters, limit: int) -> tuple[list[dict], int]:
+    """The first ``limit`` rows of the gap ranking (all for 0), and how many there are."""
+    ranking = data.ranking(filters)
+    return ranking.head(limit or len(ranking)).to_dict("records"), len(ranking)
 
 
 @bp.route("/planner/annex.<fmt>")
@@ -211,31 +227,18 @@ def plan_annex_file(fmt: str):
 @bp.route("/communes/<code>")
 def commune(code: str):
     frames = data.frames()
-    communes = frames.communes
-    if code not in set(communes["code"]):
+    if code not in set(frames.communes["code"]):
         abort(404, description=f"unknown commune code {code!r}")
-    rows = data.coverage_rows()
-    row = rows[rows["commune_code"] == code].iloc[0]
-    near = data.neighbour_codes(code)
-    near_rows = rows[rows["commune_code"].isin(near)].sort_values("gap_rank")
-    projects = data.project_rows()
-    projects = projects[projects["commune_code"] == code]
-    shape = communes[communes["code"] == code]
-    # The mini-map frames the commune with its neighbours, so their coverage is in view too.
-    around = communes[communes["code"].isin([code, *near])]
+    page = data.commune_figures(code)
     version = data.boundary_version()
-    needs = data.need_status()
-    needs = needs[needs["communes"].map(lambda codes: code in codes)]
-    return render_template("commune.html", commune=row, neighbours=near_rows.to_dict("records"),
-                           needs=needs.to_dict("records"),
-                           projects=projects.to_dict("records"), frame=map_frame(around.total_bounds),
-                           data_url=url_for("api.gaps_geojson", view=DEFAULT_VIEW,
-                                            province=shape["province_code"].iloc[0],
+    return render_template("commune.html", commune=page["commune"], neighbours=page["neighbours"],
+                           needs=page["needs"], projects=page["projects"], frame=map_frame(page["bounds"]),
+                           data_url=url_for("api.gaps_geojson", view=DEFAULT_VIEW, province=page["province"],
                                             **({"version": version} if version != "2019" else {}),
                                             lang=_lang()),
                            code=code, is_sample=frames.is_sample, version=version,
-                           lineage=data.lineage(code), people=_people(row),
-                           gap_basis=gap_basis_words().get(row.get("gap_basis"), ""),
+                           lineage=data.lineage(code), people=_people(page["commune"]),
+                           gap_basis=gap_basis_words().get(page["commune"].get("gap_basis"), ""),
                            group_words=people_group_words())
 
 

@@ -130,11 +130,12 @@ def panel(filters) -> dict:
     remove = request.args.get("remove", "")
     if remove.isdigit() and 0 < int(remove) <= len(records):
         del records[int(remove) - 1]
-    places, districts = _places(frames), _districts(frames)
+    # The pickers list every commune and district: sorted once per workspace version, not per page.
+    places, districts, labels = data.snapshot().on("2019").remember(("place pickers",), lambda: _pickers(frames))
     context = {"scenario_text": json.dumps(records, ensure_ascii=False), "candidates": records,
                "proposal": proposal, "reasons": proposal.reasons(current_language()) if proposal else [],
                "currencies": list(frames.setting("exchange_rates_vnd")), "places": places,
-               "districts": districts, "place_labels": dict(places + districts), "filter_query": filters.to_query(),
+               "districts": districts, "place_labels": labels, "filter_query": filters.to_query(),
                "saved": list_scenarios(workspace()).to_dict("records") if current_user.is_authenticated else []}
     if not records:
         return {**context, "result": None}
@@ -147,9 +148,15 @@ def panel(filters) -> dict:
             "changes": result.changes.head(100).to_dict("records"),
             "per_person": "per_person_after_vnd" in result.changes.columns,
             "new_overlaps": result.new_overlaps.to_dict("records"), "problems": result.report.problems,
-            "frames": {state: map_frame(bounds) for state in ("before", "after")},
+            "frames": {state: map_frame(bounds, slot=state) for state in ("before", "after")},
             "map_urls": {state: url_for("scenarios.geojson", state=state, **query, lang=current_language())
                          for state in ("before", "after")}}
+
+
+def _pickers(frames) -> tuple[list, list, dict]:
+    """The commune and district pickers' choices, and every choice's label by value."""
+    places, districts = _places(frames), _districts(frames)
+    return places, districts, dict(places + districts)
 
 
 def _places(frames) -> list[tuple[str, str]]:

@@ -179,9 +179,15 @@ class Filters:
 
 def filters_for(frames, mapping) -> Filters:
     """``Filters.from_mapping`` checked against a workspace's provinces, donors and schemes."""
-    return Filters.from_mapping(mapping, province_names=frames.province_names,
-                                donor_names=frames.projects["donor"].dropna().unique().tolist(),
-                                scheme_keys=frames.schemes["scheme"].astype(str).tolist())
+    return Filters.from_mapping(mapping, **filter_names(frames))
+
+
+def filter_names(frames) -> dict:
+    """What filters are checked against: the workspace's provinces, donors and schemes
+    (keyword arguments of ``Filters.from_mapping``; a server keeps them per workspace version)."""
+    return {"province_names": frames.province_names,
+            "donor_names": frames.projects["donor"].dropna().unique().tolist(),
+            "scheme_keys": frames.schemes["scheme"].astype(str).tolist()}
 
 
 # --- projects ---------------------------------------------------------------

@@ -108,17 +108,21 @@ class DeadlineServer(TcpWSGIServer):
         super().__init__(application, **kwargs)
 
 
-def create_server(app, limits: ServingLimits, host: str, port: int):
+def create_server(app, limits: ServingLimits, host: str, port: int, listeners=None):
     """A waitress server for ``app`` on ``host:port`` with ``limits``: waitress's own
-    create_server for TCP addresses, with the deadline server."""
-    adjustments = Adjustments(host=host, port=port, **limits.waitress_settings())
+    create_server for TCP addresses, with the deadline server. ``listeners``: sockets
+    already bound to that address (by geoaid.serving.workers), used instead of binding."""
+    address = {"sockets": listeners} if listeners else {"host": host, "port": port}
+    adjustments = Adjustments(**address, **limits.waitress_settings())
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adjustments.threads)
     socket_map: dict = {}
     # A host name can resolve to several addresses (localhost: 127.0.0.1 and ::1).
+    bound = [{"_sock": sock, "bind_socket": False,
+              "sockinfo": (sock.family, sock.type, sock.proto, sock.getsockname())} for sock in listeners or ()]
     servers = [DeadlineServer(app, map=socket_map, dispatcher=dispatcher, adj=adjustments,
-                              sockinfo=sockinfo, deadlines=limits.deadlines)
-               for sockinfo in adjustments.listen]
+                              deadlines=limits.deadlines, **where)
+               for where in bound or [{"sockinfo": sockinfo} for sockinfo in adjustments.listen]]
     if len(servers) == 1:
         return servers[0]
     return MultiSocketServer(socket_map, adjustments,
@@ -126,9 +130,9 @@ def create_server(app, limits: ServingLimits, host: str, port: int):
                              dispatcher, servers[-1].log_info)
 
 
-def serve(app, limits: ServingLimits, host: str, port: int) -> None:
+def serve(app, limits: ServingLimits, host: str, port: int, listeners=None) -> None:
     """Serve until interrupted (what waitress.serve does, with these limits)."""
     logging.basicConfig()   # waitress logs its warnings (connection limit reached…) through logging
-    server = create_server(app, limits, host, port)
+    server = create_server(app, limits, host, port, listeners)
     server.print_listen("Serving on http://{}:{}")
     server.run()

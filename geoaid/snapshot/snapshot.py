@@ -42,6 +42,7 @@ from geoaid.store.errors import WorkspaceError
 
 READ_ATTEMPTS = 5   # an import takes seconds: five swaps during one read means something is wrong
 BOUNDARY_LAYERS = {"2019": schema.COMMUNES, "2025": schema.COMMUNES_2025}
+LINEAGES_KEPT = 4096   # commune lineages remembered per snapshot (a few rows each)
 
 
 class PinnedLayers:
@@ -93,6 +94,7 @@ class Snapshot:
         self._legacy = legacy
         self._pinned = pinned
         self._boundaries = Memo()
+        self._lineages = Memo(max_results=LINEAGES_KEPT)
         self.boundaries = available_versions(pinned)   # "2019", and "2025" once the reform was built
 
     @classmethod
@@ -141,6 +143,10 @@ class Snapshot:
 
     def lineage(self, code: str, boundary: str = "2019") -> list[dict]:
         """The legacy communes a 2025 commune came from, or the 2025 communes a legacy one went to."""
+        # Once per commune and version: every view of a commune page asks. (Rows to read, never change.)
+        return self._lineages.value((code, boundary), lambda: self._lineage(code, boundary))
+
+    def _lineage(self, code: str, boundary: str) -> list[dict]:
         crosswalk = self._boundaries.value("crosswalk", lambda: read_stored_crosswalk(self._pinned))
         if crosswalk.empty:
             return []
