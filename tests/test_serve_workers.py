@@ -95,7 +95,6 @@ def test_two_workers_share_the_port_replace_a_dead_one_and_stop_on_sigterm(demo_
         assert f"worker 1 (pid {victim}) was killed by SIGKILL" in log or \
             f"worker 2 (pid {victim}) was killed by SIGKILL" in log
         assert "Traceback" not in log
-        assert "an address may try up to 2 times the sign-in limit" in log   # per-process counters, said so
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
