@@ -1,0 +1,201 @@
+"""Every ``geoaid`` command on both workspace backends: the same output from a GeoPackage and from PostGIS.
+
+Each test runs a command on the session's demo GeoPackage (or a private copy)
+and on a PostGIS clone of it, then compares what must be equal: printed text,
+CSV bytes, workbook cells, GeoPackage rows, map image sizes, stored tables.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+from PIL import Image
+
+from geoaid.cli import main
+from geoaid.store import schema
+from geoaid.store.opener import open_workspace
+from geoaid.store.postgis.workspace import PostgisWorkspace
+from tests.boundary_files import as_vietnamese_shapefile
+from tests.iati_files import DEMO_POINTS, activity, budget, document, location
+from tests.needs_workbooks import needs_workbook
+from tests.postgis_workspaces import table_digests
+
+PROJECTS_HEADER = ("Mã dự án,Tên dự án,Nhà tài trợ,Lĩnh vực,Kinh phí,Đơn vị tiền,Ngày bắt đầu,Ngày kết thúc,"
+                   "Trạng thái,Địa bàn\n")
+DONOR = "Sample Donor A (fictitious)"
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    printed = capsys.readouterr()
+    return code, printed.out, printed.err
+
+
+def same_output(capsys, gpkg: str, pg: str, *argv) -> str:
+    """Run one command on both workspaces; its printed text must be the same (the location aside)."""
+    outputs = []
+    for where in (gpkg, pg):
+        code, out, err = run(capsys, *argv, "--workspace", where)
+        assert code == 0, (argv, where, err)
+        outputs.append(out.replace(where, "WORKSPACE"))
+    assert outputs[0] == outputs[1], argv
+    return outputs[0]
+
+
+def cells(path) -> list[list[tuple]]:
+    """Every sheet's cell values, row by row."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    return [[tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets]
+
+
+def gpkg_rows(path) -> dict[str, pd.DataFrame]:
+    with sqlite3.connect(path) as db:
+        names = [r[0] for r in db.execute("SELECT table_name FROM gpkg_contents ORDER BY 1")]
+    return {name: gpd.read_file(path, layer=name) for name in names}
+
+
+def test_reading_commands_print_and_write_the_same_on_both(demo_workspace_path, postgis_workspace, tmp_path,
+                                                          capsys):
+    gpkg, pg = str(demo_workspace_path), postgis_workspace.location
+    info = same_output(capsys, gpkg, pg, "info")
+    assert "communes:" in info and "Temporary copies" not in info
+    ranked = same_output(capsys, gpkg, pg, "gaps", "--province", "96")
+    assert "20 of 100 communes shown" in ranked
+    same_output(capsys, gpkg, pg, "overlaps")
+    donors = same_output(capsys, gpkg, pg, "donor")
+    assert DONOR in donors
+    same_output(capsys, gpkg, pg, "donor", DONOR)
+    same_output(capsys, gpkg, pg, "flows", "--by", "donor")
+    same_output(capsys, gpkg, pg, "flows", "--by", "commune", "--province", "Cà Mau")
+    same_output(capsys, gpkg, pg, "place", "--budget", "5000000000", "--sector", "health",
+                "--period", "2025", "--province", "96")
+    same_output(capsys, gpkg, pg, "scenario", "list")
+    same_output(capsys, gpkg, pg, "reform", "show", "32026")
+    same_output(capsys, gpkg, pg, "reform", "report")
+    same_output(capsys, gpkg, pg, "settings", "show")
+    codes = {where: run(capsys, "check", "classifications", "--workspace", where) for where in (gpkg, pg)}
+    assert codes[gpkg][0] == codes[pg][0] and codes[gpkg][1] == codes[pg][1].replace(pg, gpkg)
+
+    candidates = tmp_path / "candidates.json"
+    candidates.write_text(json.dumps([{"place": "32026", "sector": "health", "amount": 2_000_000_000,
+                                       "period": "2025", "donor": "Quỹ Mới"}]), encoding="utf-8")
+    after = same_output(capsys, gpkg, pg, "scenario", "show", str(candidates), "--province", "96")
+    assert "32026" in after or "Tân Thành" in after
+
+    outputs = {}
+    for label, where in (("gpkg", gpkg), ("pg", pg)):
+        folder = tmp_path / label
+        folder.mkdir()
+        for kind, name in (("gaps", "gaps.csv"), ("projects", "projects.csv"), ("gaps", "gaps.xlsx"),
+                           ("communes", "communes.gpkg"), ("gaps", "gaps.geojson")):
+            code, _, err = run(capsys, "export", kind, "--province", "96", "--out", str(folder / name),
+                               "--workspace", where)
+            assert code == 0, (kind, name, err)
+        for argv in (("map", "--view", "gap", "--province", "96", "--out", str(folder / "gap.png")),
+                     ("annex", "--province", "96", "--out", str(folder / "annex.xlsx")),
+                     ("brief", DONOR, "--out", str(folder / "brief.xlsx"))):
+            code, _, err = run(capsys, *argv, "--workspace", where)
+            assert code == 0, (argv, err)
+        outputs[label] = folder
+    ours, theirs = outputs["pg"], outputs["gpkg"]
+    for name in ("gaps.csv", "projects.csv", "gaps.geojson"):
+        assert (ours / name).read_bytes() == (theirs / name).read_bytes(), name
+    for name in ("gaps.xlsx", "annex.xlsx", "brief.xlsx"):
+        assert cells(ours / name) == cells(theirs / name), name
+    mine, reference = gpkg_rows(ours / "communes.gpkg"), gpkg_rows(theirs / "communes.gpkg")
+    assert mine.keys() == reference.keys()
+    for name, frame in reference.items():
+        pd.testing.assert_frame_equal(mine[name], frame)
+    with Image.open(ours / "gap.png") as a, Image.open(theirs / "gap.png") as b:
+        assert a.size == b.size and a.size[0] > 1000
+
+
+def import_files(folder, communes) -> dict[str, tuple]:
+    """One small good file and one bad file per importer, as offices and donor systems write them."""
+    folder.mkdir()
+    kv3 = folder / "kv3.csv"
+    kv3.write_text("STT,Mã xã,Tên xã,Huyện,Tỉnh\n1,00736,,,\n2,,Xa Sung Chang,Yen Minh,Ha Giang\n"
+                   "3,,Xã Tân Thành,Thành phố Cà Mau,Cà Mau\n", encoding="utf-8")
+    kv3_bad = folder / "kv3-bad.csv"
+    kv3_bad.write_text("STT,Mã xã,Tên xã,Huyện,Tỉnh\n1,00736,,,\n2,,Xã Không Có Thật,Huyện Ảo,Cà Mau\n",
+                       encoding="utf-8")
+    projects = folder / "dự án.csv"
+    projects.write_text(PROJECTS_HEADER + "CLI-1,Trạm y tế,Quỹ A,Y tế,100000000,VND,01/01/2024,31/12/2025,"
+                        "ongoing,32002\n", encoding="utf-8")
+    projects_bad = folder / "dự án lỗi.csv"
+    projects_bad.write_text(PROJECTS_HEADER + "CLI-2,Trường,Quỹ A,Y tế,abc,VND,,,,32002\n", encoding="utf-8")
+    needs = folder / "nhu cầu.xlsx"
+    needs_workbook(needs)
+    needs_bad = folder / "nhu cầu lỗi.xlsx"
+    needs_bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    iati = folder / "iati.xml"
+    iati.write_bytes(document(activity(
+        "XM-DAC-5-VN-CLI", title=((None, "Mangrove belt, Dat Mui"),),
+        locations=location("P", "Dat Mui", pos=DEMO_POINTS["32248"], exactness="1", location_class="2"),
+        money=budget("2024-01-01", "2024-12-31", "250000"))))
+    iati_bad = folder / "iati-bad.xml"
+    iati_bad.write_bytes(b'<?xml version="1.0"?><iati-activities version="2.03"><iati-activity>')
+    shapes = folder / "shapes"
+    shapes.mkdir()
+    boundaries = as_vietnamese_shapefile(communes.iloc[:3], shapes, "EPSG:4326")
+    broken = folder / "broken"
+    broken.mkdir()
+    boundaries_bad = as_vietnamese_shapefile(communes.iloc[:3], broken, "EPSG:4326")
+    boundaries_bad.with_suffix(".prj").unlink()     # no coordinate reference system: refused
+    return {"classifications": (kv3, kv3_bad, "--scheme", "region_iii", "--legal-source", "Decision 861/QĐ-TTg",
+                                "--period", "2021-2025"),
+            "projects": (projects, projects_bad), "needs": (needs, needs_bad), "iati": (iati, iati_bad),
+            "boundaries": (boundaries, boundaries_bad)}
+
+
+def stored_tables(workspace) -> dict[str, pd.DataFrame]:
+    """Every layer as read through the workspace, without the clock (when each change was made)."""
+    tables = {}
+    for layer in sorted(workspace.layers()):
+        frame = pd.DataFrame(workspace.read(layer))
+        if "geometry" in frame:
+            frame["geometry"] = frame["geometry"].map(lambda g: None if g is None else g.normalize().wkb_hex)
+        frame = frame.drop(columns=[c for c in frame if c.endswith("_at") or c in ("at", "time")])
+        tables[layer] = frame.reset_index(drop=True)
+    return tables
+
+
+def test_writing_commands_store_the_same_and_a_bad_file_changes_nothing(writable_workspace, postgis_workspace,
+                                                                        tmp_path, capsys, monkeypatch):
+    files = import_files(tmp_path / "files", writable_workspace.read(schema.COMMUNES).query("province_code == '96'"))
+    candidates = tmp_path / "candidates.json"
+    candidates.write_text(json.dumps([{"place": "32026", "sector": "health", "amount": 2_000_000_000,
+                                       "period": "2025", "donor": "Quỹ Mới", "project_id": "CAND-1"}]),
+                          encoding="utf-8")
+    for workspace in (writable_workspace, postgis_workspace):
+        where = workspace.location
+        for argv in (("settings", "set", "exchange_rates_vnd", '{"VND": 1, "USD": 26000, "EUR": 28000}'),
+                     ("scenario", "save", "trạm y tế", str(candidates)),
+                     ("scenario", "commit", "trạm y tế"),
+                     ("reform", "build")):
+            code, out, err = run(capsys, *argv, "--workspace", where)
+            assert code == 0, (argv, out, err)
+        for kind, (good, bad, *options) in files.items():
+            before = table_digests(where) if isinstance(workspace, PostgisWorkspace) else \
+                writable_workspace.path.read_bytes()
+            code, out, err = run(capsys, "import", kind, str(bad), *options, "--workspace", where)
+            assert code == 2, (kind, out, err)
+            after = table_digests(where) if isinstance(workspace, PostgisWorkspace) else \
+                writable_workspace.path.read_bytes()
+            assert after == before, kind
+            code, out, err = run(capsys, "import", kind, str(good), *options, "--workspace", where)
+            assert code == 0, (kind, out, err)
+    ours, theirs = stored_tables(postgis_workspace), stored_tables(open_workspace(writable_workspace.location))
+    assert ours.keys() == theirs.keys()
+    for layer, frame in theirs.items():
+        pd.testing.assert_frame_equal(ours[layer], frame, check_dtype=False, obj=layer)
+    projects = ours[schema.PROJECTS].set_index("project_id")
+    assert projects.at["CLI-1", "budget_vnd"] == 100_000_000
+    assert {"XM-DAC-5-VN-CLI", "CAND-1"} <= set(projects.index)
+    assert ours[schema.AUDIT_LOG]["action"].tolist()[-9:] == [
+        "settings set", "scenario save", "scenario commit", "reform build", "import classifications region_iii",
+        "import projects", "import needs", "import iati", "import boundaries 2019"]
