@@ -7,6 +7,7 @@ CSV bytes, workbook cells, GeoPackage rows, map image sizes, stored tables.
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 
@@ -18,6 +19,7 @@ from PIL import Image
 from geoaid.cli import main
 from geoaid.store import schema
 from geoaid.store.opener import open_workspace
+from geoaid.store.postgis.tables import VERSION_TABLE
 from geoaid.store.postgis.workspace import PostgisWorkspace
 from tests.boundary_files import as_vietnamese_shapefile
 from tests.iati_files import DEMO_POINTS, activity, budget, document, location
@@ -199,3 +201,48 @@ def test_writing_commands_store_the_same_and_a_bad_file_changes_nothing(writable
     assert ours[schema.AUDIT_LOG]["action"].tolist()[-9:] == [
         "settings set", "scenario save", "scenario commit", "reform build", "import classifications region_iii",
         "import projects", "import needs", "import iati", "import boundaries 2019"]
+
+
+def test_accounts_and_workspace_copies_both_ways(writable_workspace, postgis_workspace, postgres_dsn, tmp_path,
+                                                 capsys, monkeypatch):
+    listings = []
+    for where in (writable_workspace.location, postgis_workspace.location):
+        monkeypatch.setattr("sys.stdin", io.StringIO("một mật khẩu dài 2024\n"))
+        assert run(capsys, "user", "add", "lan.nguyen", "--role", "planner", "--password-stdin",
+                   "--workspace", where)[0] == 0
+        assert run(capsys, "user", "role", "lan.nguyen", "admin", "--workspace", where)[1] == \
+            "lan.nguyen is now admin\n"
+        monkeypatch.setattr("sys.stdin", io.StringIO("mật khẩu thứ hai 2025\n"))
+        assert run(capsys, "user", "add", "minh.tran", "--password-stdin", "--workspace", where)[0] == 0
+        assert run(capsys, "user", "remove", "minh.tran", "--workspace", where)[1] == "removed minh.tran\n"
+        code, listed, _ = run(capsys, "user", "list", "--workspace", where)
+        assert code == 0
+        listings.append([line.split("\t")[:2] for line in listed.splitlines()])
+    assert listings[0] == listings[1] == [["lan.nguyen", "admin"]]
+
+    # PostGIS → a new GeoPackage → a new PostGIS database: every table, the accounts too, arrive unchanged.
+    copied = tmp_path / "bản sao.gpkg"
+    code, out, err = run(capsys, "workspace", "copy", postgis_workspace.location, str(copied))
+    assert code == 0 and out.endswith(f"equals {postgis_workspace.location}\n"), err
+    code, out, err = run(capsys, "workspace", "copy", str(copied), postgres_dsn)
+    assert code == 0, err
+    copy, source = table_digests(postgres_dsn), table_digests(postgis_workspace.location)
+    for digests in (copy, source):
+        digests.pop(VERSION_TABLE)      # the commit counter readers pin: each database counts its own
+    assert copy == source
+    code, listed, _ = run(capsys, "user", "list", "--workspace", postgres_dsn)
+    assert [line.split("\t")[:2] for line in listed.splitlines()] == [["lan.nguyen", "admin"]]
+    code, _, err = run(capsys, "workspace", "copy", str(copied), postgres_dsn)
+    assert code == 2 and err.count("\n") == 1 and "--replace" in err
+
+
+def test_demo_builds_one_province_straight_into_postgis(postgres_dsn, tmp_path, capsys):
+    code, _, err = run(capsys, "demo", "--provinces", "95", "--workspace", postgres_dsn)
+    assert code == 0, err
+    gpkg = tmp_path / "bạc-liêu.gpkg"
+    assert run(capsys, "demo", "--provinces", "95", "--workspace", str(gpkg))[0] == 0
+    ours, theirs = stored_tables(open_workspace(postgres_dsn)), stored_tables(open_workspace(str(gpkg)))
+    assert ours.keys() == theirs.keys()
+    for layer, frame in theirs.items():
+        pd.testing.assert_frame_equal(ours[layer], frame, check_dtype=False, obj=layer)
+    assert set(ours[schema.COMMUNES]["province_code"]) == {"95"}
