@@ -98,6 +98,7 @@ def test_reading_commands_print_and_write_the_same_on_both(demo_workspace_path, 
                                "--workspace", where)
             assert code == 0, (kind, name, err)
         for argv in (("map", "--view", "gap", "--province", "96", "--out", str(folder / "gap.png")),
+                     ("atlas", "--view", "gap", "--province", "95", "--no-overview", "--out", str(folder / "atlas")),
                      ("annex", "--province", "96", "--out", str(folder / "annex.xlsx")),
                      ("brief", DONOR, "--out", str(folder / "brief.xlsx"))):
             code, _, err = run(capsys, *argv, "--workspace", where)
@@ -112,8 +113,11 @@ def test_reading_commands_print_and_write_the_same_on_both(demo_workspace_path, 
     assert mine.keys() == reference.keys()
     for name, frame in reference.items():
         pd.testing.assert_frame_equal(mine[name], frame)
-    with Image.open(ours / "gap.png") as a, Image.open(theirs / "gap.png") as b:
-        assert a.size == b.size and a.size[0] > 1000
+    pages = sorted(p.name for p in (theirs / "atlas").iterdir())
+    assert pages == sorted(p.name for p in (ours / "atlas").iterdir()) == ["geoaid-gap-95-bac-lieu.png"]
+    for name in ("gap.png", f"atlas/{pages[0]}"):
+        with Image.open(ours / name) as a, Image.open(theirs / name) as b:
+            assert a.size == b.size and a.size[0] > 1000, name
 
 
 def import_files(folder, communes) -> dict[str, tuple]:
@@ -177,6 +181,7 @@ def test_writing_commands_store_the_same_and_a_bad_file_changes_nothing(writable
         where = workspace.location
         for argv in (("settings", "set", "exchange_rates_vnd", '{"VND": 1, "USD": 26000, "EUR": 28000}'),
                      ("scenario", "save", "trạm y tế", str(candidates)),
+                     ("scenario", "compare", "trạm y tế", "--province", "96"),
                      ("scenario", "commit", "trạm y tế"),
                      ("reform", "build")):
             code, out, err = run(capsys, *argv, "--workspace", where)
@@ -212,6 +217,9 @@ def test_accounts_and_workspace_copies_both_ways(writable_workspace, postgis_wor
                    "--workspace", where)[0] == 0
         assert run(capsys, "user", "role", "lan.nguyen", "admin", "--workspace", where)[1] == \
             "lan.nguyen is now admin\n"
+        monkeypatch.setattr("sys.stdin", io.StringIO("mật khẩu mới hơn 2026\n"))
+        assert run(capsys, "user", "password", "lan.nguyen", "--password-stdin", "--workspace", where)[1] == \
+            "password of lan.nguyen changed\n"
         monkeypatch.setattr("sys.stdin", io.StringIO("mật khẩu thứ hai 2025\n"))
         assert run(capsys, "user", "add", "minh.tran", "--password-stdin", "--workspace", where)[0] == 0
         assert run(capsys, "user", "remove", "minh.tran", "--workspace", where)[1] == "removed minh.tran\n"
@@ -237,6 +245,11 @@ def test_accounts_and_workspace_copies_both_ways(writable_workspace, postgis_wor
 
 
 def test_demo_builds_one_province_straight_into_postgis(postgres_dsn, tmp_path, capsys):
+    code, out, err = run(capsys, "info", "--workspace", postgres_dsn)
+    assert (code, out) == (2, "") and err.count("\n") == 1 and "geoaid workspace copy" in err
+    missing = postgres_dsn.rsplit("/", 1)[0] + "/no_such_database"
+    code, out, err = run(capsys, "gaps", "--workspace", missing)
+    assert (code, out) == (2, "") and err.count("\n") == 1 and "no_such_database" in err, err
     code, _, err = run(capsys, "demo", "--provinces", "95", "--workspace", postgres_dsn)
     assert code == 0, err
     gpkg = tmp_path / "bạc-liêu.gpkg"
@@ -246,3 +259,5 @@ def test_demo_builds_one_province_straight_into_postgis(postgres_dsn, tmp_path, 
     for layer, frame in theirs.items():
         pd.testing.assert_frame_equal(ours[layer], frame, check_dtype=False, obj=layer)
     assert set(ours[schema.COMMUNES]["province_code"]) == {"95"}
+    code, out, _ = run(capsys, "demo", "--provinces", "95", "--if-missing", "--workspace", postgres_dsn)
+    assert code == 0 and out.startswith("Workspace exists: ")
