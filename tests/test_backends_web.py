@@ -8,16 +8,25 @@ content type everywhere, the same bytes where the body is data (JSON, GeoJSON, C
 
 from __future__ import annotations
 
+import io
 import re
+
+import openpyxl
 
 from geoaid.store.accounts import AccountStore
 from tests.accounts import ACCOUNTS, PASSWORD, signed_in
 from tests.routes import sample_url
 from web import create_app
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATA_TYPES = ("application/json", "application/geo+json", "text/csv", "application/vnd.mapbox-vector-tile")
 # what differs between two requests or two moments, whatever the backend
 PER_REQUEST = re.compile(r'nonce="[^"]*"|name="csrf_token" value="[^"]*"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00')
+
+
+def cells(workbook: bytes) -> list[list[tuple]]:
+    book = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True)
+    return [[tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets]
 
 
 def responses(location) -> dict[str, tuple]:
@@ -43,6 +52,8 @@ def test_every_route_answers_the_same_from_postgis(writable_workspace, postgis_w
         assert ours[label][:2] == (status, mimetype), label
         if mimetype in DATA_TYPES:
             assert ours[label][2] == body, label
+        elif mimetype == XLSX:
+            assert cells(ours[label][2]) == cells(body), label
         elif mimetype == "text/html":
             page = PER_REQUEST.sub("", ours[label][2].decode())
             assert page == PER_REQUEST.sub("", body.decode()), label
@@ -50,3 +61,4 @@ def test_every_route_answers_the_same_from_postgis(writable_workspace, postgis_w
     assert {url: status for url, (status, _, _) in ours.items() if status != 200} == \
         {"/planner/scenarios/compare": 400}
     assert len(ours) > 30
+    assert {mimetype for _, mimetype, _ in ours.values()} >= {*DATA_TYPES, XLSX, "text/html", "image/svg+xml"}
