@@ -158,6 +158,13 @@ def import_files(folder, communes) -> dict[str, tuple]:
             "boundaries": (boundaries, boundaries_bad)}
 
 
+def stored_state(workspace) -> bytes | dict[str, str]:
+    """Everything a workspace stores: the GeoPackage's bytes, or every database table's digest."""
+    if isinstance(workspace, PostgisWorkspace):
+        return table_digests(workspace.location)
+    return workspace.path.read_bytes()
+
+
 def stored_tables(workspace) -> dict[str, pd.DataFrame]:
     """Every layer as read through the workspace, without the clock (when each change was made)."""
     tables = {}
@@ -177,9 +184,19 @@ def test_writing_commands_store_the_same_and_a_bad_file_changes_nothing(writable
     candidates.write_text(json.dumps([{"place": "32026", "sector": "health", "amount": 2_000_000_000,
                                        "period": "2025", "donor": "Quỹ Mới", "project_id": "CAND-1"}]),
                           encoding="utf-8")
+    ngo = tmp_path / "ngo-2025.csv"
+    ngo.write_text("Ref,Hoạt động,Funder,Theme,Amount VND,Commune\n"
+                   "NGO-1,Nước sạch cho trạm y tế,Quỹ Nhi đồng,Y tế,50000000,32026\n", encoding="utf-8")
+    ngo_again = tmp_path / "ngo-2026.csv"
+    ngo_again.write_text("Ref,Hoạt động,Funder,Theme,Amount VND,Commune\n"
+                         "NGO-2,Bếp ăn bán trú,Quỹ Nhi đồng,Giáo dục,75000000,32026\n", encoding="utf-8")
+    mapping = ("--map", "Ref=project_id", "--map", "Hoat dong=title", "--map", "Funder=donor", "--map", "Theme=sector",
+               "--map", "Amount VND=budget", "--map", "Commune=locations")
     for workspace in (writable_workspace, postgis_workspace):
         where = workspace.location
-        for argv in (("settings", "set", "exchange_rates_vnd", '{"VND": 1, "USD": 26000, "EUR": 28000}'),
+        for argv in (("import", "projects", str(ngo), *mapping, "--save-mapping", "ngo"),
+                     ("import", "projects", str(ngo_again), "--mapping", "ngo"),
+                     ("settings", "set", "exchange_rates_vnd", '{"VND": 1, "USD": 26000, "EUR": 28000}'),
                      ("scenario", "save", "trạm y tế", str(candidates)),
                      ("scenario", "compare", "trạm y tế", "--province", "96"),
                      ("scenario", "commit", "trạm y tế"),
@@ -187,13 +204,10 @@ def test_writing_commands_store_the_same_and_a_bad_file_changes_nothing(writable
             code, out, err = run(capsys, *argv, "--workspace", where)
             assert code == 0, (argv, out, err)
         for kind, (good, bad, *options) in files.items():
-            before = table_digests(where) if isinstance(workspace, PostgisWorkspace) else \
-                writable_workspace.path.read_bytes()
+            before = stored_state(workspace)
             code, out, err = run(capsys, "import", kind, str(bad), *options, "--workspace", where)
             assert code == 2, (kind, out, err)
-            after = table_digests(where) if isinstance(workspace, PostgisWorkspace) else \
-                writable_workspace.path.read_bytes()
-            assert after == before, kind
+            assert stored_state(workspace) == before, kind
             code, out, err = run(capsys, "import", kind, str(good), *options, "--workspace", where)
             assert code == 0, (kind, out, err)
     ours, theirs = stored_tables(postgis_workspace), stored_tables(open_workspace(writable_workspace.location))
@@ -203,8 +217,10 @@ def test_writing_commands_store_the_same_and_a_bad_file_changes_nothing(writable
     projects = ours[schema.PROJECTS].set_index("project_id")
     assert projects.at["CLI-1", "budget_vnd"] == 100_000_000
     assert {"XM-DAC-5-VN-CLI", "CAND-1"} <= set(projects.index)
-    assert ours[schema.AUDIT_LOG]["action"].tolist()[-9:] == [
-        "settings set", "scenario save", "scenario commit", "reform build", "import classifications region_iii",
+    assert projects.loc[["NGO-1", "NGO-2"], "budget_vnd"].tolist() == [50_000_000, 75_000_000]
+    assert ours[schema.AUDIT_LOG]["action"].tolist()[-12:] == [
+        "import projects", "save column mapping", "import projects", "settings set", "scenario save",
+        "scenario commit", "reform build", "import classifications region_iii",
         "import projects", "import needs", "import iati", "import boundaries 2019"]
 
 
