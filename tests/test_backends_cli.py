@@ -192,8 +192,10 @@ def test_writing_commands_store_the_same_and_a_bad_file_changes_nothing(writable
                          "NGO-2,Bếp ăn bán trú,Quỹ Nhi đồng,Giáo dục,75000000,32026\n", encoding="utf-8")
     mapping = ("--map", "Ref=project_id", "--map", "Hoat dong=title", "--map", "Funder=donor", "--map", "Theme=sector",
                "--map", "Amount VND=budget", "--map", "Commune=locations")
+    refusals = []
     for workspace in (writable_workspace, postgis_workspace):
         where = workspace.location
+        refusals.append({})
         for argv in (("import", "projects", str(ngo), *mapping, "--save-mapping", "ngo"),
                      ("import", "projects", str(ngo_again), "--mapping", "ngo"),
                      ("settings", "set", "exchange_rates_vnd", '{"VND": 1, "USD": 26000, "EUR": 28000}'),
@@ -208,8 +210,12 @@ def test_writing_commands_store_the_same_and_a_bad_file_changes_nothing(writable
             code, out, err = run(capsys, "import", kind, str(bad), *options, "--workspace", where)
             assert code == 2, (kind, out, err)
             assert stored_state(workspace) == before, kind
+            refusals[-1][kind] = out
             code, out, err = run(capsys, "import", kind, str(good), *options, "--workspace", where)
             assert code == 0, (kind, out, err)
+    assert refusals[0] == refusals[1]
+    assert "row 2, column 'Kinh phí' (value 'abc'): not a number" in refusals[1]["projects"]
+    assert "row 3, column 'Huyện' (value 'Huyện Ảo'): unknown district" in refusals[1]["classifications"]
     ours, theirs = stored_tables(postgis_workspace), stored_tables(open_workspace(writable_workspace.location))
     assert ours.keys() == theirs.keys()
     for layer, frame in theirs.items():
