@@ -92,7 +92,8 @@ def test_reading_commands_print_and_write_the_same_on_both(demo_workspace_path, 
     for label, where in (("gpkg", gpkg), ("pg", pg)):
         folder = tmp_path / label
         folder.mkdir()
-        for kind, name in (("gaps", "gaps.csv"), ("projects", "projects.csv"), ("gaps", "gaps.xlsx"),
+        for kind, name in (("gaps", "gaps.csv"), ("projects", "projects.csv"), ("allocations", "allocations.csv"),
+                           ("gaps", "gaps.xlsx"),
                            ("communes", "communes.gpkg"), ("gaps", "gaps.geojson")):
             code, _, err = run(capsys, "export", kind, "--province", "96", "--out", str(folder / name),
                                "--workspace", where)
@@ -105,7 +106,7 @@ def test_reading_commands_print_and_write_the_same_on_both(demo_workspace_path, 
             assert code == 0, (argv, err)
         outputs[label] = folder
     ours, theirs = outputs["pg"], outputs["gpkg"]
-    for name in ("gaps.csv", "projects.csv", "gaps.geojson"):
+    for name in ("gaps.csv", "projects.csv", "allocations.csv", "gaps.geojson"):
         assert (ours / name).read_bytes() == (theirs / name).read_bytes(), name
     for name in ("gaps.xlsx", "annex.xlsx", "brief.xlsx"):
         assert cells(ours / name) == cells(theirs / name), name
