@@ -267,7 +267,7 @@ def test_accounts_and_workspace_copies_both_ways(writable_workspace, postgis_wor
     assert code == 2 and err.count("\n") == 1 and "--replace" in err
 
 
-def test_demo_builds_one_province_straight_into_postgis(postgres_dsn, tmp_path, capsys):
+def test_demo_builds_one_province_straight_into_postgis(postgres_dsn, tmp_path, capsys, monkeypatch):
     code, out, err = run(capsys, "info", "--workspace", postgres_dsn)
     assert (code, out) == (2, "") and err.count("\n") == 1 and "geoaid workspace copy" in err
     missing = postgres_dsn.rsplit("/", 1)[0] + "/no_such_database"
@@ -284,3 +284,7 @@ def test_demo_builds_one_province_straight_into_postgis(postgres_dsn, tmp_path, 
     assert set(ours[schema.COMMUNES]["province_code"]) == {"95"}
     code, out, _ = run(capsys, "demo", "--provinces", "95", "--if-missing", "--workspace", postgres_dsn)
     assert code == 0 and out.startswith("Workspace exists: ")
+    monkeypatch.setenv("GEOAID_WORKSPACE", postgres_dsn)          # as a deployment names its database
+    code, out, _ = run(capsys, "info")
+    assert code == 0 and out.startswith(f"Workspace: {open_workspace(postgres_dsn).display}\n")
+    assert "  communes: 64 row(s)\n" in out
