@@ -273,6 +273,10 @@ def test_demo_builds_one_province_straight_into_postgis(postgres_dsn, tmp_path, 
     missing = postgres_dsn.rsplit("/", 1)[0] + "/no_such_database"
     code, out, err = run(capsys, "gaps", "--workspace", missing)
     assert (code, out) == (2, "") and err.count("\n") == 1 and "no_such_database" in err, err
+    code, out, err = run(capsys, "info", "--workspace", "postgresql://geoaid:s3cret@127.0.0.1:1/aid")
+    assert (code, out) == (2, "") and err.startswith(
+        "geoaid: error: cannot reach the PostgreSQL workspace postgresql://geoaid@127.0.0.1:1/aid: ")
+    assert "s3cret" not in err and err.count("\n") == 1
     code, _, err = run(capsys, "demo", "--provinces", "95", "--workspace", postgres_dsn)
     assert code == 0, err
     gpkg = tmp_path / "bạc-liêu.gpkg"
