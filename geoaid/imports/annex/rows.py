@@ -66,9 +66,10 @@ def data_rows(grid: Grid, layout: Layout, locator: Locator, level: str,
             continue      # text outside the table's columns (a signature, a note): no unit named
         unit, problem = _unit(cells, layout, context, level, locator, name_field)
         if problem:
-            column = layout.header("code") if layout.cell(cells, "code") is not None else \
-                layout.header(name_field) or layout.header("hamlet")
-            report.add(line, column, problem[0], problem[1])
+            value, reason, *field = problem      # a third part: the province or district column was wrong
+            column = layout.header(field[0]) if field else layout.header("code") \
+                if layout.cell(cells, "code") is not None else layout.header(name_field) or layout.header("hamlet")
+            report.add(line, column, value, reason)
             continue
         yield DataRow(line, unit, cells, context)
 
@@ -148,7 +149,7 @@ def _province(cells, layout, context: Context, locator: Locator):
     if name is None:
         return context.province, None
     code = locator.provinces.get(name_key(str(name)))
-    return (code, None) if code else (None, (name, "unknown province"))
+    return (code, None) if code else (None, (name, "unknown province", "province"))
 
 
 def _district(cells, layout, context: Context, locator: Locator, province: str | None):
@@ -156,4 +157,4 @@ def _district(cells, layout, context: Context, locator: Locator, province: str |
     if name is None:
         return (context.district if province in (None, context.province) else None), None
     found, reason = locator.resolve_district(str(name), locator.province_names.get(province))
-    return (None, (name, reason)) if reason else (found[1], None)
+    return (None, (name, reason, "district")) if reason else (found[1], None)
