@@ -23,7 +23,19 @@ from geoaid.store.config import resolve_workspace
 from geoaid.store.opener import open_workspace
 from geoaid.store.temp_copies import clean_if_no_writer
 from geoaid.store.workspace import Workspace
-from web import api, auth, errors, i18n, manage, pages, scenarios, security, tiles, vendor
+from web import (
+    api,
+    api_money,  # noqa: F401  (importing it hangs the money and donor routes on api.bp)
+    auth,
+    errors,
+    i18n,
+    manage,
+    pages,
+    scenarios,
+    security,
+    tiles,
+    vendor,
+)
 from web.query import PathFirstRequest
 
 

@@ -16,16 +16,14 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from geoaid.analysis.flows import BY as FLOW_SERIES
 from geoaid.analysis.needs import open_need_points
 from geoaid.analysis.project_points import project_points
-from geoaid.analysis.sectors import BY_KEY
-from geoaid.analysis.views import DEFAULT_VIEW, VIEWS, WEB_MAP_VIEWS, View, resolve_view
+from geoaid.analysis.views import DEFAULT_VIEW, WEB_MAP_VIEWS, View, resolve_view
 from geoaid.output.json_records import dumps, point_features, records
 from geoaid.text.catalog import LANGUAGES
 from web import data
 from web.errors import BadParameter
-from web.openapi import BY, DETAIL, FILTERS, LANG, VERSION, VIEW, Operation, documented, spec
+from web.openapi import DETAIL, FILTERS, LANG, VERSION, VIEW, documented, spec
 
 bp = Blueprint("api", __name__)
 
@@ -73,7 +71,7 @@ def cached_json(payload: Callable[[], Any], mimetype: str = "application/json") 
     return response.make_conditional(request)
 
 
-def _detail() -> str:
+def detail_from_request() -> str:
     """Geometry detail: as asked, else province detail for a province view, else by workspace size."""
     if request.args.get("detail"):
         return request.args["detail"]
@@ -95,7 +93,7 @@ def feature_collection(rows: pd.DataFrame, properties: list[str], detail: str, *
 def communes_geojson():
     """Commune polygons with names, coloured by province."""
     filters = data.filters_from_request()
-    detail = _detail()
+    detail = detail_from_request()
     data.light_geometry(detail)  # validates detail before anything is cached
     # Built and encoded once per workspace version and query, like the gap layer.
     return cached_json(lambda: _communes_collection(filters, detail), "application/geo+json")
@@ -165,7 +163,7 @@ def gaps_geojson():
     """Communes with priority, coverage and gap, coloured for the chosen view."""
     filters = data.filters_from_request()
     view = view_from_request()
-    detail = _detail()
+    detail = detail_from_request()
     data.light_geometry(detail)  # validates detail before anything is cached
     return cached_json(lambda: _gaps_collection(filters, view, detail), "application/geo+json")
 
@@ -249,70 +247,6 @@ def overlaps_json():
     filters = data.filters_from_request()
     return cached_json(lambda: {"filters": filters.to_query(),
                                 "overlaps": records(data.analysis().overlaps(filters))})
-
-
-@bp.route("/flows")
-@documented("Money by year: planned, committed, disbursed, spent, and the disbursement rate",
-            *FILTERS, BY, VERSION)
-def flows_json():
-    filters = data.filters_from_request()
-    by = request.args.get("by", "province")
-    if by not in FLOW_SERIES:
-        raise BadParameter(f"unknown series {by!r}; use one of {', '.join(FLOW_SERIES)}")
-    lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else "en"
-
-    def body():
-        series = data.analysis().flows(filters, by)
-        labels = ({key: BY_KEY[key].label(lang) if key in BY_KEY else key for key in series["sector"]}
-                  if by == "sector" else {})
-        return {"by": by, "filters": filters.to_query(), "sample": bool(data.frames().is_sample),
-                "usd_rate_vnd": data.frames().usd_rate, "labels": labels, "series": records(series)}
-    return cached_json(body)
-
-
-# -- donors ---------------------------------------------------------------------
-@bp.route("/donors")
-@documented("Donors with project counts and funding", VERSION)
-def donors_json():
-    return cached_json(lambda: {"donors": records(data.donors())})
-
-
-def reach_or_404(donor: str):
-    """The donor's reach; an unknown donor raises UnknownDonor (a 404 with suggestions)."""
-    return data.reach(donor, data.filters_from_request())
-
-
-@bp.route("/donors/<path:donor>")
-@documented("Where one donor's aid goes", *FILTERS, VERSION, variants=[
-    Operation("A donor's funding per commune", (*FILTERS, DETAIL, LANG, VERSION), geo=True, suffix=".geojson")])
-def donor_json(donor: str):
-    if donor.endswith(".geojson"):
-        return donor_geojson(donor.removesuffix(".geojson"))
-    reach = reach_or_404(donor)
-    return cached_json(lambda: {"donor": reach.donor, "totals": reach.totals, "sample": reach.sample,
-                                "by_province": records(reach.by_province), "by_sector": records(reach.by_sector),
-                                "by_commune": records(reach.by_commune),
-                                "priority_share": records(reach.priority_share),
-                                "projects": records(reach.projects)})
-
-
-def donor_geojson(donor: str):
-    filters = data.filters_from_request()
-    reach = data.reach(donor, filters)   # an unknown donor is a 404 before anything is cached
-    detail = _detail()
-    return cached_json(lambda: _donor_collection(reach, reach.map_filters(filters), detail),
-                       "application/geo+json")
-
-
-def _donor_collection(reach, filters, detail: str) -> dict:
-    """The donor view, as the print map draws it (geoaid.analysis.views, DonorReach.map_filters)."""
-    view = VIEWS["donor"]
-    rows = pd.DataFrame(data.coverage_rows(filters).drop(columns="geometry"))
-    classes = view.classify(rows[view.column])
-    rows["fill"] = classes.colour_of()
-    return feature_collection(
-        rows, ["commune_code", "commune_name", "district", "province", view.column, "fill"], detail,
-        legend=legend(view, classes), sample=reach.sample, donor=reach.donor)
 
 
 @bp.route("/openapi.json")
