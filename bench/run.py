@@ -116,32 +116,16 @@ def bench_bytes_and_server(workspace: Workspace) -> dict:
 
 def bench_service_memory(workspace: Workspace) -> None:
     """Resident memory of `geoaid serve --production` after serving national and province maps."""
-    import socket
     import urllib.request
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "geoaid", "serve", "--production", "--workspace",
-                               str(workspace.path), "--port", str(port)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    from tests.server_process import rss_bytes, running_server  # the tests' server start-up, bench only
+
+    with tempfile.TemporaryDirectory() as temp_dir, running_server(workspace.path, temp_dir) as server:
         for path in ("/", "/api/v1/gaps.geojson?detail=national", "/api/v1/gaps.geojson?province=96",
                      "/api/v1/gaps.geojson?province=02&view=priority", "/planner", "/api/v1/donors"):
-            urllib.request.urlopen(base + path, timeout=120).read()
-        rss_kb = int(next(line.split()[1] for line in open(f"/proc/{server.pid}/status")
-                          if line.startswith("VmRSS")))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    report("service resident memory (national workspace, after serving maps)", f"{rss_kb / 1024:.0f} MB",
+            urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}", timeout=120).read()
+        rss_mb = rss_bytes(server.process.pid) / 2**20
+    report("service resident memory (national workspace, after serving maps)", f"{rss_mb:.0f} MB",
            note="target < 1 GB")
 
 

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -32,6 +31,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from run import CACHE, ROOT, national_workspace, print_table, report  # noqa: E402
+
+from tests.server_process import (  # noqa: E402  (the tests' server start-up; run put ROOT on the path)
+    rss_bytes,
+    running_server,
+)
 
 WORK = CACHE / "scale"
 
@@ -95,35 +99,14 @@ def child_analysis(path: str, naive: bool) -> None:
     print(json.dumps(figures))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def serve_first_map(path: Path) -> tuple[float, int]:
     """(seconds for the first national map layer, resident MB of the server after it)."""
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "geoaid", "serve", "--production", "--workspace", str(path),
-                               "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with running_server(path, WORK / "server-tmp") as server:
         start = time.perf_counter()
-        urllib.request.urlopen(base + "/api/v1/gaps.geojson?detail=national", timeout=600).read()
+        urllib.request.urlopen(f"http://127.0.0.1:{server.port}/api/v1/gaps.geojson?detail=national",
+                               timeout=600).read()
         seconds = time.perf_counter() - start
-        rss_kb = int(next(line.split()[1] for line in open(f"/proc/{server.pid}/status")
-                          if line.startswith("VmRSS")))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return seconds, rss_kb // 1024
+        return seconds, rss_bytes(server.process.pid) // 2**20
 
 
 def main() -> int:
