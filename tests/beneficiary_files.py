@@ -7,6 +7,21 @@ import openpyxl
 from tests.three_w_workbooks import HEADERS, ROWS, three_w_workbook
 
 
+def _save_sheet(path, title: str, rows: dict[int, list], merged: tuple[str, ...]) -> None:
+    """One sheet with ``rows`` (row number → cell values from column A; None leaves a cell empty), the
+    ``merged`` ranges merged as the office merged them."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row, values in rows.items():
+        for col, value in enumerate(values, start=1):
+            if value is not None:
+                sheet.cell(row, col, value)
+    for cells in merged:
+        sheet.merge_cells(cells)
+    book.save(path)
+
+
 def provincial_report(path, children_cell=300, reached_cell="1 100 người") -> None:
     """Cà Mau's yearly list: letterhead, title, a two-row merged header with the people columns.
 
@@ -14,9 +29,6 @@ def provincial_report(path, children_cell=300, reached_cell="1 100 người") ->
     "Số hộ nghèo hưởng lợi" are merged down over both header rows; UNICEF's
     project takes three rows, its people merged down like its budget.
     """
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "DM 2024"
     rows = {
         1: ["UBND TỈNH CÀ MAU"],
         2: ["DANH MỤC DỰ ÁN VIỆN TRỢ NĂM 2024"],
@@ -30,14 +42,9 @@ def provincial_report(path, children_cell=300, reached_cell="1 100 người") ->
         8: [None, None, None, "Tân Trung"],
         9: [None, None, None, "Xã Tân Đức"],
     }
-    for row, values in rows.items():
-        for col, value in enumerate(values, start=1):
-            if value is not None:
-                sheet.cell(row, col, value)
-    for merged in ("D3:E3", "G3:H3", "A3:A4", "B3:B4", "C3:C4", "F3:F4", "I3:I4", "J3:J4",
-                   "A7:A9", "B7:B9", "C7:C9", "E7:E9", "F7:F9", "G7:G9", "H7:H9", "I7:I9"):
-        sheet.merge_cells(merged)
-    book.save(path)
+    merged = ("D3:E3", "G3:H3", "A3:A4", "B3:B4", "C3:C4", "F3:F4", "I3:I4", "J3:J4",
+              "A7:A9", "B7:B9", "C7:C9", "E7:E9", "F7:F9", "G7:G9", "H7:H9", "I7:I9")
+    _save_sheet(path, "DM 2024", rows, merged)
 
 
 def template_csv(path, people="1.500") -> None:
@@ -59,9 +66,6 @@ def three_w_with_children(path) -> None:
 def groups_report(path) -> None:
     """"Số người hưởng lợi" merged over "Tổng | Trẻ em | Phụ nữ | Người DTTS"; one project written one row per
     commune, each row with its own people (Đầm Dơi: Tạ An Khương, Tân Trung, Tân Đức)."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Nguoi huong loi"
     rows = {
         1: ["SỞ NGOẠI VỤ TỈNH CÀ MAU"],
         2: ["Đơn vị tính: triệu đồng"],
@@ -72,11 +76,6 @@ def groups_report(path) -> None:
         6: [None, None, None, None, "Tân Trung", None, 400, "800", 300, 410, None],
         7: [None, None, None, None, "Xã Tân Đức", None, 200, "1 200 người", 1_300, 600, None],
     }
-    for row, values in rows.items():
-        for col, value in enumerate(values, start=1):
-            if value is not None:
-                sheet.cell(row, col, value)
-    for merged in ("H3:K3", "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4", "F3:F4", "G3:G4",
-                   "A5:A7", "B5:B7", "C5:C7", "D5:D7", "F5:F7"):
-        sheet.merge_cells(merged)
-    book.save(path)
+    merged = ("H3:K3", "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4", "F3:F4", "G3:G4",
+              "A5:A7", "B5:B7", "C5:C7", "D5:D7", "F5:F7")
+    _save_sheet(path, "Nguoi huong loi", rows, merged)
