@@ -7,9 +7,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geoaid.analysis.coverage import coverage, describe_gap_formula, exact_priority
+from geoaid.analysis.coverage import coverage
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
+from geoaid.analysis.gap_formula import describe_gap_formula, exact_priority
 from geoaid.analysis.per_capita import per_sector_summary
 from geoaid.analysis.priority import priority_index
 from geoaid.analysis.sectors import SECTORS

@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from geoaid.analysis.coverage import coverage, exact_priority, gap_parameters, gap_value
+from geoaid.analysis.coverage import coverage
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import load_frames
+from geoaid.analysis.gap_formula import exact_priority, gap_parameters, gap_value
 from geoaid.analysis.priority import priority_index
 from geoaid.planning.candidates import candidates_from_records, project_rows
 from geoaid.planning.placement import PlacementRequest, propose

@@ -12,8 +12,8 @@ from argparse import RawDescriptionHelpFormatter
 
 import pandas as pd
 
-from geoaid.analysis.coverage import describe_gap_formula
 from geoaid.analysis.filters import filters_for
+from geoaid.analysis.gap_formula import describe_gap_formula
 from geoaid.cli import add_workspace_option, workspace_from
 from geoaid.cli.reform import add_version_option
 from geoaid.output.formula_injection import csv_text

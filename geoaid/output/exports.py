@@ -35,9 +35,9 @@ import pandas as pd
 import pyogrio
 
 from geoaid import __version__
-from geoaid.analysis.coverage import describe_gap_formula
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames, sample_mask
+from geoaid.analysis.gap_formula import describe_gap_formula
 from geoaid.analysis.memoised import Analysis, analysed
 from geoaid.output.export_tables import table_for
 from geoaid.output.formula_injection import csv_text, neutralise_frame

@@ -14,9 +14,9 @@ import geopandas as gpd
 import pandas as pd
 
 from geoaid.analysis.classify import Classes
-from geoaid.analysis.coverage import describe_gap_formula
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames, sample_mask
+from geoaid.analysis.gap_formula import describe_gap_formula
 from geoaid.analysis.memoised import Analysis, analysed
 from geoaid.analysis.views import LANGS, View, resolve_view
 from geoaid.output.print_marks import import_dates, last_change, map_number

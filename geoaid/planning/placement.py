@@ -4,12 +4,12 @@
 the ``gap_reference_vnd`` setting, about one small commune project): K = ⌊B / m⌋ steps, the
 remainder below one step is reported as not placed. A commune receives whole steps, all as one
 commune-targeted project (one project per commune). With the commune's priority score P and its
-effective funding F in that sector and period (coverage.py: commune-targeted VND + a × area-wide
+effective funding F in that sector and period (gap_formula.py: commune-targeted VND + a × area-wide
 VND), its gap after receiving x VND is the analysis' own formula
 
     gap(x) = P × R / (R + F + x)
 
-with R the commune's reference (coverage.py :func:`gap_references`: ``gap_reference_vnd``, or on
+with R the commune's reference (gap_formula.py :func:`gap_references`: ``gap_reference_vnd``, or on
 the per-person basis ``gap_reference_vnd_per_person`` × population, so x is counted per inhabitant).
 
 The objective is the total weighted gap Σ wᵢ gapᵢ over the eligible communes, with wᵢ = 1 or,
@@ -44,18 +44,11 @@ from datetime import date
 
 import pandas as pd
 
-from geoaid.analysis.coverage import (
-    commune_projects,
-    coverage,
-    effective_funding,
-    exact_priority,
-    gap_parameters,
-    gap_references,
-    gap_value,
-)
+from geoaid.analysis.coverage import commune_projects, coverage
 from geoaid.analysis.donor_names import donor_key, donor_keys
 from geoaid.analysis.filters import Filters
 from geoaid.analysis.frames import Frames
+from geoaid.analysis.gap_formula import effective_funding, exact_priority, gap_parameters, gap_references, gap_value
 from geoaid.analysis.priority import priority_index
 from geoaid.planning.candidates import Candidate
 from geoaid.planning.scenario import POPULATION

@@ -25,7 +25,7 @@ DEFAULTS = {
         "p135_hamlets": 1.0,
         "ethnic_minority_share": 2.0,
     },
-    # Gap index (geoaid/coverage.py): gap = priority × R / (R + F), with
+    # Gap index (geoaid/analysis/gap_formula.py): gap = priority × R / (R + F), with
     # F = commune-targeted VND + gap_area_weight × district/province-wide VND.
     # R is the funding at which a commune's gap is halved (a planning
     # convention, about one small commune project), not an official figure.
