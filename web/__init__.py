@@ -27,6 +27,7 @@ from web import (
     api,
     api_money,  # noqa: F401  (importing it hangs the money and donor routes on api.bp)
     auth,
+    documents,  # noqa: F401  (importing it hangs the brief and plan annex downloads on pages.bp)
     errors,
     i18n,
     manage,

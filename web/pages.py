@@ -1,4 +1,5 @@
-"""HTML pages: gap map (home), donors, planner, commune pages, API index.
+"""HTML pages: gap map (home), donors, planner, commune pages, API index (downloads of documents:
+web/documents.py, on this blueprint).
 
 Views parse the request, call geoaid, and render; user text reaches the
 templates as data and Jinja escapes it.
@@ -16,11 +17,8 @@ from geoaid.analysis.donor_names import donor_key
 from geoaid.analysis.memoised import filter_key
 from geoaid.analysis.sectors import SECTORS
 from geoaid.analysis.views import DEFAULT_VIEW, WEB_MAP_VIEWS
-from geoaid.output.brief import brief_pdf, brief_xlsx, donor_brief
 from geoaid.output.exports import export_table
 from geoaid.output.limits import IMAGE_FORMATS, SERVED_DEFAULT_DPI
-from geoaid.output.plan_annex import annex_xlsx, plan_annex
-from geoaid.output.plan_annex_pdf import annex_pdf
 from geoaid.output.print_service import PrintRequest
 from geoaid.output.simplify import TOLERANCE
 from geoaid.output.tiles import FIRST_TILE_ZOOM, MAX_ZOOM
@@ -171,22 +169,6 @@ def _fitting(donor: str) -> list[dict]:
             for fit in fits.sort_values("score", ascending=False, kind="stable").itertuples()]
 
 
-@bp.route("/donors/<path:donor>/brief.<fmt>")
-def brief(donor: str, fmt: str):
-    """The donor brief (one-page PDF or XLSX) in ``?lang=`` (vi or en; default the page's language)."""
-    if fmt not in ("pdf", "xlsx"):
-        raise BadParameter("the brief is a pdf or an xlsx")
-    lang = request.args.get("lang") or _lang()
-    if lang not in ("vi", "en"):
-        raise BadParameter("lang must be vi or en")
-    made = donor_brief(data.frames(), data.need_status(), donor, lang)      # UnknownDonor → 404
-    body = brief_pdf(made) if fmt == "pdf" else brief_xlsx(made)
-    filename = f"brief-{quote(made.donor, safe='')}.{fmt}"
-    return Response(body, mimetype="application/pdf" if fmt == "pdf" else
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})
-
-
 @bp.route("/planner")
 def planner():
     filters = data.filters_from_request()
@@ -208,22 +190,6 @@ def _ranking_rows(filters, limit: int) -> tuple[list[dict], int]:
     return ranking.head(limit or len(ranking)).to_dict("records"), len(ranking)
 
 
-@bp.route("/planner/annex.<fmt>")
-def plan_annex_file(fmt: str):
-    """The plan annex (PDF with maps, or XLSX) for the planner page's filters, in ``?lang=``."""
-    if fmt not in ("pdf", "xlsx"):
-        raise BadParameter("the plan annex is a pdf or an xlsx")
-    lang = request.args.get("lang") or _lang()
-    if lang not in ("vi", "en"):
-        raise BadParameter("lang must be vi or en")
-    filters = data.filters_from_request()
-    annex = plan_annex(data.analysis(), filters, lang, status=data.need_status(), fits=data.need_fits())
-    body = annex_pdf(data.analysis(), annex, cache_dir=workspace().cache_dir) if fmt == "pdf" else annex_xlsx(annex)
-    return Response(body, mimetype="application/pdf" if fmt == "pdf" else
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename=geoaid-plan-annex.{fmt}"})
-
-
 @bp.route("/communes/<code>")
 def commune(code: str):
     frames = data.frames()
@@ -234,8 +200,7 @@ def commune(code: str):
     return render_template("commune.html", commune=page["commune"], neighbours=page["neighbours"],
                            needs=page["needs"], projects=page["projects"], frame=map_frame(page["bounds"]),
                            data_url=url_for("api.gaps_geojson", view=DEFAULT_VIEW, province=page["province"],
-                                            **({"version": version} if version != "2019" else {}),
-                                            lang=_lang()),
+                                            **_version_query(), lang=_lang()),
                            code=code, is_sample=frames.is_sample, version=version,
                            lineage=data.lineage(code), people=_people(page["commune"]),
                            gap_basis=gap_basis_words().get(page["commune"].get("gap_basis"), ""),
