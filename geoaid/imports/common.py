@@ -1,8 +1,10 @@
-"""What the spreadsheet importers share: header aliases and the commit rule."""
+"""What the importers share: header aliases, the commit rule and how a commit replaces rows."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+import pandas as pd
 
 from geoaid.imports.problems import ImportReport
 from geoaid.text.names import fold
@@ -41,3 +43,23 @@ def decide(report: ImportReport, keep_valid: bool, valid: int) -> bool:
         report.written = False
         return False
     return True
+
+
+def replace_rows(tx, layer: str, columns: list[str], key: str, ids: set[str], new: pd.DataFrame,
+                 keep_absent: bool = False) -> int:
+    """Write ``layer`` as its rows whose ``key`` is not in ``ids``, then ``new``: an import's own rows
+    replace those it held before, every other row stays. Returns how many rows were replaced.
+
+    ``keep_absent``: a layer that neither holds nor receives rows is left as it is (an older
+    workspace without that table does not get an empty one).
+
+    >>> replace_rows(tx, schema.NEEDS, schema.NEED_COLUMNS, "need_id", {"N1"}, needs)  # doctest: +SKIP
+    1
+    """
+    current = tx.read(layer).reindex(columns=columns)
+    if keep_absent and not len(new) and not len(current):
+        return 0
+    kept = current[~current[key].astype(str).isin(ids)]
+    tx.write(layer, pd.concat([frame for frame in (kept, new) if len(frame)] or [current.iloc[:0]],
+                              ignore_index=True)[columns])
+    return len(current) - len(kept)

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from geoaid.imports.base import Importer, Option, Prepared
-from geoaid.imports.common import decide
+from geoaid.imports.common import decide, replace_rows
 from geoaid.imports.layout import field_matcher, read_tables, unit_in
 from geoaid.imports.locate import Locator
 from geoaid.imports.need_records import read_need
@@ -154,14 +154,8 @@ class NeedsImporter(Importer):
             return report
         ids = set(needs["need_id"])
         with workspace.transaction() as tx:
-            current = tx.read(schema.NEEDS)
-            current_locations = tx.read(schema.NEED_LOCATIONS)
-            kept = ~current["need_id"].astype(str).isin(ids)
-            updated = int((~kept).sum())
-            tx.write(schema.NEEDS, pd.concat([current[kept], needs], ignore_index=True)[schema.NEED_COLUMNS])
-            tx.write(schema.NEED_LOCATIONS, pd.concat(
-                [current_locations[~current_locations["need_id"].astype(str).isin(ids)], locations],
-                ignore_index=True)[schema.NEED_LOCATION_COLUMNS])
+            updated = replace_rows(tx, schema.NEEDS, schema.NEED_COLUMNS, "need_id", ids, needs)
+            replace_rows(tx, schema.NEED_LOCATIONS, schema.NEED_LOCATION_COLUMNS, "need_id", ids, locations)
             tx.audit(user, "import needs", report.file,
                      {"needs": len(needs), "updated": updated, "skipped": len(report.bad_rows())})
         report.counts.update(imported=len(needs), updated=updated)

@@ -56,7 +56,7 @@ from geoaid.imports.column_mapping import (
     parse_map,
     saved_mapping,
 )
-from geoaid.imports.common import decide
+from geoaid.imports.common import decide, replace_rows
 from geoaid.imports.layout import SheetTable, field_matcher, read_tables, unit_in
 from geoaid.imports.locate import Locator
 from geoaid.imports.problems import ImportReport
@@ -173,16 +173,6 @@ def prepare_all(path, communes, rates: dict, sample: bool = False, source_name: 
     return (projects, locations, flows, people), report
 
 
-def _replace_people(tx, ids: set[str], people: pd.DataFrame) -> None:
-    """The projects' ``project_beneficiaries`` rows replaced by the file's (an old workspace has none)."""
-    current = tx.read(schema.PROJECT_BENEFICIARIES).reindex(columns=schema.PROJECT_BENEFICIARY_COLUMNS)
-    if len(people) or len(current):
-        kept = current[~current["project_id"].astype(str).isin(ids)]
-        tx.write(schema.PROJECT_BENEFICIARIES, pd.concat(
-            [frame for frame in (kept, people[people["project_id"].isin(ids)]) if len(frame)]
-            or [current.iloc[:0]], ignore_index=True)[schema.PROJECT_BENEFICIARY_COLUMNS])
-
-
 def _sheet(table: SheetTable, report: ImportReport, rates: dict, places: Places) -> SheetContext:
     header = table.header
     budget_name = header.names.get("budget", "")
@@ -249,22 +239,13 @@ class ProjectsImporter(Importer):
             return report
         ids = set(projects["project_id"])
         with workspace.transaction() as tx:
-            current = tx.read(schema.PROJECTS)
-            current_locations = tx.read(schema.PROJECT_LOCATIONS)
-            updated = int(current["project_id"].astype(str).isin(ids).sum())
-            tx.write(schema.PROJECTS, pd.concat(
-                [current[~current["project_id"].astype(str).isin(ids)], projects], ignore_index=True)
-                [schema.PROJECT_COLUMNS])
-            tx.write(schema.PROJECT_LOCATIONS, pd.concat(
-                [current_locations[~current_locations["project_id"].astype(str).isin(ids)], locations],
-                ignore_index=True)[schema.PROJECT_LOCATION_COLUMNS])
-            current_flows = tx.read(schema.PROJECT_FLOWS).reindex(columns=schema.PROJECT_FLOW_COLUMNS)
-            if len(flows) or len(current_flows):
-                kept = (current_flows[~current_flows["project_id"].astype(str).isin(ids)]
-                        if len(current_flows) else current_flows)
-                tx.write(schema.PROJECT_FLOWS, pd.concat([kept, flows[flows["project_id"].isin(ids)]],
-                                                         ignore_index=True)[schema.PROJECT_FLOW_COLUMNS])
-            _replace_people(tx, ids, people)
+            updated = replace_rows(tx, schema.PROJECTS, schema.PROJECT_COLUMNS, "project_id", ids, projects)
+            replace_rows(tx, schema.PROJECT_LOCATIONS, schema.PROJECT_LOCATION_COLUMNS, "project_id", ids, locations)
+            # Money and people tables only once some project states them (older workspaces lack them).
+            replace_rows(tx, schema.PROJECT_FLOWS, schema.PROJECT_FLOW_COLUMNS, "project_id", ids,
+                         flows[flows["project_id"].isin(ids)], keep_absent=True)
+            replace_rows(tx, schema.PROJECT_BENEFICIARIES, schema.PROJECT_BENEFICIARY_COLUMNS, "project_id", ids,
+                         people[people["project_id"].isin(ids)], keep_absent=True)
             tx.audit(user, "import projects", report.file,
                      {"projects": len(projects), "updated": updated, "flows": len(flows), "beneficiaries": len(people),
                       "skipped": len(report.bad_rows())})

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from geoaid.imports.base import Importer, Option, Prepared
-from geoaid.imports.common import decide
+from geoaid.imports.common import decide, replace_rows
 from geoaid.imports.iati.activity import describe
 from geoaid.imports.iati.money import activity_money
 from geoaid.imports.iati.parse import VERSIONS, Activity, NotIati, read_activities
@@ -231,13 +231,9 @@ class IatiImporter(Importer):
             return report
         ids = set(frames[schema.PROJECTS]["project_id"])
         with workspace.transaction() as tx:
-            current = tx.read(schema.PROJECTS)
-            updated = int(current["project_id"].astype(str).isin(ids).sum())
-            for name, columns in TABLES.items():
-                held = current if name == schema.PROJECTS else tx.read(name)
-                if "project_id" in held.columns:
-                    held = held[~held["project_id"].astype(str).isin(ids)]
-                tx.write(name, pd.concat([held.reindex(columns=columns), frames[name]], ignore_index=True)[columns])
+            replaced = {name: replace_rows(tx, name, columns, "project_id", ids, frames[name])
+                        for name, columns in TABLES.items()}
+            updated = replaced[schema.PROJECTS]
             tx.audit(user, "import iati", report.file,
                      {"projects": len(frames[schema.PROJECTS]), "updated": updated,
                       "flows": len(frames[schema.PROJECT_FLOWS]), "skipped": len(report.bad_rows()),
